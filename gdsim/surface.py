@@ -1,0 +1,67 @@
+"""The loss surface: MSE on a grid of (b, w) pairs, and cross-sections through it.
+
+Grid arrays follow ``np.meshgrid(b_values, w_values)``: **rows index w, columns index b**, so
+``loss[i, j]`` is the loss at ``(b_values[j], w_values[i])``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+B_RANGE = (-2.0, 4.0)
+W_RANGE = (-1.0, 5.0)
+GRID_POINTS = 101
+
+
+@dataclass(frozen=True)
+class LossGrid:
+    """Losses over a rectangular grid of parameters; ``loss[i, j]`` sits at ``(b[j], w[i])``."""
+
+    b: np.ndarray
+    w: np.ndarray
+    loss: np.ndarray
+
+    def nearest(self, theta: np.ndarray) -> tuple[int, int]:
+        """Grid indices ``(i, j)`` (row for w, column for b) of the grid point nearest ``theta``."""
+        j = int(np.argmin(np.abs(self.b - theta[0])))
+        i = int(np.argmin(np.abs(self.w - theta[1])))
+        return i, j
+
+
+@dataclass(frozen=True)
+class CrossSection:
+    """The loss along one parameter while the other is held fixed at a grid value."""
+
+    varied: str  # "b" or "w": the parameter along the horizontal axis
+    fixed: str
+    fixed_value: float
+    values: np.ndarray
+    loss: np.ndarray
+
+
+def loss_grid(
+    x: np.ndarray,
+    y: np.ndarray,
+    b_range: tuple[float, float] = B_RANGE,
+    w_range: tuple[float, float] = W_RANGE,
+    points: int = GRID_POINTS,
+) -> LossGrid:
+    """MSE at every (b, w) of an evenly spaced grid, computed in one broadcast (no Python loop).
+
+    L[i, j] = mean_k (b_j + w_i·x_k − y_k)²
+    """
+    b = np.linspace(*b_range, points)
+    w = np.linspace(*w_range, points)
+    predictions = b[None, :, None] + w[:, None, None] * x[None, None, :]
+    loss = np.mean((predictions - y[None, None, :]) ** 2, axis=-1)
+    return LossGrid(b, w, loss)
+
+
+def cross_sections(grid: LossGrid, theta: np.ndarray) -> tuple[CrossSection, CrossSection]:
+    """The two cuts through the grid point nearest ``theta``: (b fixed, w varies), (w fixed, b varies)."""
+    i, j = grid.nearest(theta)
+    along_w = CrossSection("w", "b", float(grid.b[j]), grid.w, grid.loss[:, j])
+    along_b = CrossSection("b", "w", float(grid.w[i]), grid.b, grid.loss[i, :])
+    return along_w, along_b
