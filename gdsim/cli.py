@@ -1,0 +1,66 @@
+"""Command line: ``python -m gdsim list | render | facts``.
+
+Bad input (an unknown asset, an unknown option, a ``--jobs`` that is not a positive integer)
+prints one line on stderr and exits with status 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+USAGE_ERROR = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line: ``gdsim: error: …``."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's own name
+        self.exit(USAGE_ERROR, f"gdsim: error: {message}\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be a positive integer, got {text!r}")
+    return value
+
+
+def make_parser() -> Parser:
+    parser = Parser(prog="python -m gdsim", description="Build the figures and numbers of the gdsim site.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    commands.add_parser("list", help="list every asset: name, kind, output files")
+    render = commands.add_parser("render", help="render stale assets (all, or the ones named)")
+    render.add_argument("names", nargs="*", metavar="NAME", help="asset names (default: all)")
+    render.add_argument("--force", action="store_true", help="re-render even if up to date")
+    render.add_argument("--jobs", type=positive_int, default=None, metavar="N", help="worker processes (default: all cores)")
+    commands.add_parser("facts", help="print every number the chapters quote, as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    from gdsim import registry  # imported late: argument errors stay instant
+
+    if args.command == "list":
+        for asset in registry.ASSETS:
+            print(f"{asset.name:28} {asset.kind:10} {' '.join(asset.files)}")
+        return 0
+    if args.command == "facts":
+        from gdsim import facts
+
+        print(json.dumps(facts.values(), indent=2, sort_keys=True))
+        return 0
+    unknown = [name for name in args.names if name not in registry.BY_NAME]
+    if unknown:
+        print(f"gdsim: error: unknown asset(s): {', '.join(unknown)} (see 'python -m gdsim list')", file=sys.stderr)
+        return USAGE_ERROR
+    from gdsim.render import render
+
+    done = render(args.names or None, force=args.force, jobs=args.jobs)
+    print(f"{len(done)} asset(s) rendered, {len(registry.ASSETS) - len(done) if not args.names else len(args.names) - len(done)} up to date")
+    return 0

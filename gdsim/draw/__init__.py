@@ -1,0 +1,1 @@
+"""Drawing: functions that take simulation results and return matplotlib Figures (object API only)."""

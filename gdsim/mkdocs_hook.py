@@ -1,0 +1,52 @@
+"""MkDocs hook: render stale figures, publish them and MathJax, expand chapter tags.
+
+Rendering runs ``python -m gdsim render`` in a fresh process, so ``mkdocs serve`` always draws
+with the current code after an edit under ``gdsim/``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from gdsim.paths import FIGURES, PACKAGE
+from gdsim.site import Catalogue, UnknownReference, expand, mathjax_files
+
+_catalogue: Catalogue | None = None
+
+
+def on_pre_build(config):
+    """Bring figures up to date; a failing builder fails the build."""
+    global _catalogue
+    done = subprocess.run([sys.executable, "-m", "gdsim", "render"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        raise PluginError(f"rendering figures failed:\n{done.stdout}")
+    _catalogue = Catalogue.load(FIGURES)
+
+
+def on_files(files, config):
+    """Publish every rendered asset under figures/ and MathJax under assets/mathjax/."""
+    for entry in _catalogue.assets.values():
+        for name in entry["files"]:
+            files.append(File.generated(config, f"figures/{name}", abs_src_path=str(FIGURES / name)))
+    for source, site_path in mathjax_files():
+        files.append(File.generated(config, site_path, abs_src_path=str(source)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    figures_url = get_relative_url("figures", page.file.url).rstrip("/")
+    try:
+        return expand(markdown, _catalogue, figures_url, where=page.file.src_uri)
+    except UnknownReference as error:
+        raise PluginError(str(error)) from None
+
+
+def on_serve(server, config, builder):
+    """Rebuild (and re-render what changed) when the package's code or style changes."""
+    server.watch(str(PACKAGE))
+    return server
