@@ -1,0 +1,1 @@
+// Animations start paused on their poster; nothing here runs until the reader asks.

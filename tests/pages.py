@@ -1,0 +1,33 @@
+"""Helpers shared by the browser test and the screenshot script: page discovery and inspection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCROLL_AND_WAIT_FOR_IMAGES = """async () => {
+  // Lazy images load only near the viewport: walk down the page, then wait for every image.
+  for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
+    window.scrollTo(0, y);
+    await new Promise(r => setTimeout(r, 30));
+  }
+  window.scrollTo(0, 0);
+  await Promise.all([...document.images].map(img => img.complete ? null :
+    new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
+  return [...document.images].map(img => ({src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0}));
+}"""
+
+MATH_STATUS = """() => {
+  const marked = [...document.querySelectorAll('.arithmatex')];
+  return {marked: marked.length, typeset: marked.filter(el => el.querySelector('mjx-container')).length};
+}"""
+
+
+def page_paths(site: Path) -> list[str]:
+    """URL paths of every chapter page in a built site (directory URLs), home first."""
+    paths = []
+    for index in sorted(site.rglob("index.html")):
+        relative = index.parent.relative_to(site).as_posix()
+        if relative.split("/")[0] in {"assets", "search", "figures"}:
+            continue
+        paths.append("/" if relative == "." else f"/{relative}/")
+    return sorted(paths, key=lambda p: (p != "/", p))

@@ -1,0 +1,78 @@
+"""The MkDocs side: tags expand from the manifest, unknown names fail, the strict build passes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdsim import cache
+from gdsim.facts import Fact
+from gdsim.site import Catalogue, UnknownReference, expand, mathjax_files
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = {"kind": "still", "width": 800, "height": 400, "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
+         "files": ["demo.png"]}
+CATALOGUE = Catalogue({"demo": ENTRY}, {"loss": Fact(-2.7421577, ".2f")})
+
+
+def test_fact_tag_uses_default_or_given_format_and_a_real_minus():
+    assert expand("L = {{ fact loss }}", CATALOGUE, "../figures") == "L = −2.74"
+    assert expand("L = {{fact loss .4f}}", CATALOGUE, "../figures") == "L = −2.7422"
+
+
+def test_figure_tag_gives_a_lazy_sized_captioned_image_with_escaped_text():
+    out = expand("{{ figure demo }}", CATALOGUE, "../figures")
+    assert '<img src="../figures/demo.png"' in out and 'width="800" height="400"' in out
+    assert 'loading="lazy"' in out and "alt=\"A &quot;quoted&quot; &lt;alt&gt;\"" in out
+    assert "<figcaption>Cap &amp; tion</figcaption>" in out
+
+
+@pytest.mark.parametrize("text", ["{{ figure nope }}", "{{ fact nope }}", "{{ fact loss .9z }}"])
+def test_unknown_names_and_bad_formats_raise(text):
+    with pytest.raises(UnknownReference):
+        expand(text, CATALOGUE, "figures", where="page.md")
+
+
+def test_mathjax_is_shipped_by_a_package():
+    files = mathjax_files()
+    assert files[0][1] == "assets/mathjax/tex-chtml.js" and files[0][0].is_file()
+    assert sum(1 for _, target in files if target.endswith(".woff")) >= 20
+
+
+def test_cache_dependencies_follow_imports_only():
+    deps = cache.dependencies("gdsim.draw.data_plots")
+    assert {"gdsim.draw.data_plots", "gdsim.draw.style", "gdsim.model", "gdsim.scenario", "gdsim.data"} <= set(deps)
+    assert "gdsim.draw.surface_plots" not in deps and "gdsim.registry" not in deps
+
+
+@pytest.mark.slow
+def test_strict_build_succeeds(built_site):
+    for page in ["index.html", "loss-surface/index.html", "model-and-data/index.html", "random-guess/index.html"]:
+        assert (built_site / page).is_file()
+    assert (built_site / "assets/mathjax/tex-chtml.js").is_file()
+    html = (built_site / "loss-surface/index.html").read_text()
+    assert "{{" not in html and 'src="../figures/loss-surface.png"' in html
+    for name in (built_site / "figures").iterdir():
+        assert name.stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_unknown_figure_fails_the_build(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "index.md").write_text("# Broken\n\n{{ figure no-such-figure }}\n")
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.replace("  - gdsim/mkdocs_hook.py", f"  - {ROOT / 'gdsim/mkdocs_hook.py'}")
+    config += f"\ndocs_dir: {docs}\n"
+    (tmp_path / "mkdocs.yml").write_text(config)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "out")],
+        capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    assert done.returncode != 0
+    assert "unknown figure 'no-such-figure'" in done.stdout + done.stderr
