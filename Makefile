@@ -1,0 +1,45 @@
+# gdsim: `make serve` to work on the site, `make test` to check everything. `make help` lists all.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+JOBS ?=
+FORCE ?=
+
+.PHONY: help serve build figures test bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+serve: $(STAMP) ## render stale figures and serve the site with live reload on http://$(HOST)
+	$(BIN)/python -m gdsim render $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
+
+build: $(STAMP) ## build the static site into site/ (mkdocs build --strict)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+figures: $(STAMP) ## render stale figures into figures/ (FORCE=1 re-renders all, JOBS=N)
+	$(BIN)/python -m gdsim render $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+
+test: $(STAMP) ## run every test (unit, registry, site build, browser); exit 5 (no tests) fails
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
+
+bench: $(STAMP) ## measure render times and animation sizes (a report, not a test)
+	$(BIN)/python -m gdsim.bench
+
+clean: ## remove rendered figures, the built site and caches (keeps .venv)
+	find figures -mindepth 1 ! -name README.md -delete
+	rm -rf site .pytest_cache bench
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
