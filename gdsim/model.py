@@ -35,3 +35,14 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     design = np.column_stack([np.ones_like(x), x])
     solution, *_ = np.linalg.lstsq(design, y, rcond=None)
     return solution
+
+
+def secant_slope(theta: np.ndarray, index: int, step: float, x: np.ndarray, y: np.ndarray) -> float:
+    """Rise over run of the loss when parameter ``index`` alone moves by ``step``.
+
+    (L(θ + h·eᵢ) − L(θ)) / h: the "geometric" gradient read off a cross-section; it tends to
+    ∂L/∂θᵢ as h → 0.
+    """
+    moved = np.array(theta, dtype=float)
+    moved[index] += step
+    return (mse(moved, x, y) - mse(theta, x, y)) / step
