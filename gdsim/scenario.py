@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import data, model, surface
+from gdsim import data, model, scaling, surface
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,31 @@ def original() -> Scenario:
     grid = surface.loss_grid(split.x_train, split.y_train)
     along_w, along_b = surface.cross_sections(grid, start)
     return Scenario(split, start, grid, along_w, along_b)
+
+
+def _scenario(split: data.Split, centre) -> Scenario:
+    """A data set with the random start and a loss grid of the chapters' window size around ``centre``."""
+    start = data.random_start()
+    b_range, w_range = surface.window(centre)
+    grid = surface.loss_grid(split.x_train, split.y_train, b_range=b_range, w_range=w_range)
+    along_w, along_b = surface.cross_sections(grid, start)
+    return Scenario(split, start, grid, along_w, along_b)
+
+
+@lru_cache(maxsize=None)
+def bad() -> Scenario:
+    """The same points with the feature × 10; the window is centred on the true (b, w/10)."""
+    return _scenario(scaling.bad_split(), [data.TRUE_B, data.TRUE_W / scaling.BAD_FACTOR])
+
+
+@lru_cache(maxsize=None)
+def standardized() -> Scenario:
+    """The feature standardized with training statistics; the window is centred on the true line
+    written in standardized units, b + w·m and w·s."""
+    split, scaler = scaling.standardized_split(data.original_split())
+    return _scenario(split, [data.TRUE_B + data.TRUE_W * scaler.mean, data.TRUE_W * scaler.std])
+
+
+def three() -> tuple[Scenario, Scenario, Scenario]:
+    """Original, bad (feature × 10) and standardized scenarios, in that order."""
+    return original(), bad(), standardized()
