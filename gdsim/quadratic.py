@@ -1,0 +1,98 @@
+"""One parameter, loss x²: the smallest problem that shows every learning-rate regime.
+
+The step x ← x − η·2x = (1 − 2η)·x multiplies x by 1 − 2η, so η < 0.5 shrinks it with its sign
+kept, η = 0.5 lands on 0, 0.5 < η < 1 flips and shrinks it, η = 1 bounces it between ±x₀ and
+η > 1 flips and grows it. The curvature L'' = 2 puts the threshold at 2/2 = 1.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+from gdsim.descent import Trajectory, check_lr, descend
+
+MONOTONE, ONE_STEP, OSCILLATING, BOUNCING, DIVERGING = (
+    "monotone", "one step", "oscillating", "bouncing", "diverging",
+)
+
+
+def loss(x):
+    """L(x) = x²."""
+    return np.square(x)
+
+
+def slope(x):
+    """L'(x) = 2x: the gradient, which sets both the direction and the size of a step."""
+    return 2.0 * np.asarray(x, dtype=float)
+
+
+def tangent(x0, xs):
+    """The tangent line of x² at x0, evaluated at xs: the local picture gradient descent trusts."""
+    # t(x) = L(x₀) + L'(x₀)·(x − x₀)
+    return loss(x0) + slope(x0) * (np.asarray(xs, dtype=float) - x0)
+
+
+def cubic_slope(x):
+    """Slope of 5x³, i.e. 15x²: a steeper function the same learning rate would overshoot."""
+    # d(5x³)/dx = 15x²
+    return 15.0 * np.square(x)
+
+
+def step_by(x: float, size: float) -> float:
+    """Move a fixed distance downhill, ignoring how steep it is: the step story's greedy walker."""
+    if isinstance(size, bool) or not isinstance(size, Real) or not math.isfinite(size) or size < 0:
+        raise ValueError(f"step size must be a non-negative finite number, got {size!r}")
+    # x ← x − size·sign(L'(x))
+    return float(x - size * np.sign(slope(x)))
+
+
+def run(x0: float, lr: float, steps: int) -> Trajectory:
+    """Gradient descent on x² from x0; ``run(...).params[:, 0]`` are the iterates x_k."""
+    return descend(lambda t: float(t[0] ** 2), lambda t: 2.0 * t, [x0], lr, steps)
+
+
+def iterates(x0: float, lr: float, steps: int) -> np.ndarray:
+    """The iterates x₀, x₁, … of ``run`` as a 1-D array (shorter if the run diverged)."""
+    return run(x0, lr, steps).params[:, 0]
+
+
+def regime(lr) -> str:
+    """Name what η does on x², from the factor 1 − 2η each step multiplies x by."""
+    lr = check_lr(lr)
+    if lr < 0.5:
+        return MONOTONE
+    if lr == 0.5:
+        return ONE_STEP
+    if lr < 1.0:
+        return OSCILLATING
+    if lr == 1.0:
+        return BOUNCING
+    return DIVERGING
+
+
+def steps_to_reach(x0: float, lr, tol: float) -> int | float:
+    """The smallest k with |x_k| ≤ tol, from |1 − 2η|ᵏ·|x₀| ≤ tol; ``math.inf`` if never."""
+    lr = check_lr(lr)
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not math.isfinite(tol) or tol <= 0:
+        raise ValueError(f"tol must be a positive finite number, got {tol!r}")
+    if isinstance(x0, bool) or not isinstance(x0, Real) or not math.isfinite(x0):
+        raise ValueError(f"x0 must be finite, got {x0!r}")
+    size = abs(x0)
+    if size <= tol:
+        return 0
+    if lr == 0.5:
+        return 1
+    # r = |1 − 2η|, the factor |x| shrinks by per step
+    r = abs(1.0 - 2.0 * lr)
+    if r >= 1.0:
+        return math.inf
+    # k = ⌈log(tol/|x₀|) / log r⌉, then nudged so rounding in the logs cannot be off by one
+    k = max(1, math.ceil(math.log(tol / size) / math.log(r)))
+    while r**k * size > tol:
+        k += 1
+    while k > 1 and r ** (k - 1) * size <= tol:
+        k -= 1
+    return k
