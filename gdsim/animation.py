@@ -17,6 +17,7 @@ from PIL import Image
 
 PALETTE_SIZE = 256
 PALETTE_SAMPLE_FRAMES = 12
+TRANSPARENT = PALETTE_SIZE - 1  # palette slot meaning "same as the frame before"
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,29 @@ def merge_repeats(indexed: list[np.ndarray], durations: tuple[int, ...]) -> tupl
 
 
 def encode_gif(animation: Animation) -> bytes:
-    """The animation as looping GIF bytes, small: shared palette, no dithering, repeats merged."""
-    palette = shared_palette(animation.frames)
+    """The animation as looping GIF bytes, small: shared palette, repeats merged, unchanged pixels
+    transparent.
+
+    Each frame after the first marks the pixels that did not change as transparent (the last
+    palette slot, kept free) and is drawn over its predecessor, so LZW meets long runs of one
+    index. Decoded, every frame equals the quantized original exactly.
+    """
+    palette = shared_palette(animation.frames, PALETTE_SIZE - 1)
     indexed = [
         np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
         for frame in animation.frames
     ]
     kept, times = merge_repeats(indexed, animation.durations)
+    deltas = [kept[0]]
+    for before, frame in zip(kept, kept[1:]):
+        delta = frame.copy()
+        delta[frame == before] = TRANSPARENT
+        deltas.append(delta)
+    colours = palette.getpalette()[: 3 * (PALETTE_SIZE - 1)]
+    colours += [0] * (3 * PALETTE_SIZE - len(colours))
     return iio.imwrite(
-        "<bytes>", np.stack(kept), extension=".gif", plugin="pillow", mode="P",
-        palette=palette.getpalette()[: 3 * PALETTE_SIZE], duration=times, loop=0, optimize=False,
+        "<bytes>", np.stack(deltas), extension=".gif", plugin="pillow", mode="P", palette=colours,
+        duration=times, loop=0, optimize=False, transparency=TRANSPARENT, disposal=1,
     )
 
 

@@ -52,8 +52,8 @@ def figure_html(name: str, entry: dict, figures_url: str) -> str:
         return (
             f'<figure class="gd-figure gd-animation" id="fig-{name}" data-gif="{figures_url}/{name}.gif" '
             f'data-poster="{poster}">\n'
-            f'<div class="gd-stage"><img src="{poster}" alt="{alt}" {size} loading="lazy" decoding="async">\n'
-            f'<button type="button" class="gd-play" aria-pressed="false">Play animation</button></div>\n'
+            f'<div class="gd-stage"><img src="{poster}" alt="{alt}" {size} loading="lazy" decoding="async"></div>\n'
+            f'<button type="button" class="gd-play" aria-pressed="false">Play animation</button>\n'
             f"<figcaption>{caption}</figcaption>\n</figure>"
         )
     return (

@@ -58,3 +58,52 @@ def test_chapters_with_math_are_typeset(built_site, site_url, browser):
     assert math["marked"] >= 3 and math["typeset"] == math["marked"]
     assert page.locator("mjx-container").first.bounding_box()["width"] > 0
     page.close()
+
+
+def _first_animation(page):
+    figure = page.locator("figure.gd-animation").first
+    figure.scroll_into_view_if_needed()
+    return figure, figure.locator("img"), figure.locator("button.gd-play")
+
+
+def test_animation_starts_paused_and_play_pause_works_from_the_keyboard(site_url, browser):
+    page = browser.new_page()
+    gif_requests = []
+    page.on("request", lambda r: gif_requests.append(r.url) if r.url.endswith(".gif") else None)
+    page.goto(site_url + "/learning-rate/", wait_until="load")
+    figure, img, button = _first_animation(page)
+    assert img.get_attribute("src").endswith(".png") and not gif_requests
+    assert button.get_attribute("aria-pressed") == "false" and "Play" in button.inner_text()
+    assert button.evaluate("b => b.tagName") == "BUTTON" and button.get_attribute("tabindex") != "-1"
+
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true" and "Pause" in button.inner_text()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0 && img.src.endsWith('.gif')", arg=img.element_handle())
+    assert gif_requests, "playing should load the GIF"
+    page.wait_for_timeout(700)
+
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "false" and "Play" in button.inner_text()
+    src = img.get_attribute("src")
+    assert src.startswith("data:image/png") or src.endswith(".png"), src
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+    frozen = img.evaluate("i => i.src")
+    page.wait_for_timeout(500)
+    assert img.evaluate("i => i.src") == frozen, "a paused animation must stay still"
+    page.close()
+
+
+def test_reduced_motion_shows_stills_only(site_url, browser):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    gif_requests = []
+    page.on("request", lambda r: gif_requests.append(r.url) if r.url.endswith(".gif") else None)
+    for path in ("/gradients/", "/learning-rate/", "/feature-scaling/"):
+        page.goto(site_url + path, wait_until="load")
+        page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)
+        page.wait_for_timeout(300)
+        sources = page.locator("figure.gd-animation img").evaluate_all("imgs => imgs.map(i => i.src)")
+        assert sources and all(s.endswith(".png") for s in sources), sources
+    assert not gif_requests
+    context.close()
