@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from gdsim.draw import data_plots, surface_plots
-from gdsim.scenario import original
+from gdsim.draw import data_plots, gradient_plots, scaling_plots, step_plots, surface_plots
+from gdsim.experiments import RATES
+from gdsim.scenario import original, three
 
 STILL = "still"
 ANIMATION = "animation"
@@ -138,6 +139,257 @@ ASSETS: tuple[Asset, ...] = (
         caption=(
             "Holding w at {snap_w} and varying only b: the loss falls if b grows, down to its lowest "
             "point near b = {along_b_min_b}."
+        ),
+    ),
+    Asset(
+        "geometric-gradients",
+        gradient_plots.geometric_gradients,
+        STILL,
+        alt=(
+            "Two panels, each a loss curve through the snapped start. Left, loss along w with b fixed at {snap_b}: a "
+            "blue right triangle shows that moving w by {secant_step:g} lowers the loss by {geo_drop_w_abs}, so "
+            "the red secant has slope {geo_grad_w}; a dashed green tangent with slope {exact_snap_w} is "
+            "slightly steeper. Right, the same for b with w fixed at {snap_w}: the loss falls by {geo_drop_b_abs}, "
+            "secant slope {geo_grad_b} against a tangent of {exact_snap_b}."
+        ),
+        caption=(
+            "Slopes read off the cross-sections over a step of {secant_step:g}: {geo_grad_w} for w and "
+            "{geo_grad_b} for b. The dashed tangents are the exact partial derivatives at the same point."
+        ),
+    ),
+    Asset(
+        "secant-to-tangent",
+        gradient_plots.secant_to_tangent,
+        ANIMATION,
+        alt=(
+            "Animation in two panels, the loss along w (left) and along b (right). A red secant joins the "
+            "start to a second point on the curve; the second point slides towards the start as the step "
+            "shrinks from {secant_anim_first:g} to {secant_anim_last:g}, and the secant turns until it lies on "
+            "the dashed green tangent. A readout shows the step, the secant's slope and its error, which falls "
+            "to zero: the slopes end at {exact_snap_w:.3f} for w and {exact_snap_b:.3f} for b."
+        ),
+        caption=(
+            "As the step shrinks, the secant's slope converges to the derivative: {exact_snap_w:.3f} for w "
+            "and {exact_snap_b:.3f} for b at the snapped start."
+        ),
+    ),
+    Asset(
+        "one-step-small",
+        step_plots.one_step_on_cuts,
+        STILL,
+        params={"lr": RATES["small"]},
+        alt=(
+            "Two loss curves, w varying on the left and b on the right, each with a black dot at the start "
+            "and a green dot one step later with learning rate {lr_small}. On the left w moves right by "
+            "{one_small_w_move} and the loss falls from {snap_loss} to {one_small_w_loss}; on the right b moves "
+            "right by {one_small_b_move} and the loss falls to {one_small_b_loss}. Both steps stay on the near "
+            "side of their curve's lowest point."
+        ),
+        caption=(
+            "η = {lr_small}: the moves are η × slope, {one_small_w_move} in w and {one_small_b_move} in b; both "
+            "steps go downhill."
+        ),
+    ),
+    Asset(
+        "one-step-big",
+        step_plots.one_step_on_cuts,
+        STILL,
+        params={"lr": RATES["big"]},
+        alt=(
+            "The same two curves with learning rate {lr_big}. On the left, w moves right by {one_big_w_move} "
+            "and the loss falls to {one_big_w_loss}, still on the near side of the minimum. On the right, b "
+            "moves by {one_big_b_move}, jumps over the curve's lowest point and lands on the far side, at loss "
+            "{one_big_b_loss}: lower than before, but past the bottom."
+        ),
+        caption=(
+            "η = {lr_big}: the step in b ({one_big_b_move}) overshoots the bottom of its curve and lands on the "
+            "other side; w, on a flatter curve, is still fine."
+        ),
+    ),
+    Asset(
+        "one-step-very-big",
+        step_plots.one_step_on_cuts,
+        STILL,
+        params={"lr": RATES["very-big"]},
+        alt=(
+            "The same two curves with learning rate {lr_very_big}. On the left, w moves by {one_very_big_w_move} "
+            "and the loss falls to {one_very_big_w_loss}. On the right, b moves by {one_very_big_b_move}, far past "
+            "the lowest point, and lands higher up the other side: the loss rises from {snap_loss} to "
+            "{one_very_big_b_loss}, and the dot after the step is drawn in red."
+        ),
+        caption=(
+            "η = {lr_very_big}: on the steep b curve the step climbs to a higher loss ({one_very_big_b_loss} "
+            "instead of {snap_loss}); the flatter w curve still takes it."
+        ),
+    ),
+    Asset(
+        "steps-on-cuts-small",
+        step_plots.steps_on_cuts,
+        ANIMATION,
+        params={"lr": RATES["small"]},
+        alt=(
+            "Animation of {cut_steps} steps with learning rate {lr_small} along each cross-section. Left, w "
+            "creeps down its curve from one side in shrinking steps and ends near {cut_small_w_final}; right, b "
+            "does the same on its steeper curve and ends near {cut_small_b_final}. No step crosses the bottom."
+        ),
+        caption="η = {lr_small} along each cross-section: steady, one-sided progress towards each curve's lowest point.",
+    ),
+    Asset(
+        "steps-on-cuts-big",
+        step_plots.steps_on_cuts,
+        ANIMATION,
+        params={"lr": RATES["big"]},
+        alt=(
+            "Animation of {cut_steps} steps with learning rate {lr_big}. Left, w takes large steps down its flat "
+            "curve and settles near its bottom. Right, b zig-zags: every step jumps across the bottom of the "
+            "steep curve to the other side, each time a little lower, settling at loss {cut_big_b_loss}."
+        ),
+        caption="η = {lr_big}: b overshoots on every step and zig-zags in, converging all the same.",
+    ),
+    Asset(
+        "steps-on-cuts-very-big",
+        step_plots.steps_on_cuts,
+        ANIMATION,
+        params={"lr": RATES["very-big"]},
+        alt=(
+            "Animation of {cut_steps} steps with learning rate {lr_very_big}. Left, w still reaches the bottom "
+            "of its flat curve. Right, b jumps from side to side of its steep curve, landing higher each time; "
+            "the zig-zag widens until the loss reaches {cut_very_big_b_loss}."
+        ),
+        caption="η = {lr_very_big}: along b every step lands higher than the last, climbing out of the valley.",
+    ),
+    Asset(
+        "descent-small",
+        step_plots.descent_on_map,
+        ANIMATION,
+        params={"lr": RATES["small"]},
+        alt=(
+            "Animation over {epochs} epochs with learning rate {lr_small}. Left, the contour map: the path leaves "
+            "the random start, heads quickly into the valley, then bends and creeps along the valley floor towards "
+            "the green star. Right, the loss per epoch on a log scale falls fast, then slowly, ending at "
+            "{full_small_loss}."
+        ),
+        caption=(
+            "Full gradient descent, η = {lr_small}: quickly into the valley, then slowly along it; after "
+            "{epochs} epochs the loss is {full_small_loss}."
+        ),
+    ),
+    Asset(
+        "descent-big",
+        step_plots.descent_on_map,
+        ANIMATION,
+        params={"lr": RATES["big"]},
+        alt=(
+            "Animation over {epochs} epochs with learning rate {lr_big}. On the contour map the path zig-zags "
+            "across the valley from wall to wall, drifting slowly towards the star. The loss falls steadily but "
+            "slowly, a straight line on the log scale, and ends at {full_big_loss}, far above the smaller rate's."
+        ),
+        caption=(
+            "η = {lr_big}: each step crosses the valley; the run still converges, but after {epochs} epochs it "
+            "is behind the smaller rate (loss {full_big_loss})."
+        ),
+    ),
+    Asset(
+        "descent-very-big",
+        step_plots.descent_on_map,
+        ANIMATION,
+        params={"lr": RATES["very-big"]},
+        alt=(
+            "Animation with learning rate {lr_very_big}. The path jumps across the valley, each jump longer than "
+            "the last, and leaves the map. The loss curve rises steeply on its log scale; after "
+            "{full_very_big_steps} epochs the run is stopped and marked as diverged."
+        ),
+        caption=(
+            "η = {lr_very_big}: the jumps grow every epoch; the run diverges and is stopped after "
+            "{full_very_big_steps} epochs."
+        ),
+    ),
+    Asset(
+        "bad-feature-data",
+        scaling_plots.bad_feature_data,
+        STILL,
+        data=three,
+        alt=(
+            "Two scatter plots of the same {n_train} training points with the same vertical axis. Left, against "
+            "the original feature, x from 0 to 1; right, against the bad feature 10·x, from 0 to about "
+            "{bad_x_max}. The clouds have exactly the same shape; only the numbers on the horizontal axis differ."
+        ),
+        caption="Same points, same labels; only the feature's scale changed (×{bad_factor}).",
+    ),
+    Asset(
+        "bad-feature-surfaces",
+        scaling_plots.bad_feature_surfaces,
+        STILL,
+        data=three,
+        alt=(
+            "Two contour maps with colour bars. Left, the original loss surface: tilted ellipses around the "
+            "minimum; the innermost line, drawn in orange, is at loss {level_original}. Right, the surface for "
+            "the bad feature over a window of the same size around its own minimum: the ellipses are squeezed "
+            "into a thin diagonal band, and the innermost orange line is at loss {level_bad}; the colour bar "
+            "reaches about {max_loss_bad} instead of {max_loss_original}."
+        ),
+        caption=(
+            "Contour levels picked by the same rule: the innermost line reads {level_original} before and "
+            "{level_bad} after multiplying the feature by {bad_factor}."
+        ),
+    ),
+    Asset(
+        "bad-feature-cross-sections",
+        scaling_plots.bad_feature_cross_sections,
+        STILL,
+        data=three,
+        alt=(
+            "Two panels of loss against how far one parameter moves from the start, black for b and red for w. "
+            "Left, original feature: the black b curve is the steeper of the two, the red w curve is wider. "
+            "Right, bad feature: the red w curve has become a very narrow, steep parabola, while the black b "
+            "curve is unchanged."
+        ),
+        caption=(
+            "Moving one parameter at a time: after ×{bad_factor}, the loss bends about {curv_ratio_bad} times "
+            "faster along w than along b (before, b bent {curv_ratio_original} times faster than w)."
+        ),
+    ),
+    Asset(
+        "three-contour-maps",
+        scaling_plots.three_contour_maps,
+        STILL,
+        data=three,
+        alt=(
+            "Three contour maps, each over a window of the same size around its minimum. Original feature: "
+            "long tilted ellipses. Bad feature: ellipses squeezed into a thin, almost horizontal band. "
+            "Standardized feature: circles centred on the minimum, the random start sitting below-left of them."
+        ),
+        caption="The same problem three ways: original, bad (×{bad_factor}) and standardized feature.",
+    ),
+    Asset(
+        "scaled-vs-unscaled",
+        scaling_plots.scaled_vs_unscaled,
+        ANIMATION,
+        data=three,
+        alt=(
+            "Animation of {scaling_epochs} epochs with learning rate {scaling_lr} on two contour maps. Left, the "
+            "original feature: the path drops into the long valley and then crawls along it, ending at loss "
+            "{scaling_original_loss}. Right, the standardized feature: the path runs straight to the centre of "
+            "the circular contours and stops there, at loss {scaling_std_loss}."
+        ),
+        caption=(
+            "One learning rate, {lr_small}, for both: after {scaling_epochs} epochs the standardized problem is "
+            "solved (loss {scaling_std_loss}) while the original one is still on its way ({scaling_original_loss})."
+        ),
+    ),
+    Asset(
+        "trained-model",
+        scaling_plots.trained_fit,
+        STILL,
+        data=three,
+        alt=(
+            "Training points in blue and validation points as orange triangles, rising from about {true_b} to "
+            "{true_line_at_one}. A red line, the trained model ŷ = {trained_b} + {trained_w}·x, runs through "
+            "the middle of both clouds, almost on top of the dashed green true line."
+        ),
+        caption=(
+            "The trained model back in original units: b = {trained_b}, w = {trained_w} (true: {true_b} and "
+            "{true_w}); validation loss {trained_val_loss}."
         ),
     ),
 )
