@@ -41,5 +41,5 @@ bench: $(STAMP) ## measure render times and animation sizes (a report, not a tes
 
 clean: ## remove rendered figures, the built site and caches (keeps .venv)
 	find figures -mindepth 1 ! -name README.md -delete
-	rm -rf site .pytest_cache bench
+	rm -rf site .pytest_cache bench .cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

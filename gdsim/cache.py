@@ -95,3 +95,12 @@ def asset_key(asset) -> str:
             digest.update(name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def package_digest() -> str:
+    """A hex digest of every gdsim source file and the style: what a notebook's outputs depend on."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")) + [STYLE]:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -6,6 +6,7 @@ with the current code after an edit under ``gdsim/``.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -13,10 +14,30 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from gdsim.paths import FIGURES, PACKAGE
+from gdsim.cache import package_digest
+from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site import Catalogue, UnknownReference, expand, mathjax_files
 
 _catalogue: Catalogue | None = None
+NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
+
+
+def on_config(config):
+    """Key the executed-notebook cache by the package's code as well as the notebook's text.
+
+    mkdocs-jupyter re-runs a notebook only when the notebook changes; its outputs also depend on
+    gdsim, so each version of the code gets its own cache folder and older ones are dropped.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None:
+        return config
+    current = NOTEBOOK_CACHE / package_digest()[:16]
+    if NOTEBOOK_CACHE.is_dir():
+        for old in NOTEBOOK_CACHE.iterdir():
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    plugin.config["cache_dir"] = str(current)
+    return config
 
 
 def on_pre_build(config):

@@ -76,3 +76,20 @@ def test_unknown_figure_fails_the_build(tmp_path):
     )
     assert done.returncode != 0
     assert "unknown figure 'no-such-figure'" in done.stdout + done.stderr
+
+
+def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
+    """A code change must re-run the companion notebooks, not serve their old outputs."""
+    from mkdocs.config import load_config
+
+    from gdsim import mkdocs_hook
+    from gdsim.cache import package_digest
+
+    monkeypatch.setattr(mkdocs_hook, "NOTEBOOK_CACHE", tmp_path)
+    stale = tmp_path / "0123456789abcdef"
+    stale.mkdir()
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    mkdocs_hook.on_config(config)
+    cache_dir = Path(config.plugins["mkdocs-jupyter"].config["cache_dir"])
+    assert cache_dir == tmp_path / package_digest()[:16]
+    assert not stale.exists()
