@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdsim import data, experiments, model, scaling, surface
+from gdsim import data, experiments, model, quadratic, scaling, surface, thresholds
 from gdsim.experiments import SHRINKING_STEPS
 from gdsim.scenario import original, three
 
@@ -80,6 +80,8 @@ def compute() -> dict[str, Fact]:
         **_gradient_facts(),
         **_learning_rate_facts(),
         **_scaling_facts(),
+        **_one_parameter_facts(),
+        **_threshold_facts(),
     }
 
 
@@ -181,3 +183,104 @@ def _scaling_facts() -> dict[str, Fact]:
         "trained_val_loss": Fact(model.mse(theta, orig.split.x_val, orig.split.y_val), ".4f"),
         "trained_train_loss": Fact(model.mse(theta, x, y), ".4f"),
     }
+
+
+def _one_parameter_facts() -> dict[str, Fact]:
+    """The one-parameter chapter: tangents of x², the step story, the regimes and step counts."""
+    story = thresholds.step_story()
+    runs = thresholds.parabola_runs()
+    # L'' of x², read off its slope 2x (a straight line): slope(1) − slope(0)
+    curvature = float(quadratic.slope(1.0) - quadratic.slope(0.0))
+    out = {
+        "x2_start": Fact(thresholds.PARABOLA_START, "g"),
+        "x2_curvature": Fact(curvature, "g"),
+        # the regime boundaries of x²: η = 1/L'' and η = 2/L''
+        "regime_half": Fact(1 / curvature, "g"),
+        "regime_one": Fact(2 / curvature, "g"),
+        "cubic_slope_at_start": Fact(float(quadratic.cubic_slope(thresholds.PARABOLA_START)), "g"),
+        "story_step_first": Fact(story.sizes[0], "g"),
+        "story_step_greedy": Fact(story.sizes[1], "g"),
+        "story_x1": Fact(story.positions[1], "g"),
+        "story_loss1": Fact(story.losses[1], "g"),
+        "story_x2": Fact(story.positions[2], "g"),
+        "story_loss2": Fact(story.losses[2], "g"),
+        "story_slope2": Fact(story.slopes[2], "g"),
+        "story_lr": Fact(thresholds.STORY_LR, "g"),
+        "story_lr_x1": Fact(story.lr_run.params[1, 0], "g"),
+        "story_lr_x2": Fact(story.lr_run.params[2, 0], "g"),
+        "story_lr_x3": Fact(story.lr_run.params[3, 0], "g"),
+        "tiny_step": Fact(story.tiny_step, "g"),
+        "tiny_steps_needed": Fact(story.tiny_steps_needed, ",d"),
+        "tiny_lr_steps": Fact(quadratic.steps_to_reach(thresholds.PARABOLA_START, story.tiny_step, thresholds.PARABOLA_TOL), ",d"),
+        "regime_steps": Fact(thresholds.REGIME_STEPS, "d"),
+    }
+    for t in thresholds.tangents():
+        key = f"{'minus' if t.x0 < 0 else 'at'}{abs(t.x0):g}"
+        out[f"tangent_slope_{key}"] = Fact(t.slope, "g")
+    for name, run in runs.items():
+        out[f"rate_{name}"] = Fact(run.lr, "g")
+        # each step multiplies x by 1 − 2η
+        out[f"factor_{name}"] = Fact(1 - 2 * run.lr, ".2g")
+        out[f"final_x_{name}"] = Fact(run.params[-1, 0], ".3g")
+        out[f"final_loss_{name}"] = Fact(run.losses[-1], ".3g")
+        steps = quadratic.steps_to_reach(thresholds.PARABOLA_START, run.lr, thresholds.PARABOLA_TOL)
+        if steps != float("inf"):
+            out[f"x2_steps_{name}"] = Fact(steps, "d")
+    return out
+
+
+def _threshold_facts() -> dict[str, Fact]:
+    """The "how big is too big" chapter: one table row per problem, sweeps and one-axis thresholds."""
+    out = {
+        "sweep_steps": Fact(thresholds.SWEEP_STEPS, "d"),
+        "sweep_runs": Fact(len(thresholds.SWEEP_RATIOS), "d"),
+        "sweep_spacing_percent": Fact(100 * float(np.diff(thresholds.SWEEP_RATIOS)[0]), ".2g"),
+        "sweep_max_ratio": Fact(float(thresholds.SWEEP_RATIOS[-1]), "g"),
+    }
+    sweeps = thresholds.sweeps()
+    for row in thresholds.table():
+        n = row.name
+        out[f"lam_min_{n}"] = Fact(row.lam_min, ".3g")
+        out[f"lam_max_{n}"] = Fact(row.lam_max, ".3g")
+        out[f"eta_max_{n}"] = Fact(row.max_lr, ".3g")
+        out[f"eta_best_{n}"] = Fact(row.best_lr, ".3g")
+        out[f"kappa_{n}"] = Fact(row.kappa, ".3g")
+        out[f"rho_best_{n}"] = Fact(_zero_if_rounding(row.best_contraction), ".3g")
+        out[f"steps_best_{n}"] = Fact(row.steps_bound, ",.0f")
+        out[f"steps_run_{n}"] = Fact(row.steps_run, ",.0f")
+        out[f"boundary_{n}"] = Fact(row.boundary, ".4g")
+        out[f"sweep_last_stable_{n}"] = Fact(sweeps[n].last_stable, ".4g")
+        out[f"sweep_first_unstable_{n}"] = Fact(sweeps[n].first_unstable, ".4g")
+        out[f"eta_max4_{n}"] = Fact(row.max_lr, ".4g")
+        out[f"h_bb_{n}"] = Fact(row.h_bb, ".3g")
+        out[f"h_ww_{n}"] = Fact(row.h_ww, ".3g")
+        out[f"h_bw_{n}"] = Fact(_zero_if_rounding(row.h_bw), ".3g")
+        out[f"axis_lr_b_{n}"] = Fact(row.axis_lr_b, ".3g")
+        out[f"axis_lr_w_{n}"] = Fact(row.axis_lr_w, ".3g")
+    # how far the bisected boundary lies from 2/λ_max, the worst of the three, in percent
+    gaps = [abs(row.boundary - row.max_lr) / row.max_lr for row in thresholds.table()]
+    out["boundary_gap_percent"] = Fact(100 * max(gaps), ".1g")
+    orig = thresholds.table()[0]
+    sweep = sweeps["original"]
+    at_threshold = int(np.argmin(np.abs(sweep.ratios - 1.0)))
+    out["sweep_loss_at_threshold"] = Fact(sweep.losses[at_threshold], ".3g")
+    out["sweep_start_loss"] = Fact(sweep.start_loss, ".3g")
+    for key in ("big", "very-big"):
+        lr, k = experiments.RATES[key], key.replace("-", "_")
+        # the factors the steep and the flat error components are multiplied by each step: 1 − ηλ
+        out[f"{k}_percent_of_threshold"] = Fact(100 * lr / orig.max_lr, ".3g")
+        out[f"{k}_steep_factor"] = Fact(1 - lr * orig.lam_max, ".3g")
+        out[f"{k}_flat_factor"] = Fact(1 - lr * orig.lam_min, ".3g")
+    out["big_steep_shrink_percent"] = Fact(100 * (1 - abs(1 - experiments.RATES["big"] * orig.lam_max)), ".2g")
+    out["very_big_grow_percent"] = Fact(100 * (abs(1 - experiments.RATES["very-big"] * orig.lam_max) - 1), ".2g")
+    # κ of the bad problem against the original: the bound's step counts grow roughly like κ
+    bad = thresholds.table()[1]
+    out["kappa_ratio_bad"] = Fact(bad.kappa / orig.kappa, ".2g")
+    out["steps_ratio_bad"] = Fact(bad.steps_bound / orig.steps_bound, ".2g")
+    out["tolerance_exponent"] = Fact(round(np.log10(thresholds.TOLERANCE)), "d")
+    return out
+
+
+def _zero_if_rounding(value: float) -> float:
+    """A value that is 0 in exact arithmetic but came out as rounding noise (below 10⁻¹²) is shown as 0."""
+    return 0.0 if abs(value) < 1e-12 else float(value)

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from gdsim import thresholds
 from gdsim.draw import data_plots, gradient_plots, scaling_plots, step_plots, surface_plots
+from gdsim.draw import quadratic_plots, threshold_plots
 from gdsim.experiments import RATES
 from gdsim.scenario import original, three
 
@@ -390,6 +392,114 @@ ASSETS: tuple[Asset, ...] = (
         caption=(
             "The trained model back in original units: b = {trained_b}, w = {trained_w} (true: {true_b} and "
             "{true_w}); validation loss {trained_val_loss}."
+        ),
+    ),
+    Asset(
+        "parabola-tangents",
+        quadratic_plots.parabola_tangents,
+        STILL,
+        data=thresholds.tangents,
+        alt=(
+            "Left, the parabola loss = x² with dashed tangent lines touching it at x = −2, 2 and 5, whose slopes "
+            "are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: the line at −2 falls, the "
+            "two on the right rise, the one at 5 most steeply. Right, the slope 2x as a straight line through "
+            "the origin with the same three points on it, and under each an arrow for the move minus η times "
+            "the slope: to the right from −2, to the left from 2, and furthest to the left from 5."
+        ),
+        caption=(
+            "The slope of x² is 2x: its sign says which way is downhill, its size how far the step goes."
+        ),
+    ),
+    Asset(
+        "step-story",
+        quadratic_plots.step_story,
+        STILL,
+        data=thresholds.step_story,
+        alt=(
+            "Two parabolas. Left, fixed steps: from x = {x2_start} a step of {story_step_first} to the left lands "
+            "at x = {story_x1}, loss {story_loss1}, drawn green; a greedy step of {story_step_greedy} then jumps "
+            "over the bottom to x = {story_x2}, loss {story_loss2}, drawn red. Right, steps of learning rate "
+            "{story_lr} times the slope from the same start: x goes {x2_start}, {story_lr_x1}, {story_lr_x2}, "
+            "{story_lr_x3} and so on, each step half the one before, all downhill."
+        ),
+        caption=(
+            "A fixed step ignores the slope and overshoots; a step of η × slope shrinks as the bottom nears."
+        ),
+    ),
+    Asset(
+        "parabola-regimes",
+        quadratic_plots.parabola_regimes,
+        ANIMATION,
+        data=thresholds.parabola_runs,
+        alt=(
+            "Animation of {regime_steps} steps of gradient descent on x² from x = {x2_start}, four panels side "
+            "by side with the parabola above and the loss per step on a log scale below. η = {rate_monotone}: "
+            "the point slides down one side and ends at x = {final_x_monotone}. η = {rate_oscillating}: it "
+            "jumps from side to side in shrinking zig-zags to x = {final_x_oscillating}. η = {rate_bouncing}: it "
+            "bounces between {x2_start} and −{x2_start} and the loss stays at {final_loss_bouncing}. "
+            "η = {rate_diverging}: each jump lands higher, reaching x = {final_x_diverging} and loss "
+            "{final_loss_diverging}."
+        ),
+        caption=(
+            "The four regimes of x²: below {regime_half}, between {regime_half} and {regime_one}, exactly "
+            "{regime_one}, and above it."
+        ),
+    ),
+    Asset(
+        "steps-vs-learning-rate",
+        quadratic_plots.steps_vs_learning_rate,
+        STILL,
+        data=thresholds.parabola_step_counts,
+        alt=(
+            "A V-shaped curve on a log scale: the number of steps gradient descent needs to bring x from "
+            "{x2_start} to within a millionth of 0, against the learning rate from 0 to beyond {regime_one}. The "
+            "count falls as η grows to {regime_half}, where one step suffices, marked with a green star, then "
+            "rises again towards {regime_one}. Shaded bands name the regimes: monotone, oscillating, and "
+            "diverging to the right of a purple line at η = {regime_one}, where the count is infinite. Dots mark "
+            "η = {rate_monotone} ({x2_steps_monotone} steps) and η = {rate_oscillating} "
+            "({x2_steps_oscillating} steps)."
+        ),
+        caption=(
+            "Steps to reach the minimum of x²: fewest at η = {regime_half}, never at {regime_one} or above."
+        ),
+    ),
+    Asset(
+        "threshold-sweep",
+        threshold_plots.threshold_sweep,
+        STILL,
+        data=three,
+        alt=(
+            "Three panels, one per data set, each showing the loss after {sweep_steps} steps of gradient descent "
+            "on a log scale against the learning rate divided by the predicted threshold 2/λ_max, from 0 to "
+            "{sweep_max_ratio}. In every panel the loss sits at the least-squares floor for most rates below 1, "
+            "then jumps above the starting loss, and soon after the runs diverge, marked by crosses along the "
+            "top. An orange vertical line at 1 marks the prediction, and the jump falls on it. Original: predicted "
+            "{eta_max4_original}, runs stable up to {sweep_last_stable_original} and unstable from "
+            "{sweep_first_unstable_original}. Bad: predicted {eta_max4_bad}, stable up to {sweep_last_stable_bad}, "
+            "unstable from {sweep_first_unstable_bad}. Standardized: predicted {eta_max4_standardized}, stable up "
+            "to {sweep_last_stable_standardized}, unstable from {sweep_first_unstable_standardized}."
+        ),
+        caption=(
+            "{sweep_runs} runs per data set: the empirical edge of stability falls on the predicted line "
+            "η = 2/λ_max every time."
+        ),
+    ),
+    Asset(
+        "hessian-axes",
+        threshold_plots.hessian_axes_maps,
+        STILL,
+        data=three,
+        alt=(
+            "Three contour maps: original, bad and standardized feature. From the green star at each minimum two "
+            "arrows follow the Hessian's eigenvectors to the same orange contour line: a long white one along "
+            "the flat direction and a short red one along the steep direction. Original: curvatures "
+            "{lam_min_original} and {lam_max_original}, κ = {kappa_original}, a tilted ellipse. Bad: "
+            "{lam_min_bad} and {lam_max_bad}, κ = {kappa_bad}, a thin band with a very short red arrow. "
+            "Standardized: both {lam_max_standardized}, κ = {kappa_standardized}, a circle with two equal arrows."
+        ),
+        caption=(
+            "The Hessian's eigenvectors are the axes of the contour ellipses; each arrow's length is "
+            "proportional to 1/√λ."
         ),
     ),
 )
