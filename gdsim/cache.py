@@ -78,15 +78,10 @@ def _library_versions() -> str:
     return json.dumps(versions, sort_keys=True)
 
 
-def asset_key(asset) -> str:
-    """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
-    modules = set(ALWAYS)
-    for fn in (asset.builder, asset.data):
-        modules.update(dependencies(fn.__module__))
+def _digest(label: str, modules) -> str:
+    """sha256 of a label, the library versions, the style and the source of ``modules``."""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT_VERSION}|{asset.name}|{asset.kind}|{asset.builder.__module__}.{asset.builder.__qualname__}|".encode())
-    digest.update(f"{asset.data.__module__}.{asset.data.__qualname__}|".encode())
-    digest.update(json.dumps(asset.params, sort_keys=True, default=repr).encode())
+    digest.update(f"{FORMAT_VERSION}|{label}|".encode())
     digest.update(_library_versions().encode())
     digest.update(STYLE.read_bytes())
     for name in sorted(modules):
@@ -95,6 +90,24 @@ def asset_key(asset) -> str:
             digest.update(name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def asset_key(asset) -> str:
+    """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
+    modules = set(ALWAYS)
+    for fn in (asset.builder, asset.data):
+        modules.update(dependencies(fn.__module__))
+    label = (
+        f"{asset.name}|{asset.kind}|{asset.builder.__module__}.{asset.builder.__qualname__}|"
+        f"{asset.data.__module__}.{asset.data.__qualname__}|"
+        + json.dumps(asset.params, sort_keys=True, default=repr)
+    )
+    return _digest(label, modules)
+
+
+def facts_key() -> str:
+    """A hex digest of everything the quoted numbers depend on: the facts module and its imports."""
+    return _digest("facts", dependencies("gdsim.facts"))
 
 
 def package_digest() -> str:

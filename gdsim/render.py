@@ -1,7 +1,7 @@
 """Render assets to files: only the stale ones, in parallel, atomically, with a manifest.
 
 ``figures/manifest.json`` records each asset's cache key, files, pixel size, alt text and caption;
-``figures/facts.json`` holds every quoted number. The MkDocs hook reads only these two files.
+``figures/facts.json`` holds every quoted number, under the hash of the code that computed them. The MkDocs hook reads only these two files.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ matplotlib.use("Agg")  # headless, whatever the environment says
 from gdsim import facts as facts_module  # noqa: E402
 from gdsim import registry  # noqa: E402
 from gdsim.animation import Animation, encode_gif, encode_png  # noqa: E402
-from gdsim.cache import asset_key  # noqa: E402
+from gdsim.cache import asset_key, facts_key  # noqa: E402
+from gdsim.facts import Fact  # noqa: E402
 from gdsim.paths import FIGURES, STYLE  # noqa: E402
 
 MANIFEST = "manifest.json"
@@ -116,6 +117,26 @@ def stale(assets, out_dir: Path, manifest: dict) -> list[registry.Asset]:
     ]
 
 
+def current_facts(out_dir: Path) -> dict[str, Fact]:
+    """Every fact, read back from ``facts.json`` if its key is current, else computed and written.
+
+    Some facts come from hundreds of gradient-descent runs; caching them by the hash of the code
+    they depend on keeps a no-change rebuild instant. JSON round-trips floats exactly, so a
+    cached fact equals a fresh one.
+    """
+    key = facts_key()
+    try:
+        stored = json.loads((out_dir / FACTS).read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return {name: Fact(item["value"], item["fmt"]) for name, item in stored["facts"].items()}
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        pass
+    table = facts_module.compute()
+    content = {"key": key, "facts": {name: {"value": f.value, "fmt": f.fmt} for name, f in table.items()}}
+    write_atomic(out_dir / FACTS, (json.dumps(content, indent=1, ensure_ascii=False) + "\n").encode())
+    return table
+
+
 def describe(asset: registry.Asset, fact_table: dict) -> dict:
     """Alt text and caption with their numbers filled in from the facts."""
     return {"alt": asset.alt.format_map(fact_table), "caption": asset.caption.format_map(fact_table)}
@@ -150,7 +171,7 @@ def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Pa
     out_dir = Path(out_dir)
     manifest = load_manifest(out_dir)
     todo = assets if force else stale(assets, out_dir, manifest)
-    fact_table = facts_module.compute()
+    fact_table = current_facts(out_dir)
     results: list[Rendered] = []
     if todo:
         progress = Progress(len(todo), stream)
@@ -179,6 +200,4 @@ def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Pa
             manifest[asset.name].update(describe(asset, fact_table))
     manifest = {name: manifest[name] for name in registry.BY_NAME if name in manifest}
     write_atomic(out_dir / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode())
-    fact_json = {name: {"value": f.value, "fmt": f.fmt} for name, f in fact_table.items()}
-    write_atomic(out_dir / FACTS, (json.dumps(fact_json, indent=1, ensure_ascii=False) + "\n").encode())
     return sorted(results, key=lambda r: r.name)

@@ -33,7 +33,7 @@ class Catalogue:
     @classmethod
     def load(cls, figures_dir: Path) -> "Catalogue":
         assets = json.loads((figures_dir / "manifest.json").read_text(encoding="utf-8"))
-        raw = json.loads((figures_dir / "facts.json").read_text(encoding="utf-8"))
+        raw = json.loads((figures_dir / "facts.json").read_text(encoding="utf-8"))["facts"]
         return cls(assets, {name: Fact(item["value"], item["fmt"]) for name, item in raw.items()})
 
 

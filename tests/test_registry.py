@@ -112,3 +112,21 @@ def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
     assert render_module.stale([asset], tmp_path, manifest) == []
     monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
     assert render_module.stale([asset], tmp_path, manifest) == [asset]
+
+
+def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
+    from gdsim import cache, facts, render as render_module
+
+    quiet = open("/dev/null", "w")
+    render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
+    fresh = facts.compute()
+    assert render_module.current_facts(tmp_path) == fresh, "cached facts must equal fresh ones"
+
+    def must_not_run():
+        raise AssertionError("facts recomputed although nothing changed")
+
+    monkeypatch.setattr(facts, "compute", must_not_run)
+    render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
+    monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
+    with pytest.raises(AssertionError, match="recomputed"):
+        render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
