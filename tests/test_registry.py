@@ -85,6 +85,7 @@ def test_prose_has_no_hand_typed_decimals():
         text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks
         text = re.sub(r"`[^`]*`", "", text)  # inline code
         text = re.sub(r"\{\{.*?\}\}", "", text)  # tags
+        text = re.sub(r"\]\([^)\s]+\)", "]", text)  # link targets (a DOI is not a quoted number)
         typed = re.findall(r"(?<![\w.])\d+\.\d+", text)
         assert not typed, f"{page.name} types numbers by hand: {typed}"
 
