@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gdsim import model
-from gdsim.draw.style import BLUE, GREEN, INK, ORANGE, VERMILLION, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, ORANGE, VERMILLION, minus, new_figure
 from gdsim.scenario import Scenario
 
 
@@ -48,7 +48,7 @@ def prediction_line(s: Scenario) -> Figure:
     fig = new_figure(7.0, 4.2)
     ax = _prediction_axes(s, s.start, fig)
     b, w = s.start
-    ax.set_title(f"Random start: ŷ = {b:.2f} + ({w:.2f})·x".replace("-", "−"))
+    ax.set_title(minus(f"Random start: ŷ = {b:.2f} + ({w:.2f})·x"))
     return fig
 
 
@@ -63,7 +63,7 @@ def one_error(s: Scenario, point: int = 0) -> Figure:
     ax.plot([x0], [y_hat], "o", color=VERMILLION, markersize=8, markeredgecolor=INK, zorder=5)
     error = y_hat - y0
     ax.annotate(
-        f"error = ŷ − y = {y_hat:.2f} − {y0:.2f} = {error:.2f}".replace("-", "−").replace("− −", "+ "),
+        minus(f"error = ŷ − y = {y_hat:.2f} − {y0:.2f} = {error:.2f}").replace("− −", "+ "),
         xy=(x0, (y0 + y_hat) / 2), xytext=(-16, 0), textcoords="offset points",
         ha="right", va="center", fontsize=10, color=INK,
         bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="#d0d4da"),

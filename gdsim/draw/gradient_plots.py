@@ -7,13 +7,11 @@ from matplotlib.figure import Figure
 
 from gdsim import model
 from gdsim.draw.frames import record
-from gdsim.draw.style import BLUE, GREEN, INK, MUTED, VERMILLION, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, MUTED, VERMILLION, minus, new_figure
 from gdsim.experiments import PARAM_INDEX, SECANT_STEP, SHRINKING_STEPS
 from gdsim.scenario import Scenario
 
 CUTS = ("w", "b")  # left panel: b fixed, w varies; right panel: w fixed, b varies
-
-
 
 
 def _cut(s: Scenario, param: str):
@@ -22,7 +20,7 @@ def _cut(s: Scenario, param: str):
 
 def _panel_labels(ax, s: Scenario, param: str):
     section = _cut(s, param)
-    fixed = f"{section.fixed} fixed at {section.fixed_value:.2f}".replace("-", "−")
+    fixed = minus(f"{section.fixed} fixed at {section.fixed_value:.2f}")
     ax.set_title(f"Loss along {param} ({fixed})")
     ax.set_xlabel(f"{param} ({'bias' if param == 'b' else 'weight'})")
     ax.set_ylabel("loss (MSE)")
@@ -53,15 +51,15 @@ def geometric_gradients(s: Scenario) -> Figure:
         tangent = _exact_derivative(s, param)
         span = np.array([x0 - 0.5, x0 + 0.7])
         ax.plot(span, y0 + tangent * (span - x0), color=GREEN, linestyle="--", linewidth=1.5,
-                label=f"tangent: slope {tangent:.2f}".replace("-", "−"))
+                label=minus(f"tangent: slope {tangent:.2f}"))
         ax.plot(span, y0 + slope * (span - x0), color=VERMILLION, linewidth=1.5,
-                label=f"secant over {SECANT_STEP:g}: slope {slope:.2f}".replace("-", "−"))
+                label=minus(f"secant over {SECANT_STEP:g}: slope {slope:.2f}"))
         # The rise-over-run triangle.
         ax.plot([x0, x0 + SECANT_STEP], [y0, y0], color=BLUE, linewidth=2)
         ax.plot([x0 + SECANT_STEP] * 2, [y0, y1], color=BLUE, linewidth=2)
         ax.annotate(f"Δ{param} = {SECANT_STEP:g}", (x0 + SECANT_STEP / 2, y0), xytext=(0, 6), textcoords="offset points",
                     ha="center", va="bottom", fontsize=9, color=BLUE)
-        ax.annotate(f"Δloss = {y1 - y0:.2f}".replace("-", "−"), (x0 + SECANT_STEP, (y0 + y1) / 2), xytext=(6, 0),
+        ax.annotate(minus(f"Δloss = {y1 - y0:.2f}"), (x0 + SECANT_STEP, (y0 + y1) / 2), xytext=(6, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=9, color=BLUE)
         ax.plot([x0, x0 + SECANT_STEP], [y0, y1], "o", color=VERMILLION, markersize=6, markeredgecolor="white")
         _panel_labels(ax, s, param)
@@ -83,7 +81,7 @@ def secant_to_tangent(s: Scenario):
         tangent = _exact_derivative(s, param)
         span = np.array([x0 - 0.6, x0 + 1.8])
         ax.plot(span, y0 + tangent * (span - x0), color=GREEN, linestyle="--", linewidth=1.4,
-                label=f"tangent (∂L/∂{param} = {tangent:.3f})".replace("-", "−"))
+                label=minus(f"tangent (∂L/∂{param} = {tangent:.3f})"))
         secant_line, = ax.plot([], [], color=VERMILLION, linewidth=1.8, label="secant")
         far, = ax.plot([], [], "o", color=VERMILLION, markersize=6, markeredgecolor="white")
         ax.plot([x0], [y0], "o", color=INK, markersize=7, markeredgecolor="white")
@@ -102,7 +100,7 @@ def secant_to_tangent(s: Scenario):
             slope = (y1 - y0) / h
             secant_line.set_data(span_of(x0), y0 + slope * (span_of(x0) - x0))
             far.set_data([x0 + h], [y1])
-            readout.set_text(f"step   {h:7.3f}\nslope  {slope:7.3f}\nerror  {slope - tangent:7.3f}".replace("-", "−"))
+            readout.set_text(minus(f"step   {h:7.3f}\nslope  {slope:7.3f}\nerror  {slope - tangent:7.3f}"))
 
     return record(fig, update, len(SHRINKING_STEPS), frame_ms=220)
 

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from gdsim import quadratic
 from gdsim.descent import Trajectory
 from gdsim.draw.frames import record
-from gdsim.draw.style import BLUE, GREEN, INK, MUTED, ORANGE, PURPLE, SKY, VERMILLION, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, MUTED, ORANGE, PURPLE, SKY, VERMILLION, minus, new_figure
 from gdsim.thresholds import REGIME_RATES, StepCounts, StepStory, Tangent
 
 # One colour per regime, used by the animation and the steps figure alike.
@@ -25,10 +25,6 @@ REGIME_LABELS = {
 TANGENT_COLOURS = (BLUE, VERMILLION, ORANGE)
 # η used to turn the tangents' slopes into moves in the slope panel.
 SLOPE_PANEL_LR = 0.1
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
 
 
 def _power_of_ten(value: float) -> str:
@@ -63,7 +59,7 @@ def parabola_tangents(tangents: tuple[Tangent, ...]) -> Figure:
             offset, ha, va = (12, -10), "left", "top"
         else:
             offset, ha, va = (-14, 0), "right", "center"
-        ax.annotate(_minus(f"x = {t.x0:g}\nslope {t.slope:g}"), (t.x0, t.loss), xytext=offset,
+        ax.annotate(minus(f"x = {t.x0:g}\nslope {t.slope:g}"), (t.x0, t.loss), xytext=offset,
                     textcoords="offset points", ha=ha, va=va, fontsize=9.5, color=colour)
     ax.set_ylim(-4, quadratic.loss(hi) * 1.05)
     ax.set_ylabel("loss")
@@ -79,7 +75,7 @@ def parabola_tangents(tangents: tuple[Tangent, ...]) -> Figure:
         y = t.slope - 2.2
         ax_slope.annotate("", xy=(t.x0 + move, y), xytext=(t.x0, y),
                           arrowprops=dict(arrowstyle="-|>", color=colour, lw=2.0, shrinkA=0, shrinkB=0))
-        ax_slope.text(t.x0 + move / 2, y - 1.0, _minus(f"move {move:+.1f}"), ha="center", va="top", fontsize=9,
+        ax_slope.text(t.x0 + move / 2, y - 1.0, minus(f"move {move:+.1f}"), ha="center", va="top", fontsize=9,
                       color=colour)
     ax_slope.set_xlim(lo, hi)
     ax_slope.set_ylim(quadratic.slope(lo) - 4, quadratic.slope(hi) + 2)
@@ -110,7 +106,7 @@ def step_story(story: StepStory) -> Figure:
         ax_fixed.plot([xs[k + 1]], [losses[k + 1]], "o", color=colour, markersize=9, markeredgecolor="white", zorder=5)
     for k, (x, loss) in enumerate(zip(xs, losses)):
         offset = (8, 2) if k == 0 else ((8, -14) if k == 1 else (10, -4))
-        ax_fixed.annotate(_minus(f"x = {x:g}, loss {loss:g}"), (x, loss), xytext=offset, textcoords="offset points",
+        ax_fixed.annotate(minus(f"x = {x:g}, loss {loss:g}"), (x, loss), xytext=offset, textcoords="offset points",
                           fontsize=9.5, ha="left")
     for k, (size, colour) in enumerate(zip(story.sizes, colours)):
         middle = 0.5 * (xs[k] + xs[k + 1])
@@ -119,7 +115,7 @@ def step_story(story: StepStory) -> Figure:
                       f"step {size:g}:\n{verdict}", ha="center", va="bottom", fontsize=9, color=colour)
     ax_fixed.set_ylabel("loss")
     ax_fixed.set_ylim(-1.5, max(losses) * 1.25)
-    ax_fixed.set_title(_minus(f"Fixed step sizes: {story.sizes[0]:g}, then {story.sizes[1]:g}"), fontsize=11)
+    ax_fixed.set_title(minus(f"Fixed step sizes: {story.sizes[0]:g}, then {story.sizes[1]:g}"), fontsize=11)
 
     run = story.lr_run
     path = run.params[:, 0]
@@ -130,7 +126,7 @@ def step_story(story: StepStory) -> Figure:
     for k in range(min(run.steps, 2)):
         move = path[k + 1] - path[k]
         # below-right of the point: the parabola rises to the right, so that corner is empty
-        ax_lr.annotate(_minus(f"slope {run.gradients[k, 0]:g}\nmove {move:g}"), (path[k], run.losses[k]),
+        ax_lr.annotate(minus(f"slope {run.gradients[k, 0]:g}\nmove {move:g}"), (path[k], run.losses[k]),
                        xytext=(9, -6), textcoords="offset points", fontsize=9, ha="left", va="top")
     ax_lr.set_ylabel("loss")
     ax_lr.set_ylim(-0.3, run.losses[0] * 1.25)
@@ -154,7 +150,7 @@ def parabola_regimes(runs: dict[str, Trajectory]):
         ax.set_xlabel("x", labelpad=1)
         # factor each step multiplies x by: 1 − 2η
         factor = 1 - 2 * run.lr
-        ax.set_title(_minus(f"η = {run.lr:g}: {REGIME_LABELS[name]}\nx ← {factor:+.2g}·x"), fontsize=10, color=colour)
+        ax.set_title(minus(f"η = {run.lr:g}: {REGIME_LABELS[name]}\nx ← {factor:+.2g}·x"), fontsize=10, color=colour)
         path, = ax.plot([], [], "-", color=colour, linewidth=1.1, alpha=0.85)
         dots, = ax.plot([], [], "o", color=colour, markersize=4, markeredgecolor="white", markeredgewidth=0.6)
         here, = ax.plot([], [], "o", color=colour, markersize=9, markeredgecolor=INK, markeredgewidth=1.2, zorder=5)
@@ -175,7 +171,7 @@ def parabola_regimes(runs: dict[str, Trajectory]):
             path.set_data(xs, ys)
             dots.set_data(xs, ys)
             here.set_data(xs[-1:], ys[-1:])
-            readout.set_text(_minus(f"step {shown}: x = {xs[-1]:.3g}"))
+            readout.set_text(minus(f"step {shown}: x = {xs[-1]:.3g}"))
             curve.set_data(np.arange(shown + 1), ys)
 
     return record(fig, update, steps + 1, frame_ms=450)
@@ -213,5 +209,5 @@ def steps_vs_learning_rate(counts: StepCounts) -> Figure:
     ax.set_xlim(0, hi)
     ax.set_xlabel("learning rate η")
     ax.set_ylabel(f"steps until |x| ≤ {_power_of_ten(counts.tol)} (log scale)")
-    ax.set_title(_minus(f"Gradient descent on x² from x = {counts.x0:g}: steps needed for each learning rate"), fontsize=11.5)
+    ax.set_title(minus(f"Gradient descent on x² from x = {counts.x0:g}: steps needed for each learning rate"), fontsize=11.5)
     return fig

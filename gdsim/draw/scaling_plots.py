@@ -7,15 +7,11 @@ from matplotlib.figure import Figure
 
 from gdsim import data, model
 from gdsim.draw.frames import record
-from gdsim.draw.style import BLUE, GREEN, INK, ORANGE, VERMILLION, contour_map, mark_point, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, ORANGE, VERMILLION, contour_map, mark_point, minus, new_figure
 from gdsim.experiments import SCALING_EPOCHS, SCALING_LR, scaling_runs, trained_model
 from gdsim.surface import nice_levels
 
 TITLES = {"original": "Original feature x", "bad": "Bad feature: 10·x", "standardized": "Standardized feature"}
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
 
 
 def bad_feature_data(scenarios) -> Figure:
@@ -122,13 +118,13 @@ def trained_fit(scenarios) -> Figure:
     ax.scatter(original.split.x_val, original.split.y_val, s=30, marker="^", color=ORANGE, edgecolor=INK,
                linewidth=0.4, label="validation data")
     xs = np.array([0.0, 1.0])
-    ax.plot(xs, model.predict(theta, xs), color=VERMILLION, label=_minus(f"trained: ŷ = {theta[0]:.3f} + {theta[1]:.3f}·x"))
+    ax.plot(xs, model.predict(theta, xs), color=VERMILLION, label=minus(f"trained: ŷ = {theta[0]:.3f} + {theta[1]:.3f}·x"))
     truth = np.array([data.TRUE_B, data.TRUE_W])
     ax.plot(xs, model.predict(truth, xs), color=GREEN, linestyle="--", linewidth=1.3,
             label=f"true line: y = {truth[0]:g} + {truth[1]:g}·x")
     ax.set_xlim(0, 1)
     ax.set_xlabel("x (feature)")
     ax.set_ylabel("y (label)")
-    ax.set_title(_minus(f"After {SCALING_EPOCHS} epochs on the standardized feature"))
+    ax.set_title(minus(f"After {SCALING_EPOCHS} epochs on the standardized feature"))
     ax.legend(loc="upper left")
     return fig

@@ -10,13 +10,9 @@ from gdsim import model
 from gdsim.descent import Trajectory
 from gdsim.draw.frames import record
 from gdsim.draw.gradient_plots import CUTS, _loss_along
-from gdsim.draw.style import BLUE, GREEN, INK, MUTED, VERMILLION, contour_map, mark_point, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, MUTED, VERMILLION, contour_map, mark_point, minus, new_figure
 from gdsim.experiments import EPOCHS, PARAM_INDEX, cut_run, full_run, one_step
 from gdsim.scenario import Scenario
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
 
 
 def _axis_name(param: str) -> str:
@@ -25,7 +21,7 @@ def _axis_name(param: str) -> str:
 
 def _cut_title(s: Scenario, param: str) -> str:
     other = "b" if param == "w" else "w"
-    return _minus(f"{param} varies, {other} fixed at {s.snapped_start[PARAM_INDEX[other]]:.2f}")
+    return minus(f"{param} varies, {other} fixed at {s.snapped_start[PARAM_INDEX[other]]:.2f}")
 
 
 def one_step_on_cuts(s: Scenario, lr: float) -> Figure:
@@ -44,7 +40,7 @@ def one_step_on_cuts(s: Scenario, lr: float) -> Figure:
         ax.annotate("", xy=(step.after, step.loss_after), xytext=(step.before, step.loss_before),
                     arrowprops=dict(arrowstyle="->", color=BLUE, lw=1.6, connectionstyle="arc3,rad=-0.25"))
         verdict = "loss went UP" if worse else "loss went down"
-        ax.set_title(_minus(f"{_cut_title(s, param)}\nmove {step.move:+.2f}: loss {step.loss_before:.2f} → {step.loss_after:.2f}, {verdict}"),
+        ax.set_title(minus(f"{_cut_title(s, param)}\nmove {step.move:+.2f}: loss {step.loss_before:.2f} → {step.loss_after:.2f}, {verdict}"),
                      fontsize=10.5)
         ax.set_xlabel(_axis_name(param))
         ax.set_ylabel("loss (MSE)")
@@ -89,7 +85,7 @@ def steps_on_cuts(s: Scenario, lr: float):
             path.set_data(xs, ys)
             dots.set_data(xs, ys)
             here.set_data(xs[-1:], ys[-1:])
-            ax.set_title(_minus(f"{_cut_title(s, param)}\nstep {shown}: {param} = {xs[-1]:.2f}, loss {ys[-1]:.3g}"), fontsize=10.5)
+            ax.set_title(minus(f"{_cut_title(s, param)}\nstep {shown}: {param} = {xs[-1]:.2f}, loss {ys[-1]:.3g}"), fontsize=10.5)
 
     steps = max(cut_run(p, lr).steps for p in CUTS)
     return record(fig, update, steps + 1, frame_ms=420)
@@ -124,7 +120,7 @@ def descent_on_map(s: Scenario, lr: float):
         path.set_data(run.params[: shown + 1, 0], run.params[: shown + 1, 1])
         here.set_data(run.params[shown : shown + 1, 0], run.params[shown : shown + 1, 1])
         curve.set_data(np.arange(shown + 1), run.losses[: shown + 1])
-        ax_map.set_title(_minus(f"η = {lr:g}, epoch {shown}: b = {run.params[shown, 0]:.2f}, w = {run.params[shown, 1]:.2f}"),
+        ax_map.set_title(minus(f"η = {lr:g}, epoch {shown}: b = {run.params[shown, 0]:.2f}, w = {run.params[shown, 1]:.2f}"),
                          fontsize=11)
         ax_loss.set_title(f"loss {run.losses[shown]:.4g}", fontsize=11)
         if run.diverged and k >= run.steps:

@@ -21,6 +21,11 @@ MUTED = "#6b7280"
 SURFACE_CMAP = "viridis"
 
 
+def minus(text: str) -> str:
+    """Text with every hyphen-minus made a true minus sign (−), as figures print numbers."""
+    return text.replace("-", "−")
+
+
 def new_figure(width: float = 8.0, height: float = 4.2, **kwargs) -> Figure:
     """A blank Figure with constrained layout; sizes are in inches at 100 css px per inch."""
     return Figure(figsize=(width, height), layout="constrained", **kwargs)

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gdsim import model
-from gdsim.draw.style import GREEN, INK, SURFACE_CMAP, VERMILLION, contour_map, mark_point, new_figure
+from gdsim.draw.style import GREEN, INK, SURFACE_CMAP, VERMILLION, contour_map, mark_point, minus, new_figure
 from gdsim.scenario import Scenario
 from gdsim.surface import CrossSection
 
@@ -38,7 +38,7 @@ def surface_and_contours(s: Scenario) -> Figure:
 
     filled = contour_map(ax2d, g)
     mark_point(ax2d, s.solution, GREEN, f"minimum (b = {s.solution[0]:.2f}, w = {s.solution[1]:.2f})", marker="*", size=15)
-    mark_point(ax2d, s.start, VERMILLION, f"random start (b = {s.start[0]:.2f}, w = {s.start[1]:.2f})".replace("-", "−"))
+    mark_point(ax2d, s.start, VERMILLION, minus(f"random start (b = {s.start[0]:.2f}, w = {s.start[1]:.2f})"))
     ax2d.legend(loc="upper left", labelcolor="white", fontsize=9)
     ax2d.set_title("Contour map (same surface from above)")
     fig.colorbar(filled, ax=ax2d, label="loss (MSE)", shrink=0.9, format="%.3g")
@@ -61,7 +61,7 @@ def cross_section(s: Scenario, varied: str) -> Figure:
     contour_map(ax_map, s.grid, labels=False)
     _cut_line(ax_map, section)
     mark_point(ax_map, s.snapped_start, VERMILLION, "start (snapped to grid)")
-    fixed = f"{section.fixed} = {section.fixed_value:.2f}".replace("-", "−")
+    fixed = minus(f"{section.fixed} = {section.fixed_value:.2f}")
     ax_map.set_title(f"Cut at {fixed}")
 
     ax_cut.plot(section.values, section.loss, color=INK)
