@@ -10,7 +10,7 @@ import numpy as np
 
 from gdsim import data, model, scaling
 from gdsim.descent import Trajectory, gradient_descent
-from gdsim.scenario import Scenario, original, standardized, three
+from gdsim.scenario import Scenario, original, three
 
 # The "small", "big" and "very big" learning rates of the chapters.
 RATES = {"small": 0.2, "big": 0.8, "very-big": 1.1}
@@ -77,9 +77,9 @@ def cut_run(param: str, lr: float, steps: int = CUT_STEPS) -> Trajectory:
 
 
 @lru_cache(maxsize=None)
-def full_run(lr: float, epochs: int = EPOCHS, which: str = "original") -> Trajectory:
+def full_run(lr: float, epochs: int = EPOCHS) -> Trajectory:
     """Full-batch gradient descent from the random start, both parameters at once."""
-    s = original() if which == "original" else standardized()
+    s = original()
     return gradient_descent(s.split.x_train, s.split.y_train, s.start, lr, epochs)
 
 

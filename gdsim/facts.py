@@ -111,8 +111,6 @@ def values() -> dict[str, float]:
 
 def _learning_rate_facts() -> dict[str, Fact]:
     """The learning-rate chapter: one step, steps along the cuts and full runs, for each rate."""
-    s = original()
-    best = model.mse(s.solution, s.split.x_train, s.split.y_train)
     out = {"cut_steps": Fact(experiments.CUT_STEPS, "d"), "epochs": Fact(experiments.EPOCHS, "d")}
     for key, lr in experiments.RATES.items():
         k = key.replace("-", "_")
@@ -128,7 +126,6 @@ def _learning_rate_facts() -> dict[str, Fact]:
         run = experiments.full_run(lr)
         out[f"full_{k}_steps"] = Fact(run.steps, "d")
         out[f"full_{k}_loss"] = Fact(run.losses[-1], ".4f")
-        out[f"full_{k}_excess"] = Fact(run.losses[-1] / best, ".3g")
         out[f"full_{k}_b"] = Fact(run.final[0])
         out[f"full_{k}_w"] = Fact(run.final[1])
     return out
@@ -149,7 +146,6 @@ def _scaling_facts() -> dict[str, Fact]:
 
     return {
         "bad_factor": Fact(scaling.BAD_FACTOR, "g"),
-        "bad_true_w": Fact(data.TRUE_W / scaling.BAD_FACTOR, "g"),
         "bad_x_max": Fact(bad.split.x_train.max(), ".1f"),
         "bad_w_min": Fact(bad.grid.w[0], ".1f"),
         "bad_w_max": Fact(bad.grid.w[-1], ".1f"),
@@ -157,7 +153,6 @@ def _scaling_facts() -> dict[str, Fact]:
         "level_bad": Fact(surface.nice_levels(bad.grid.loss)[1], "g"),
         "max_loss_original": Fact(orig.grid.loss.max(), ".0f"),
         "max_loss_bad": Fact(bad.grid.loss.max(), ".0f"),
-        "curv_b": Fact(steepness(orig, 0), ".2f"),
         "curv_w": Fact(steepness(orig, 1), ".2f"),
         "curv_w_bad": Fact(steepness(bad, 1), ".1f"),
         "curv_ratio_original": Fact(steepness(orig, 0) / steepness(orig, 1), ".1f"),
@@ -267,17 +262,15 @@ def _threshold_facts() -> dict[str, Fact]:
     out["sweep_start_loss"] = Fact(sweep.start_loss, ".3g")
     for key in ("big", "very-big"):
         lr, k = experiments.RATES[key], key.replace("-", "_")
-        # the factors the steep and the flat error components are multiplied by each step: 1 − ηλ
+        # the factor the steep error component is multiplied by each step: 1 − ηλ_max
         out[f"{k}_percent_of_threshold"] = Fact(100 * lr / orig.max_lr, ".3g")
         out[f"{k}_steep_factor"] = Fact(1 - lr * orig.lam_max, ".3g")
-        out[f"{k}_flat_factor"] = Fact(1 - lr * orig.lam_min, ".3g")
     out["big_steep_shrink_percent"] = Fact(100 * (1 - abs(1 - experiments.RATES["big"] * orig.lam_max)), ".2g")
     out["very_big_grow_percent"] = Fact(100 * (abs(1 - experiments.RATES["very-big"] * orig.lam_max) - 1), ".2g")
     # κ of the bad problem against the original: the bound's step counts grow roughly like κ
     bad = thresholds.table()[1]
     out["kappa_ratio_bad"] = Fact(bad.kappa / orig.kappa, ".2g")
     out["steps_ratio_bad"] = Fact(bad.steps_bound / orig.steps_bound, ".2g")
-    out["tolerance_exponent"] = Fact(round(np.log10(thresholds.TOLERANCE)), "d")
     return out
 
 

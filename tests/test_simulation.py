@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdsim import data, model, surface
+from gdsim import data, model
 from gdsim.scenario import original
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gdsim"

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from gdsim import model
 from gdsim.draw.frames import record
-from gdsim.draw.style import BLUE, GREEN, INK, MUTED, VERMILLION, minus, new_figure
+from gdsim.draw.style import BLUE, GREEN, INK, VERMILLION, minus, new_figure
 from gdsim.experiments import PARAM_INDEX, SECANT_STEP, SHRINKING_STEPS
 from gdsim.scenario import Scenario
 

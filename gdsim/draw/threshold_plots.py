@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from gdsim.draw.style import GREEN, INK, MUTED, ORANGE, SKY, VERMILLION, contour_map, mark_point, minus, new_figure
+from gdsim.draw.style import GREEN, INK, MUTED, ORANGE, SKY, VERMILLION, contour_map, mark_point, new_figure
 from gdsim.thresholds import NAMES, hessian_axes, sweeps
 
 TITLES = {"original": "Original feature x", "bad": "Bad feature: 10·x", "standardized": "Standardized feature"}
