@@ -40,7 +40,10 @@ class Animation:
 
 
 def capture(fig) -> np.ndarray:
-    """The figure as it looks now, as an (H, W, 3) uint8 array (drawn at the figure's own dpi)."""
+    """The figure as it looks now, as an (H, W, 3) uint8 array (drawn at the figure's own dpi).
+
+    Drawn once on the Agg canvas and read from its buffer: no PNG encode and decode in between.
+    """
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()

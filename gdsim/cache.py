@@ -16,12 +16,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from gdsim import chapters
 from gdsim.paths import PACKAGE, STYLE
 
 # Bumped by hand when the way files are written changes (e.g. PNG options).
 FORMAT_VERSION = "1"
 # Modules that touch every asset's bytes although builders do not import them.
-ALWAYS = ("gdsim.render", "gdsim.animation")
+ALWAYS = ("gdsim.render", "gdsim.animation", "gdsim.assets", "gdsim.draw.frames")
 LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow")
 
 
@@ -78,6 +79,13 @@ def _library_versions() -> str:
     return json.dumps(versions, sort_keys=True)
 
 
+@lru_cache(maxsize=None)
+def _source_digest(name: str) -> str:
+    """sha256 of one module's source, read once per process (a render decides from one snapshot)."""
+    path = module_path(name)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else ""
+
+
 def _digest(label: str, modules) -> str:
     """sha256 of a label, the library versions, the style and the source of ``modules``."""
     digest = hashlib.sha256()
@@ -85,20 +93,17 @@ def _digest(label: str, modules) -> str:
     digest.update(_library_versions().encode())
     digest.update(STYLE.read_bytes())
     for name in sorted(modules):
-        path = module_path(name)
-        if path is not None:
-            digest.update(name.encode())
-            digest.update(path.read_bytes())
+        digest.update(f"{name}:{_source_digest(name)}|".encode())
     return digest.hexdigest()
 
 
 def asset_key(asset) -> str:
     """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
     modules = set(ALWAYS)
-    for fn in (asset.builder, asset.data):
-        modules.update(dependencies(fn.__module__))
+    for module in (asset.data.__module__, asset.draw_module):
+        modules.update(dependencies(module))
     label = (
-        f"{asset.name}|{asset.kind}|{asset.builder.__module__}.{asset.builder.__qualname__}|"
+        f"{asset.name}|{asset.kind}|{asset.draw_module}.{asset.draw}|"
         f"{asset.data.__module__}.{asset.data.__qualname__}|"
         + json.dumps(asset.params, sort_keys=True, default=repr)
     )
@@ -106,8 +111,11 @@ def asset_key(asset) -> str:
 
 
 def facts_key() -> str:
-    """A hex digest of everything the quoted numbers depend on: the facts module and its imports."""
-    return _digest("facts", dependencies("gdsim.facts"))
+    """A hex digest of everything the quoted numbers depend on: every chapter module and its imports."""
+    modules = set(dependencies("gdsim.registry"))
+    for stem in chapters.STEMS:
+        modules.update(dependencies(chapters.module_name(stem)))
+    return _digest("facts", modules)
 
 
 def package_digest() -> str:

@@ -51,9 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{asset.name:28} {asset.kind:10} {' '.join(asset.files)}")
         return 0
     if args.command == "facts":
-        from gdsim import facts
-
-        print(json.dumps(facts.values(), indent=2, sort_keys=True))
+        values = {name: fact.value for name, fact in registry.facts().items()}
+        print(json.dumps(values, indent=2, sort_keys=True))
         return 0
     unknown = [name for name in args.names if name not in registry.BY_NAME]
     if unknown:
@@ -62,5 +61,6 @@ def main(argv: list[str] | None = None) -> int:
     from gdsim.render import render
 
     done = render(args.names or None, force=args.force, jobs=args.jobs)
-    print(f"{len(done)} asset(s) rendered, {len(registry.ASSETS) - len(done) if not args.names else len(args.names) - len(done)} up to date")
+    asked = len(dict.fromkeys(args.names)) if args.names else len(registry.ASSETS)
+    print(f"{len(done)} asset(s) rendered, {asked - len(done)} up to date")
     return 0

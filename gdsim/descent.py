@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
 from typing import Callable
 
 import numpy as np
 
-from gdsim import model
+from gdsim import checks, model
 
 # A loss this many times the starting loss (or any non-finite loss) counts as divergence.
 EXPLODE_FACTOR = 1e6
-PARAMETERS = ("b", "w")
+PARAMETERS = tuple(p.name for p in model.PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -41,19 +40,6 @@ class Trajectory:
         return self.params[-1]
 
 
-def check_lr(lr) -> float:
-    """The learning rate as a float, or a ValueError saying what is wrong with it."""
-    if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning rate must be a positive finite number, got {lr!r}")
-    return float(lr)
-
-
-def check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
-        raise ValueError(f"number of steps must be a positive integer, got {steps!r}")
-    return int(steps)
-
-
 def descend(
     loss: Callable[[np.ndarray], float],
     gradient: Callable[[np.ndarray], np.ndarray],
@@ -62,10 +48,8 @@ def descend(
     steps: int,
 ) -> Trajectory:
     """Plain gradient descent on any differentiable function of a parameter vector."""
-    lr, steps = check_lr(lr), check_steps(steps)
-    theta = np.atleast_1d(np.asarray(start, dtype=float)).copy()
-    if not np.all(np.isfinite(theta)):
-        raise ValueError(f"start must be finite, got {start!r}")
+    lr, steps = checks.learning_rate(lr), checks.step_count(steps)
+    theta = checks.vector(np.atleast_1d(start), "start").copy()
     params, losses, grads = [theta], [loss(theta)], [gradient(theta)]
     limit = EXPLODE_FACTOR * max(losses[0], 1e-12)
     diverged = False
@@ -92,21 +76,11 @@ def gradient_descent(x, y, start, lr: float, steps: int, update: tuple[str, ...]
         run = gradient_descent(x, y, start=[0.5, -0.1], lr=0.2, steps=100)
         run.final, run.losses[-1], run.diverged
     """
-    x, y = _check_data(x, y)
+    x, y = checks.data(x, y)
     unknown = set(update) - set(PARAMETERS)
     if unknown or not update:
         raise ValueError(f"update must name some of {PARAMETERS}, got {update!r}")
     mask = np.array([name in update for name in PARAMETERS], dtype=float)
-    start = np.asarray(start, dtype=float)
-    if start.shape != (2,):
-        raise ValueError(f"start must be [b, w], got shape {start.shape}")
+    start = checks.point(start, "start [b, w]", len(PARAMETERS))
     return descend(lambda t: model.mse(t, x, y), lambda t: mask * model.gradient(t, x, y), start, lr, steps)
 
-
-def _check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape or x.size == 0:
-        raise ValueError(f"x and y must be non-empty 1-D arrays of one length, got {x.shape} and {y.shape}")
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-        raise ValueError("x and y must be finite")
-    return x, y

@@ -16,7 +16,8 @@ from mkdocs.utils import get_relative_url
 
 from gdsim.cache import package_digest
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import Catalogue, UnknownReference, expand, mathjax_files
+from gdsim.catalogue import Catalogue
+from gdsim.site import UnknownReference, expand, mathjax_files
 
 _catalogue: Catalogue | None = None
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"

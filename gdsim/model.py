@@ -1,11 +1,29 @@
 """Linear regression y ≈ b + w·x: predictions, errors, the mean squared error and its gradient.
 
-Parameters travel as an array ``theta = [b, w]``. Everything is plain NumPy: arrays in, arrays out.
+Parameters travel as an array ``theta = [b, w]``; ``PARAMETERS`` names them once for the whole
+package (code, figures and prose). Everything is plain NumPy: arrays in, arrays out. These are the
+arithmetic primitives of the public API, which checks its inputs before calling them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of the line: its name in code, its place in θ, its role and its symbol."""
+
+    name: str
+    index: int
+    role: str
+    symbol: str  # mathtext, for figures
+
+
+PARAMETERS = (Parameter("b", 0, "bias", "$b$"), Parameter("w", 1, "weight", "$w$"))
+BY_NAME = {p.name: p for p in PARAMETERS}
 
 
 def predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -22,6 +40,23 @@ def errors(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def mse(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     """L = (1/n) Σ (ŷᵢ − yᵢ)²."""
     return float(np.mean(errors(theta, x, y) ** 2))
+
+
+def mse_many(thetas: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The MSE of many parameter pairs at once: ``thetas[..., 0]`` are b values, ``[..., 1]`` w values.
+
+    L_k = (1/n) Σᵢ (b_k + w_k·xᵢ − yᵢ)², broadcast over every leading axis of ``thetas``.
+    """
+    thetas = np.asarray(thetas, dtype=float)
+    residuals = thetas[..., 0, None] + thetas[..., 1, None] * x - y
+    return np.mean(residuals**2, axis=-1)
+
+
+def loss_along(theta: np.ndarray, index: int, values: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The exact loss as parameter ``index`` takes each of ``values`` and the other stays at ``theta``."""
+    thetas = np.repeat(np.asarray(theta, dtype=float)[None, :], len(values), axis=0)
+    thetas[:, index] = values
+    return mse_many(thetas, x, y)
 
 
 def gradient(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:

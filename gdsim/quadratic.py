@@ -8,15 +8,22 @@ kept, η = 0.5 lands on 0, 0.5 < η < 1 flips and shrinks it, η = 1 bounces it 
 from __future__ import annotations
 
 import math
-from numbers import Real
+from enum import Enum
 
 import numpy as np
 
-from gdsim.descent import Trajectory, check_lr, descend
+from gdsim import checks
+from gdsim.descent import Trajectory, descend
 
-MONOTONE, ONE_STEP, OSCILLATING, BOUNCING, DIVERGING = (
-    "monotone", "one step", "oscillating", "bouncing", "diverging",
-)
+
+class Regime(str, Enum):
+    """What a learning rate does on x², named from the factor 1 − 2η each step multiplies x by."""
+
+    MONOTONE = "monotone"
+    ONE_STEP = "one step"
+    OSCILLATING = "oscillating"
+    BOUNCING = "bouncing"
+    DIVERGING = "diverging"
 
 
 def loss(x):
@@ -43,8 +50,7 @@ def cubic_slope(x):
 
 def step_by(x: float, size: float) -> float:
     """Move a fixed distance downhill, ignoring how steep it is: the step story's greedy walker."""
-    if isinstance(size, bool) or not isinstance(size, Real) or not math.isfinite(size) or size < 0:
-        raise ValueError(f"step size must be a non-negative finite number, got {size!r}")
+    size = checks.non_negative_number(size, "step size")
     # x ← x − size·sign(L'(x))
     return float(x - size * np.sign(slope(x)))
 
@@ -59,27 +65,25 @@ def iterates(x0: float, lr: float, steps: int) -> np.ndarray:
     return run(x0, lr, steps).params[:, 0]
 
 
-def regime(lr) -> str:
+def regime(lr) -> Regime:
     """Name what η does on x², from the factor 1 − 2η each step multiplies x by."""
-    lr = check_lr(lr)
+    lr = checks.learning_rate(lr)
     if lr < 0.5:
-        return MONOTONE
+        return Regime.MONOTONE
     if lr == 0.5:
-        return ONE_STEP
+        return Regime.ONE_STEP
     if lr < 1.0:
-        return OSCILLATING
+        return Regime.OSCILLATING
     if lr == 1.0:
-        return BOUNCING
-    return DIVERGING
+        return Regime.BOUNCING
+    return Regime.DIVERGING
 
 
 def steps_to_reach(x0: float, lr, tol: float) -> int | float:
     """The smallest k with |x_k| ≤ tol, from |1 − 2η|ᵏ·|x₀| ≤ tol; ``math.inf`` if never."""
-    lr = check_lr(lr)
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not math.isfinite(tol) or tol <= 0:
-        raise ValueError(f"tol must be a positive finite number, got {tol!r}")
-    if isinstance(x0, bool) or not isinstance(x0, Real) or not math.isfinite(x0):
-        raise ValueError(f"x0 must be finite, got {x0!r}")
+    lr = checks.learning_rate(lr)
+    tol = checks.positive_number(tol, "tol")
+    x0 = checks.finite_number(x0, "x0")
     size = abs(x0)
     if size <= tol:
         return 0

@@ -1,13 +1,15 @@
-"""Render assets to files: only the stale ones, in parallel, atomically, with a manifest.
+"""Render assets to files: only the stale ones, in parallel, atomically, recorded in the catalogue.
 
-``figures/manifest.json`` records each asset's cache key, files, pixel size, alt text and caption;
-``figures/facts.json`` holds every quoted number, under the hash of the code that computed them. The MkDocs hook reads only these two files.
+An asset is stale when its cache key (computed once, before anything is drawn, from the code that
+will draw it) differs from the manifest's, or when any of its files is missing or no longer has
+the size and SHA-256 the manifest recorded. Deciding that imports no matplotlib and runs no
+simulation, so a no-change run is near instant. A manifest entry is removed before its files are
+overwritten and written back only once all of them are in place.
 """
 
 from __future__ import annotations
 
-import io
-import json
+import hashlib
 import os
 import sys
 import time
@@ -15,23 +17,25 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-import numpy as np
-from PIL import Image
+from gdsim import catalogue, registry
+from gdsim.assets import Asset
+from gdsim.cache import asset_key, facts_key
+from gdsim.catalogue import Fact
+from gdsim.paths import FIGURES, STYLE
 
-matplotlib.use("Agg")  # headless, whatever the environment says
-
-from gdsim import facts as facts_module  # noqa: E402
-from gdsim import registry  # noqa: E402
-from gdsim.animation import Animation, encode_gif, encode_png  # noqa: E402
-from gdsim.cache import asset_key, facts_key  # noqa: E402
-from gdsim.facts import Fact  # noqa: E402
-from gdsim.paths import FIGURES, STYLE  # noqa: E402
-
-MANIFEST = "manifest.json"
-FACTS = "facts.json"
-# PNG stills are drawn at 2 device pixels per css pixel, so they stay crisp on dense screens.
+# Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
 DEVICE_PIXEL_RATIO = 2
+DPI = 100 * DEVICE_PIXEL_RATIO
+
+
+@dataclass(frozen=True)
+class Built:
+    """One asset drawn in memory: its files' bytes, CSS size and frame count."""
+
+    files: dict[str, bytes]
+    width: int
+    height: int
+    frames: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,82 +43,80 @@ class Rendered:
     """What one asset's render produced."""
 
     name: str
-    width: int  # css pixels
+    width: int  # CSS pixels
     height: int
     seconds: float
     frames: int = 0
     bytes_written: int = 0
+    files: dict | None = None  # file name → {"size", "sha256"}
 
 
-def write_atomic(path: Path, content: bytes) -> bool:
-    """Write ``content`` to ``path`` through a temporary file and a rename; skip identical bytes.
-
-    Returns True if the file changed. A crash mid-write leaves at worst a stray ``.tmp`` file,
-    never a truncated asset.
-    """
-    if path.exists() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return True
+def file_record(content: bytes) -> dict:
+    """What the manifest remembers of one file, to notice later that it changed or broke."""
+    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 
 
-def figure_png(fig) -> bytes:
-    """A Figure as compact, reproducible PNG bytes at DEVICE_PIXEL_RATIO × 100 dpi."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100 * DEVICE_PIXEL_RATIO)
-    buffer.seek(0)
-    return encode_png(np.asarray(Image.open(buffer).convert("RGB")))
+def build(asset: Asset) -> Built:
+    """Draw one asset in memory (imports matplotlib: runs in a worker)."""
+    import matplotlib
 
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
 
-def build_files(asset: registry.Asset) -> tuple[dict[str, bytes], tuple[int, int], int]:
-    """Build one asset in memory: its files' bytes, css size and frame count."""
+    from gdsim.animation import capture, encode_gif, encode_png
+    from gdsim.draw.frames import Movie, record
+
     with matplotlib.rc_context(fname=str(STYLE)):
         result = asset.build()
-    if asset.kind == registry.STILL:
-        content = figure_png(result)
-        return {f"{asset.name}.png": content}, _css_size(content), 0
-    if not isinstance(result, Animation):
-        raise TypeError(f"asset {asset.name!r} is an animation but its builder returned {type(result).__name__}")
-    height, width = result.frames.shape[1:3]
-    files = {f"{asset.name}.gif": encode_gif(result), f"{asset.name}.png": encode_png(result.poster)}
-    return files, (width, height), len(result.frames)
+        if asset.kind == registry.STILL:
+            if not isinstance(result, Figure):
+                raise TypeError(f"asset {asset.name!r} is a still but drew {type(result).__name__}")
+            result.set_dpi(DPI)
+            image = capture(result)
+            height, width = image.shape[:2]
+            return Built({f"{asset.name}.png": encode_png(image)}, *_css(width, height))
+        if not isinstance(result, Movie):
+            raise TypeError(f"asset {asset.name!r} is an animation but drew {type(result).__name__}")
+        animation = record(result, DPI)
+    height, width = animation.frames.shape[1:3]
+    files = {f"{asset.name}.gif": encode_gif(animation), f"{asset.name}.png": encode_png(animation.poster)}
+    return Built(files, *_css(width, height), len(animation.frames))
 
 
-def _css_size(png: bytes) -> tuple[int, int]:
-    """CSS size of a PNG drawn at DEVICE_PIXEL_RATIO, read from its header."""
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
+def _css(width: int, height: int) -> tuple[int, int]:
     return round(width / DEVICE_PIXEL_RATIO), round(height / DEVICE_PIXEL_RATIO)
 
 
 def render_one(name: str, out_dir: Path) -> Rendered:
     """Build one asset and write its files atomically. Runs in a worker process."""
     start = time.perf_counter()
-    asset = registry.get(name)
-    files, (width, height), frames = build_files(asset)
-    written = sum(len(data) for file, data in files.items() if write_atomic(out_dir / file, data))
-    return Rendered(name, width, height, time.perf_counter() - start, frames, written)
+    built = build(registry.get(name))
+    written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out_dir / file, data))
+    records = {file: file_record(data) for file, data in built.files.items()}
+    return Rendered(name, built.width, built.height, time.perf_counter() - start, built.frames, written, records)
 
 
-def load_manifest(out_dir: Path) -> dict:
-    try:
-        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+def intact(entry: dict, out_dir: Path) -> bool:
+    """True if every file the entry lists is on disk with the size and hash it recorded."""
+    for file, record in entry["files"].items():
+        path = out_dir / file
+        try:
+            if path.stat().st_size != record.get("size") or file_record(path.read_bytes()) != record:
+                return False
+        except OSError:
+            return False
+    return True
 
 
-def stale(assets, out_dir: Path, manifest: dict) -> list[registry.Asset]:
-    """Assets whose cache key changed or whose files are missing."""
-    return [
-        a for a in assets
-        if manifest.get(a.name, {}).get("key") != asset_key(a) or not all((out_dir / f).exists() for f in a.files)
-    ]
+def stale(assets, out_dir: Path, manifest: dict, keys: dict[str, str]) -> list[Asset]:
+    """Assets whose key changed, whose entry is missing, or whose files are missing or altered."""
+    todo = []
+    for asset in assets:
+        entry = manifest.get(asset.name)
+        if entry is None or entry["key"] != keys[asset.name] or set(entry["files"]) != set(asset.files) \
+                or not intact(entry, out_dir):
+            todo.append(asset)
+    return todo
 
 
 def current_facts(out_dir: Path) -> dict[str, Fact]:
@@ -125,19 +127,15 @@ def current_facts(out_dir: Path) -> dict[str, Fact]:
     cached fact equals a fresh one.
     """
     key = facts_key()
-    try:
-        stored = json.loads((out_dir / FACTS).read_text(encoding="utf-8"))
-        if stored.get("key") == key:
-            return {name: Fact(item["value"], item["fmt"]) for name, item in stored["facts"].items()}
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
-        pass
-    table = facts_module.compute()
-    content = {"key": key, "facts": {name: {"value": f.value, "fmt": f.fmt} for name, f in table.items()}}
-    write_atomic(out_dir / FACTS, (json.dumps(content, indent=1, ensure_ascii=False) + "\n").encode())
+    stored_key, stored = catalogue.read_facts(out_dir)
+    if stored_key == key:
+        return stored
+    table = registry.facts()
+    catalogue.write_facts(out_dir, key, table)
     return table
 
 
-def describe(asset: registry.Asset, fact_table: dict) -> dict:
+def describe(asset: Asset, fact_table: dict) -> dict:
     """Alt text and caption with their numbers filled in from the facts."""
     return {"alt": asset.alt.format_map(fact_table), "caption": asset.caption.format_map(fact_table)}
 
@@ -160,44 +158,51 @@ class Progress:
         self.stream.flush()
 
 
+def _entry(asset: Asset, key: str, item: Rendered, fact_table: dict) -> dict:
+    return {"key": key, "chapter": asset.chapter, "kind": asset.kind, "files": item.files,
+            "width": item.width, "height": item.height, "frames": item.frames, **describe(asset, fact_table)}
+
+
 def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Path = FIGURES,
            stream=sys.stderr) -> list[Rendered]:
     """Render the named assets (all by default) that are stale, or all of them with ``force``.
 
-    Unknown names raise KeyError before anything is written. The manifest and facts are refreshed
-    on every call so the site always describes the current registry.
+    Unknown names raise KeyError before anything is written. The manifest's descriptions are
+    refreshed on every call so the site always describes the current registry and facts.
     """
-    assets = [registry.get(n) for n in names] if names else list(registry.ASSETS)
+    assets = [registry.get(n) for n in dict.fromkeys(names)] if names else list(registry.ASSETS)
     out_dir = Path(out_dir)
-    manifest = load_manifest(out_dir)
-    todo = assets if force else stale(assets, out_dir, manifest)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    keys = {asset.name: asset_key(asset) for asset in assets}
+    manifest = catalogue.read_manifest(out_dir)
+    todo = assets if force else stale(assets, out_dir, manifest, keys)
     fact_table = current_facts(out_dir)
     results: list[Rendered] = []
     if todo:
+        for asset in todo:  # forget the old entries before any of their files is overwritten
+            manifest.pop(asset.name, None)
+        catalogue.write_manifest(out_dir, manifest)
         progress = Progress(len(todo), stream)
+
+        def commit(item: Rendered) -> None:
+            asset = registry.get(item.name)
+            manifest[item.name] = _entry(asset, keys[item.name], item, fact_table)
+            catalogue.write_manifest(out_dir, manifest)
+            results.append(item)
+            progress.step(item)
+
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         if workers == 1:
             for asset in todo:
-                results.append(render_one(asset.name, out_dir))
-                progress.step(results[-1])
+                commit(render_one(asset.name, out_dir))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [pool.submit(render_one, a.name, out_dir) for a in todo]
                 for future in as_completed(futures):
-                    results.append(future.result())
-                    progress.step(results[-1])
-    for item in results:
-        manifest[item.name] = {
-            "key": asset_key(registry.get(item.name)),
-            "kind": registry.get(item.name).kind,
-            "files": list(registry.get(item.name).files),
-            "width": item.width,
-            "height": item.height,
-            "frames": item.frames,
-        }
-    for asset in registry.ASSETS:
-        if asset.name in manifest:
-            manifest[asset.name].update(describe(asset, fact_table))
+                    commit(future.result())
+    for name, entry in manifest.items():
+        if name in registry.BY_NAME:
+            entry.update(describe(registry.get(name), fact_table))
     manifest = {name: manifest[name] for name in registry.BY_NAME if name in manifest}
-    write_atomic(out_dir / MANIFEST, (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode())
+    catalogue.write_manifest(out_dir, manifest)
     return sorted(results, key=lambda r: r.name)

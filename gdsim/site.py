@@ -7,13 +7,11 @@ A chapter writes ``{{ figure NAME }}`` to show an asset and ``{{ fact NAME }}`` 
 from __future__ import annotations
 
 import html
-import json
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from gdsim.facts import Fact
+from gdsim.catalogue import Catalogue
 
 TAG = re.compile(r"\{\{\s*(figure|fact)\s+([A-Za-z0-9_.-]+)(?:\s+([^\s{}]+))?\s*\}\}")
 MATHJAX_SITE_DIR = "assets/mathjax"
@@ -21,20 +19,6 @@ MATHJAX_SITE_DIR = "assets/mathjax"
 
 class UnknownReference(LookupError):
     """A chapter names an asset or a fact that does not exist."""
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The manifest and the facts that the renderer wrote, as the site sees them."""
-
-    assets: dict
-    facts: dict[str, Fact]
-
-    @classmethod
-    def load(cls, figures_dir: Path) -> "Catalogue":
-        assets = json.loads((figures_dir / "manifest.json").read_text(encoding="utf-8"))
-        raw = json.loads((figures_dir / "facts.json").read_text(encoding="utf-8"))["facts"]
-        return cls(assets, {name: Fact(item["value"], item["fmt"]) for name, item in raw.items()})
 
 
 def references(markdown: str) -> list[tuple[str, str, str | None]]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 
-from gdsim.descent import check_lr, check_steps, gradient_descent
+from gdsim import checks
+from gdsim.descent import gradient_descent
 
 # Steps per bisection run: enough that a rate 0.5 % above 2/λ_max visibly grows (1.01^400 ≈ 54).
 BOUNDARY_STEPS = 400
@@ -33,13 +33,13 @@ class Stability:
 
 def design_matrix(x) -> np.ndarray:
     """X = [1, x]: a column of ones for the bias b, then the feature for the weight w."""
-    x = _check_vector(x, "x")
+    x = checks.vector(x, "x")
     return np.column_stack([np.ones_like(x), x])
 
 
 def hessian(X) -> np.ndarray:
     """The MSE's Hessian, the same at every θ because the loss is quadratic."""
-    X = _check_design(X)
+    X = checks.design(X)
     # H = (2/n) XᵀX
     return 2.0 / X.shape[0] * (X.T @ X)
 
@@ -77,7 +77,7 @@ def condition_number(X) -> float:
 
 def contraction(X, lr) -> float:
     """The factor by which one step shrinks the worst error component; ≥ 1 means no convergence."""
-    lr = check_lr(lr)
+    lr = checks.learning_rate(lr)
     lam = eigenvalues(X)
     # ρ(η) = max_i |1 − ηλᵢ|
     return float(np.max(np.abs(1.0 - lr * lam)))
@@ -92,7 +92,7 @@ def best_contraction(X) -> float:
 
 def steps_to_tolerance(X, lr, tol: float = 1e-6) -> int | float:
     """Steps the contraction bound needs to shrink the error by ``tol``; ``math.inf`` if it never does."""
-    tol = _check_fraction(tol)
+    tol = checks.fraction(tol, "tol")
     rho = contraction(X, lr)
     if rho >= 1.0:
         return math.inf
@@ -127,9 +127,9 @@ def divergence_boundary(x, y, start, lo, hi, steps: int = BOUNDARY_STEPS, rtol: 
     hi − lo ≤ rtol·hi and its midpoint returned. Misclassification can only call a barely
     unstable rate stable, so the result is at most slightly above 2/λ_max; more steps tighten it.
     """
-    x, y = _check_data(x, y)
-    lo, hi = check_lr(lo), check_lr(hi)
-    steps, rtol = check_steps(steps), _check_fraction(rtol, "rtol")
+    x, y = checks.data(x, y)
+    lo, hi = checks.learning_rate(lo), checks.learning_rate(hi)
+    steps, rtol = checks.step_count(steps), checks.fraction(rtol, "rtol")
     if lo >= hi:
         raise ValueError(f"need lo < hi, got lo={lo!r}, hi={hi!r}")
     if is_unstable(x, y, start, lo, steps):
@@ -143,39 +143,6 @@ def divergence_boundary(x, y, start, lo, hi, steps: int = BOUNDARY_STEPS, rtol: 
         else:
             lo = mid
     return 0.5 * (lo + hi)
-
-
-def _check_vector(v, name: str) -> np.ndarray:
-    v = np.asarray(v, dtype=float)
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {v.shape}")
-    if not np.all(np.isfinite(v)):
-        raise ValueError(f"{name} must hold only finite values (no NaN or inf)")
-    return v
-
-
-def _check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
-    x, y = _check_vector(x, "x"), _check_vector(y, "y")
-    if x.shape != y.shape:
-        raise ValueError(f"x and y must have one length, got {x.size} and {y.size}")
-    return x, y
-
-
-def _check_design(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2:
-        raise ValueError(f"the design matrix must be 2-D (n × d), got shape {X.shape}; use design_matrix(x)")
-    if X.size == 0:
-        raise ValueError(f"the design matrix is empty, shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("the design matrix must hold only finite values (no NaN or inf)")
-    return X
-
-
-def _check_fraction(value, name: str = "tol") -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
-    return float(value)
 
 
 def _positive_lam_max(lam: np.ndarray) -> float:

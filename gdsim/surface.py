@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdsim import model
+
 B_RANGE = (-2.0, 4.0)
 W_RANGE = (-1.0, 5.0)
 GRID_POINTS = 101
@@ -54,9 +56,8 @@ def loss_grid(
     """
     b = np.linspace(*b_range, points)
     w = np.linspace(*w_range, points)
-    predictions = b[None, :, None] + w[:, None, None] * x[None, None, :]
-    loss = np.mean((predictions - y[None, None, :]) ** 2, axis=-1)
-    return LossGrid(b, w, loss)
+    bb, ww = np.meshgrid(b, w)
+    return LossGrid(b, w, model.mse_many(np.stack([bb, ww], axis=-1), x, y))
 
 
 def cross_sections(grid: LossGrid, theta: np.ndarray) -> tuple[CrossSection, CrossSection]:
@@ -86,3 +87,14 @@ def nice_levels(loss: np.ndarray, bins: int = 8) -> np.ndarray:
     magnitude = 10 ** np.floor(np.log10(raw))
     step = next(s * magnitude for s in NICE_STEPS if s * magnitude * bins >= top)
     return step * np.arange(0, int(np.ceil(top / step)) + 1)
+
+
+def bowl_levels(loss: np.ndarray, count: int = 12) -> np.ndarray:
+    """Contour levels evenly spaced in √loss, rounded to two significant digits, from 0 to the top.
+
+    A quadratic bowl's iso-loss ellipses then sit at even distances from the minimum, so the
+    map shows its shape near the bottom as clearly as on the rim.
+    """
+    root = np.linspace(np.sqrt(loss.min()), np.sqrt(loss.max()), count + 1)[1:]
+    levels = np.array([float(f"{v:.2g}") for v in root**2])
+    return np.unique(np.concatenate([[0.0], levels[levels < loss.max()], [loss.max()]]))

@@ -1,10 +1,17 @@
-"""Turning a figure that a callback updates in place into an Animation (frames as arrays)."""
+"""Animations as a figure plus an update callback (a Movie), turned into frames (arrays) last.
+
+Artists are updated in place (``set_data`` and friends) rather than redrawn. The layout is
+computed once, on the first frame, then frozen: later frames skip the layout solver (the most
+expensive part of a draw) and the axes cannot jump when a title's text changes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from gdsim.animation import Animation, capture
 
@@ -12,16 +19,27 @@ FRAME_MS = 160  # a comfortable reading pace for one step
 HOLD_MS = 2400  # the last frame stays up before the loop restarts
 
 
-def record(fig, update: Callable[[int], None], count: int, frame_ms: int = FRAME_MS, hold_ms: int = HOLD_MS) -> Animation:
-    """Call ``update(k)`` for k = 0 … count − 1, capturing the figure after each call.
+@dataclass(frozen=True)
+class Movie:
+    """A figure and ``update(k)`` that sets it to frame k, for k = 0 … count − 1; the last is the poster."""
 
-    Artists are updated in place (``set_data`` and friends) rather than redrawn, so frames are
-    cheap and the layout cannot jump between frames. The last frame is the poster.
-    """
+    figure: Figure
+    update: Callable[[int], None]
+    count: int
+    frame_ms: int = FRAME_MS
+    hold_ms: int = HOLD_MS
+
+
+def record(movie: Movie, dpi: float) -> Animation:
+    """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one."""
+    fig = movie.figure
+    fig.set_dpi(dpi)
     frames = []
-    for k in range(count):
-        update(k)
+    for k in range(movie.count):
+        movie.update(k)
         frames.append(capture(fig))
-    durations = [frame_ms] * count
-    durations[-1] = hold_ms
+        if k == 0:
+            fig.set_layout_engine("none")  # keep the positions the first draw computed
+    durations = [movie.frame_ms] * movie.count
+    durations[-1] = movie.hold_ms
     return Animation(np.stack(frames), tuple(durations))

@@ -1,24 +1,64 @@
-"""Shared look: colours with a meaning, figure factory and small drawing helpers.
+"""The site's look, defined once: page geometry, one colour per role, the figure factory, helpers.
 
-Colours are from the Okabe–Ito set (safe for colour-vision deficiencies); surfaces use viridis,
-which is perceptually uniform.
+Figures are drawn for the text column: ``COLUMN_IN`` inches at ``CSS_PX_PER_INCH`` CSS pixels per
+inch is the column's 690 CSS px on a 1280 px window, and no text may be smaller than
+``MIN_TEXT_PX`` CSS px there (``smallest_text_px`` measures it). Colours are Okabe–Ito (safe for
+colour-vision deficiencies); each role below has one colour on every figure, and a darker
+``*_TEXT`` shade wherever that role colours text, so text keeps a 4.5:1 contrast.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-BLUE = "#0072B2"  # training data, parameter w
-ORANGE = "#E69F00"  # validation data
-GREEN = "#009E73"  # the minimum / the truth
-VERMILLION = "#D55E00"  # the random start, errors, the current guess
+from gdsim import surface
+
+# ---------------------------------------------------------------- page geometry
+COLUMN_PX = 690  # the text column at a 1280 px window
+CSS_PX_PER_INCH = 100  # figures are sized in inches; one inch shows as 100 CSS px
+COLUMN_IN = COLUMN_PX / CSS_PX_PER_INCH
+MIN_TEXT_PX = 12
+POINTS_PER_INCH = 72
+
+# ---------------------------------------------------------------- Okabe–Ito
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
 PURPLE = "#CC79A7"
 SKY = "#56B4E9"
 INK = "#24292f"
 MUTED = "#6b7280"
-SURFACE_CMAP = "viridis"
+BACKGROUND = "#fcfcfd"
+
+# ---------------------------------------------------------------- roles: one colour each, site-wide
+TRAIN = BLUE  # training points
+VALIDATION = ORANGE  # validation points (triangles)
+START = VERMILLION  # the random start, its prediction line, the current iterate
+MINIMUM = GREEN  # the least-squares minimum and best line (a star where it is a point)
+TRUTH = INK  # the true line y = 1 + 2x (dashed)
+LOSS_DOWN = BLUE  # a step that lowered the loss
+LOSS_UP = PURPLE  # a step that raised the loss ("loss went up")
+PATH = "white"  # a descent path on a contour map
+CURVE = INK  # a loss curve or cross-section
+THRESHOLD = ORANGE  # an exact limit such as 2/λ_max
+STEEP = VERMILLION  # the steep eigen-direction (λ_max)
+FLAT = "white"  # the flat eigen-direction (λ_min), on a contour map
+SECANT = VERMILLION  # a secant line
+TANGENT = GREEN  # a tangent (the exact derivative), dashed
+PARAMETER = {"b": INK, "w": BLUE}  # curves that belong to one parameter
+SURFACE_CMAP = "viridis"  # perceptually uniform, never jet
+
+# Text in a role's colour uses the darker shade (≥ 4.5:1 on the figure background).
+TEXT = {BLUE: BLUE, ORANGE: "#996A00", GREEN: "#007F5D", VERMILLION: "#BB5300", PURPLE: "#BA4987",
+        SKY: "#1777AE", INK: INK, MUTED: MUTED}
+
+# A label box that stays readable over curves and contour fills.
+LABEL_BOX = dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="none", alpha=0.85)
 
 
 def minus(text: str) -> str:
@@ -26,39 +66,52 @@ def minus(text: str) -> str:
     return text.replace("-", "−")
 
 
-def new_figure(width: float = 8.0, height: float = 4.2, **kwargs) -> Figure:
-    """A blank Figure with constrained layout; sizes are in inches at 100 css px per inch."""
+def new_figure(height: float, width: float = COLUMN_IN, **kwargs) -> Figure:
+    """A blank column-wide Figure with constrained layout; sizes in inches at 100 CSS px per inch."""
     return Figure(figsize=(width, height), layout="constrained", **kwargs)
 
 
-def bowl_levels(loss: np.ndarray, count: int = 12) -> np.ndarray:
-    """Contour levels evenly spaced in √loss, rounded to two significant digits.
+def contour_map(ax, grid: surface.LossGrid, levels: np.ndarray | None = None, labels: bool = False):
+    """Filled contours of a LossGrid with thin iso-loss lines; returns the filled set.
 
-    A quadratic bowl's iso-loss ellipses then sit at even distances from the minimum, so the
-    map shows its shape near the bottom as clearly as on the rim.
+    Levels default to ``surface.bowl_levels`` (even steps in √loss, so lines are evenly spaced
+    however steep the bowl); pass ``levels`` to share one scale across panels.
     """
-    root = np.linspace(np.sqrt(loss.min()), np.sqrt(loss.max()), count + 1)[1:]
-    levels = np.array([float(f"{v:.2g}") for v in root**2])
-    return np.unique(np.concatenate([[0.0], levels[levels < loss.max()], [loss.max()]]))
-
-
-def contour_map(ax, grid, levels: np.ndarray | None = None, labels: bool = True):
-    """Filled contours of a LossGrid with labelled iso-loss lines; returns the filled set."""
-    levels = bowl_levels(grid.loss) if levels is None else levels
+    levels = surface.bowl_levels(grid.loss) if levels is None else levels
     norm = BoundaryNorm(levels, ncolors=256)
     filled = ax.contourf(grid.b, grid.w, grid.loss, levels=levels, cmap=SURFACE_CMAP, norm=norm)
     lines = ax.contour(grid.b, grid.w, grid.loss, levels=levels[1:-1], colors="white", linewidths=0.6, alpha=0.7)
     if labels:
-        ax.clabel(lines, inline=True, fontsize=8, fmt="%.3g")
-    ax.set_xlabel("b (bias)")
-    ax.set_ylabel("w (weight)")
+        ax.clabel(lines, inline=True, fontsize=9, fmt="%.3g")
     ax.grid(False)
     return filled
 
 
-def mark_point(ax, theta, color: str, label: str, marker: str = "o", size: float = 9.0, **kwargs):
+def mark_point(ax, theta, color: str, label: str | None, marker: str = "o", size: float = 9.0, **kwargs):
     """A parameter pair (b, w) drawn as a marker with a white edge so it reads on any background."""
     ax.plot(
         theta[0], theta[1], marker=marker, color=color, markersize=size,
         markeredgecolor="white", markeredgewidth=1.4, linestyle="none", label=label, zorder=5, **kwargs,
     )
+
+
+def text_sizes_px(fig: Figure) -> list[tuple[float, str]]:
+    """Every visible text of a drawn figure as (size in CSS px at the column width, the text).
+
+    The figure shows at its own CSS width, or shrunk to the column if wider:
+    px = points / 72 × 100 × min(1, column / figure width).
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    shrink = min(1.0, COLUMN_PX / (fig.get_figwidth() * CSS_PX_PER_INCH))
+    return [
+        (t.get_fontsize() / POINTS_PER_INCH * CSS_PX_PER_INCH * shrink, t.get_text())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+    ]
+
+
+def smallest_text_px(fig: Figure) -> float:
+    """The smallest text of a figure in CSS px at the column width (inf if it has no text)."""
+    sizes = [size for size, _ in text_sizes_px(fig)]
+    return min(sizes) if sizes else float("inf")

@@ -1,0 +1,75 @@
+"""What an asset is: a figure or animation of one chapter, declared next to that chapter's code.
+
+An asset names the chapter function that computes its data and the drawing function, in the
+chapter's drawing module, that turns the data into a picture. Declaring it imports nothing
+from matplotlib: the drawing module is imported only when the asset is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+STILL = "still"
+ANIMATION = "animation"
+CHAPTER_PACKAGE = "gdsim.chapters."
+DRAW_PACKAGE = "gdsim.draw."
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def chapter_of(module: str) -> str:
+    """The docs stem of a chapter module: ``gdsim.chapters.learning_rate`` → ``learning-rate``."""
+    if not module.startswith(CHAPTER_PACKAGE):
+        raise ValueError(f"{module!r} is not a chapter module (gdsim.chapters.*)")
+    return module.removeprefix(CHAPTER_PACKAGE).replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A figure or animation: what computes it, what draws it, and how to describe it to every reader.
+
+    ``data(**params)`` runs in the chapter module; ``draw`` names a function of the chapter's
+    drawing module that takes that result and returns a Figure (still) or a Movie (animation).
+    Alt text and caption are ``str.format`` templates over the facts.
+    """
+
+    name: str
+    kind: str
+    data: Callable[..., Any]
+    draw: str
+    alt: str
+    caption: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not _NAME.match(self.name):
+            raise ValueError(f"asset name {self.name!r} is not kebab-case")
+        if self.kind not in (STILL, ANIMATION):
+            raise ValueError(f"asset {self.name!r}: kind must be {STILL!r} or {ANIMATION!r}")
+        chapter_of(self.data.__module__)
+
+    @property
+    def chapter(self) -> str:
+        """The docs stem of the chapter this asset belongs to (and must appear in)."""
+        return chapter_of(self.data.__module__)
+
+    @property
+    def draw_module(self) -> str:
+        """Dotted name of the drawing module: ``gdsim.draw.<chapter module>``."""
+        return DRAW_PACKAGE + self.data.__module__.removeprefix(CHAPTER_PACKAGE)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Output file names: a PNG for a still; a GIF and its PNG poster for an animation."""
+        return (f"{self.name}.png",) if self.kind == STILL else (f"{self.name}.gif", f"{self.name}.png")
+
+    def compute(self) -> Any:
+        """The data the picture shows, from the chapter module."""
+        return self.data(**self.params)
+
+    def build(self) -> Any:
+        """Compute, then draw: a matplotlib Figure (still) or a ``draw.frames.Movie`` (animation)."""
+        painter = getattr(importlib.import_module(self.draw_module), self.draw)
+        return painter(self.compute())

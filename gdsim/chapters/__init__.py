@@ -1,0 +1,35 @@
+"""One module per chapter: ``docs/<stem>.md`` ↔ ``gdsim/chapters/<stem>.py`` (hyphens become
+underscores) ↔ ``gdsim/draw/<stem>.py`` ↔ ``tests/test_<stem>.py``.
+
+A chapter module holds the chapter's constants, its cached runs, the result objects its figures
+draw, a ``facts()`` whose names are literal strings, and ``ASSETS``, the figures it shows.
+``STEMS`` lists the chapters that have a module, in reading order.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+ORDER = (
+    "model-and-data",
+    "random-guess",
+    "loss-surface",
+    "gradients",
+    "learning-rate",
+    "feature-scaling",
+    "one-parameter",
+    "how-big",
+)
+# TEMPORARY during the migration: the chapters whose module exists already.
+STEMS = tuple(s for s in ORDER if (__import__("pathlib").Path(__file__).parent / f"{s.replace('-', '_')}.py").exists())
+
+
+def module_name(stem: str) -> str:
+    """``learning-rate`` → ``gdsim.chapters.learning_rate``."""
+    return f"gdsim.chapters.{stem.replace('-', '_')}"
+
+
+def load(stem: str) -> ModuleType:
+    """The chapter module of one docs stem."""
+    return importlib.import_module(module_name(stem))

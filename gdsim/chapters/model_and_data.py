@@ -1,0 +1,59 @@
+"""Chapter "A model and its data" (docs/model-and-data.md): the synthetic points and their split."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gdsim import data
+from gdsim.assets import STILL, Asset
+from gdsim.catalogue import Fact
+
+
+@dataclass(frozen=True)
+class SplitView:
+    """What the split figure shows: the two parts of the data and the x range they share."""
+
+    split: data.Split
+    x_range: tuple[float, float]
+
+
+def split_view() -> SplitView:
+    """The chapters' split, drawn over the feature's range [0, 1)."""
+    return SplitView(data.original_split(), (0.0, 1.0))
+
+
+def facts() -> dict[str, Fact]:
+    split = data.original_split()
+    n_train = len(split.x_train)
+    return {
+        "true_b": Fact(data.TRUE_B, "g"),
+        "true_w": Fact(data.TRUE_W, "g"),
+        "true_line_at_one": Fact(data.TRUE_B + data.TRUE_W, "g"),
+        "n_points": Fact(data.N_POINTS, "d"),
+        "n_train": Fact(n_train, "d"),
+        "n_val": Fact(len(split.x_val), "d"),
+        "train_percent": Fact(round(100 * n_train / data.N_POINTS), "d"),
+        "val_percent": Fact(round(100 * len(split.x_val) / data.N_POINTS), "d"),
+        "noise_scale": Fact(data.NOISE_SCALE, "g"),
+        "seed": Fact(data.SEED, "d"),
+    }
+
+
+ASSETS = (
+    Asset(
+        "train-validation-split",
+        STILL,
+        data=split_view,
+        draw="train_validation",
+        alt=(
+            "Two scatter plots side by side on the same axes, x from 0 to 1 and y from about {true_b} to "
+            "{true_line_at_one}. Left, the {n_train} training points as blue dots; right, the {n_val} "
+            "validation points as orange triangles. Both clouds follow the same rising straight band, so "
+            "the split kept the shape of the data."
+        ),
+        caption=(
+            "The {n_points} synthetic points after the {train_percent}/{val_percent} split: "
+            "y = {true_b} + {true_w}·x plus a little Gaussian noise."
+        ),
+    ),
+)

@@ -1,0 +1,117 @@
+"""Input checks shared by every public function: a clean value back, or a ValueError that says
+which argument is wrong and why.
+
+Each check names the argument it was handed (``name``), so a message reads like
+``learning rate must be a positive finite number, got -0.1``. Wrong types are a ValueError too,
+never a TypeError or OverflowError leaking from NumPy.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+# The most steps any single run may take: a trajectory this long holds 10⁶ × (d + 2) floats.
+MAX_STEPS = 1_000_000
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def positive_number(value: object, name: str) -> float:
+    """``value`` as a float if it is a finite number above zero."""
+    if not _is_number(value) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def non_negative_number(value: object, name: str) -> float:
+    """``value`` as a float if it is a finite number at or above zero."""
+    if not _is_number(value) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a non-negative finite number, got {value!r}")
+    return float(value)
+
+
+def finite_number(value: object, name: str) -> float:
+    """``value`` as a float if it is a finite number."""
+    if not _is_number(value) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def fraction(value: object, name: str) -> float:
+    """``value`` as a float if it lies strictly between 0 and 1."""
+    if not _is_number(value) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def learning_rate(value: object) -> float:
+    """A learning rate η: a positive finite number."""
+    return positive_number(value, "learning rate")
+
+
+def step_count(value: object, name: str = "number of steps", maximum: int = MAX_STEPS) -> int:
+    """A count of steps: a whole number from 1 to ``maximum``."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value:,}")
+    return int(value)
+
+
+def vector(values: object, name: str) -> np.ndarray:
+    """A non-empty 1-D array of finite floats."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers, got {values!r}") from None
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold only finite values (no NaN or inf)")
+    return array
+
+
+def data(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    """A feature vector and a label vector of one length."""
+    x, y = vector(x, "x"), vector(y, "y")
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have one length, got {x.size} and {y.size}")
+    return x, y
+
+
+def point(values: object, name: str, size: int) -> np.ndarray:
+    """A finite parameter vector of exactly ``size`` entries, e.g. a start ``[b, w]``."""
+    array = vector(np.atleast_1d(values), name)
+    if array.shape != (size,):
+        raise ValueError(f"{name} must have {size} entries, got shape {array.shape}")
+    return array
+
+
+def design(values: object) -> np.ndarray:
+    """A 2-D design matrix (n × d) of finite floats."""
+    try:
+        X = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"the design matrix must be an array of numbers, got {values!r}") from None
+    if X.ndim != 2:
+        raise ValueError(f"the design matrix must be 2-D (n × d), got shape {X.shape}; use design_matrix(x)")
+    if X.size == 0:
+        raise ValueError(f"the design matrix is empty, shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("the design matrix must hold only finite values (no NaN or inf)")
+    return X
+
+
+def increasing_rates(values: object, name: str = "lrs") -> np.ndarray:
+    """A non-empty, strictly increasing 1-D array of positive finite learning rates."""
+    rates = vector(values, name)
+    if np.any(rates <= 0):
+        raise ValueError(f"{name} must hold positive finite learning rates")
+    if np.any(np.diff(rates) <= 0):
+        raise ValueError(f"{name} must be strictly increasing")
+    return rates

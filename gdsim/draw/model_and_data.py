@@ -1,0 +1,37 @@
+"""Figures of "A model and its data": the training and validation points."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+
+from gdsim.draw.style import INK, TRAIN, VALIDATION, new_figure
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.model_and_data import SplitView
+
+
+def scatter_train(ax, x, y, **kwargs) -> None:
+    """Training points as the site draws them everywhere: blue dots with a white rim."""
+    ax.scatter(x, y, s=22, color=TRAIN, alpha=0.85, edgecolor="white", linewidth=0.5, **kwargs)
+
+
+def scatter_validation(ax, x, y, **kwargs) -> None:
+    """Validation points: orange triangles with a dark rim."""
+    ax.scatter(x, y, s=30, color=VALIDATION, marker="^", edgecolor=INK, linewidth=0.4, **kwargs)
+
+
+def train_validation(view: SplitView) -> Figure:
+    """Training and validation points in two panels on shared axes."""
+    fig = new_figure(3.2)
+    ax_train, ax_val = fig.subplots(1, 2, sharex=True, sharey=True)
+    scatter_train(ax_train, view.split.x_train, view.split.y_train)
+    ax_train.set_title(f"Training set ({len(view.split.x_train)} points)")
+    scatter_validation(ax_val, view.split.x_val, view.split.y_val)
+    ax_val.set_title(f"Validation set ({len(view.split.x_val)} points)")
+    for ax in (ax_train, ax_val):
+        ax.set_xlabel("feature $x$")
+        ax.set_xlim(*view.x_range)
+    ax_train.set_ylabel("label $y$")
+    return fig
