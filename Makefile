@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
 
-.PHONY: help serve build figures test bench clean
+.PHONY: help serve build figures lint test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,7 +32,10 @@ build: $(STAMP) ## build the static site into site/ (mkdocs build --strict)
 figures: $(STAMP) ## render stale figures into figures/ (FORCE=1 re-renders all, JOBS=N)
 	$(BIN)/python -m gdsim render $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP) ## run every test (unit, registry, site build, browser); exit 5 (no tests) fails
+lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
+	$(BIN)/ruff check gdsim tests
+
+test: $(STAMP) lint ## lint, then run every test (unit, registry, site build, browser); exit 5 (no tests) fails
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 

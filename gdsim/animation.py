@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import imageio.v3 as iio
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 
 PALETTE_SIZE = 256
@@ -39,7 +40,7 @@ class Animation:
         return self.frames[self.poster_index]
 
 
-def capture(fig) -> np.ndarray:
+def capture(fig: Figure) -> np.ndarray:
     """The figure as it looks now, as an (H, W, 3) uint8 array (drawn at the figure's own dpi).
 
     Drawn once on the Agg canvas and read from its buffer: no PNG encode and decode in between.
@@ -87,12 +88,35 @@ def encode_gif(animation: Animation) -> bytes:
         delta = frame.copy()
         delta[frame == before] = TRANSPARENT
         deltas.append(delta)
-    colours = palette.getpalette()[: 3 * (PALETTE_SIZE - 1)]
-    colours += [0] * (3 * PALETTE_SIZE - len(colours))
-    return iio.imwrite(
-        "<bytes>", np.stack(deltas), extension=".gif", plugin="pillow", mode="P", palette=colours,
-        duration=times, loop=0, optimize=False, transparency=TRANSPARENT, disposal=1,
-    )
+    colours = distinct_colours(palette.getpalette()[: 3 * (PALETTE_SIZE - 1)])
+    images = []
+    for delta in deltas:
+        image = Image.fromarray(delta)
+        image.putpalette(colours)
+        images.append(image)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], palette=colours,
+                   duration=times, loop=0, optimize=False, transparency=TRANSPARENT, disposal=1)
+    return buffer.getvalue()
+
+
+def distinct_colours(rgb: list[int], size: int = PALETTE_SIZE) -> list[int]:
+    """A flat RGB palette of ``size`` entries, all different: repeats and padding get unused colours.
+
+    Pillow maps each frame onto the global palette by colour; with no two entries alike that is a
+    dictionary look-up per entry, where repeated entries cost it a quadratic search every frame.
+    """
+    entries = [tuple(rgb[i : i + 3]) for i in range(0, len(rgb), 3)]
+    entries += [(0, 0, 0)] * (size - len(entries))
+    seen: set[tuple[int, ...]] = set()
+    spare = ((r, g, 1) for r in range(256) for g in range(256))
+    out = []
+    for colour in entries:
+        if colour in seen:
+            colour = next(c for c in spare if c not in seen and c not in entries)
+        seen.add(colour)
+        out.extend(colour)
+    return out
 
 
 def encode_plain_gif(animation: Animation) -> bytes:

@@ -12,11 +12,13 @@ import ast
 import hashlib
 import json
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from gdsim import chapters
+from gdsim.assets import Asset
 from gdsim.paths import PACKAGE, STYLE
 
 # Bumped by hand when the way files are written changes (e.g. PNG options).
@@ -86,7 +88,7 @@ def _source_digest(name: str) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else ""
 
 
-def _digest(label: str, modules) -> str:
+def _digest(label: str, modules: Iterable[str]) -> str:
     """sha256 of a label, the library versions, the style and the source of ``modules``."""
     digest = hashlib.sha256()
     digest.update(f"{FORMAT_VERSION}|{label}|".encode())
@@ -97,7 +99,7 @@ def _digest(label: str, modules) -> str:
     return digest.hexdigest()
 
 
-def asset_key(asset) -> str:
+def asset_key(asset: Asset) -> str:
     """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
     modules = set(ALWAYS)
     for module in (asset.data.__module__, asset.draw_module):
@@ -125,3 +127,9 @@ def package_digest() -> str:
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def tree_stamp() -> str:
+    """A digest of everything any asset or fact can depend on: all of gdsim's code, the style,
+    the format version and the library versions. Equal stamps mean equal keys for every asset."""
+    return hashlib.sha256(f"{FORMAT_VERSION}|{_library_versions()}|{package_digest()}".encode()).hexdigest()

@@ -7,6 +7,7 @@ validate reads as empty: the renderer then rebuilds what it needs, and never cra
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ class Catalogue:
     facts: dict[str, Fact]
 
     @classmethod
-    def load(cls, figures_dir: Path) -> "Catalogue":
+    def load(cls, figures_dir: Path) -> Catalogue:
         return cls(read_manifest(figures_dir), read_facts(figures_dir)[1])
 
 
@@ -77,7 +78,7 @@ def _dump(content: dict) -> bytes:
 
 
 _ENTRY_FIELDS = {"key": str, "chapter": str, "kind": str, "files": dict, "width": int, "height": int,
-                 "frames": int, "alt": str, "caption": str}
+                 "frames": int, "min_text_px": (int, float), "alt": str, "caption": str}
 
 
 def _valid_entry(entry: object) -> bool:
@@ -92,8 +93,38 @@ def read_manifest(figures_dir: Path) -> dict[str, dict]:
     return {name: entry for name, entry in assets.items() if _valid_entry(entry)}
 
 
-def write_manifest(figures_dir: Path, assets: dict[str, dict]) -> bool:
-    return write_atomic(Path(figures_dir) / MANIFEST, _dump({"assets": assets}))
+def write_manifest(figures_dir: Path, assets: dict[str, dict], stamp: str | None = None) -> bool:
+    """The manifest; ``stamp`` only when every asset of the registry is in it and current."""
+    content = {"assets": assets} if stamp is None else {"assets": assets, "stamp": stamp}
+    return write_atomic(Path(figures_dir) / MANIFEST, _dump(content))
+
+
+def file_record(content: bytes) -> dict:
+    """What the manifest remembers of one file, to notice later that it changed or broke."""
+    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+
+
+def intact(entry: dict, figures_dir: Path) -> bool:
+    """True if every file the entry lists is on disk with the size and hash it recorded."""
+    for file, record in entry["files"].items():
+        path = Path(figures_dir) / file
+        try:
+            if path.stat().st_size != record.get("size") or file_record(path.read_bytes()) != record:
+                return False
+        except (OSError, AttributeError):
+            return False
+    return True
+
+
+def complete(figures_dir: Path, stamp: str) -> bool:
+    """True if the last full render was made from code with this ``stamp`` and nothing has broken
+    since: every listed file intact and the facts readable. Decided without importing NumPy."""
+    content = _read(Path(figures_dir) / MANIFEST)
+    if content.get("stamp") != stamp or read_facts(figures_dir)[0] is None:
+        return False
+    assets = read_manifest(figures_dir)
+    return bool(assets) and len(assets) == len(content["assets"]) and all(
+        intact(entry, figures_dir) for entry in assets.values())
 
 
 def read_facts(figures_dir: Path) -> tuple[str | None, dict[str, Fact]]:

@@ -8,8 +8,8 @@ trajectory is then marked ``diverged`` and holds only the finite steps before th
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from gdsim.cache import package_digest
-from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.catalogue import Catalogue
-from gdsim.site import UnknownReference, expand, mathjax_files
+from gdsim.paths import FIGURES, PACKAGE, ROOT
+from gdsim.site import TagError, expand, mathjax_files
 
 _catalogue: Catalogue | None = None
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
@@ -61,11 +62,23 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    """Expand the chapter's tags; a bad tag fails the build with ``docs/<file>:<line>``."""
     figures_url = get_relative_url("figures", page.file.url).rstrip("/")
+    where = f"{config['docs_dir'].rstrip('/').rsplit('/', 1)[-1]}/{page.file.src_uri}"
     try:
-        return expand(markdown, _catalogue, figures_url, where=page.file.src_uri)
-    except UnknownReference as error:
+        return expand(markdown, _catalogue, figures_url, where=where, line_offset=_lines_above(page, markdown))
+    except TagError as error:
         raise PluginError(str(error)) from None
+
+
+def _lines_above(page, markdown: str) -> int:
+    """Lines of the source file above the Markdown MkDocs hands over (its YAML front matter)."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return 0
+    at = source.find(markdown[:200]) if markdown else -1
+    return source.count("\n", 0, at) if at > 0 else 0
 
 
 def on_serve(server, config, builder):

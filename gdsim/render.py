@@ -9,18 +9,19 @@ overwritten and written back only once all of them are in place.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from gdsim import catalogue, registry
 from gdsim.assets import Asset
-from gdsim.cache import asset_key, facts_key
-from gdsim.catalogue import Fact
+from gdsim.cache import asset_key, facts_key, tree_stamp
+from gdsim.catalogue import Fact, file_record, intact
 from gdsim.paths import FIGURES, STYLE
 
 # Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
@@ -36,6 +37,7 @@ class Built:
     width: int
     height: int
     frames: int = 0
+    min_text_px: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,7 @@ class Rendered:
     frames: int = 0
     bytes_written: int = 0
     files: dict | None = None  # file name → {"size", "sha256"}
-
-
-def file_record(content: bytes) -> dict:
-    """What the manifest remembers of one file, to notice later that it changed or broke."""
-    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    min_text_px: float = float("inf")  # the smallest text, in CSS px at the column width
 
 
 def build(asset: Asset) -> Built:
@@ -65,6 +63,7 @@ def build(asset: Asset) -> Built:
 
     from gdsim.animation import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
+    from gdsim.draw.style import smallest_text_px
 
     with matplotlib.rc_context(fname=str(STYLE)):
         result = asset.build()
@@ -74,13 +73,14 @@ def build(asset: Asset) -> Built:
             result.set_dpi(DPI)
             image = capture(result)
             height, width = image.shape[:2]
-            return Built({f"{asset.name}.png": encode_png(image)}, *_css(width, height))
+            return Built({f"{asset.name}.png": encode_png(image)}, *_css(width, height),
+                         min_text_px=smallest_text_px(result, draw=False))
         if not isinstance(result, Movie):
             raise TypeError(f"asset {asset.name!r} is an animation but drew {type(result).__name__}")
-        animation = record(result, DPI)
+        animation, smallest = record(result, DPI)
     height, width = animation.frames.shape[1:3]
     files = {f"{asset.name}.gif": encode_gif(animation), f"{asset.name}.png": encode_png(animation.poster)}
-    return Built(files, *_css(width, height), len(animation.frames))
+    return Built(files, *_css(width, height), len(animation.frames), smallest)
 
 
 def _css(width: int, height: int) -> tuple[int, int]:
@@ -93,22 +93,11 @@ def render_one(name: str, out_dir: Path) -> Rendered:
     built = build(registry.get(name))
     written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out_dir / file, data))
     records = {file: file_record(data) for file, data in built.files.items()}
-    return Rendered(name, built.width, built.height, time.perf_counter() - start, built.frames, written, records)
+    return Rendered(name, built.width, built.height, time.perf_counter() - start, built.frames, written, records,
+                    round(built.min_text_px, 2))
 
 
-def intact(entry: dict, out_dir: Path) -> bool:
-    """True if every file the entry lists is on disk with the size and hash it recorded."""
-    for file, record in entry["files"].items():
-        path = out_dir / file
-        try:
-            if path.stat().st_size != record.get("size") or file_record(path.read_bytes()) != record:
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def stale(assets, out_dir: Path, manifest: dict, keys: dict[str, str]) -> list[Asset]:
+def stale(assets: Iterable[Asset], out_dir: Path, manifest: dict, keys: dict[str, str]) -> list[Asset]:
     """Assets whose key changed, whose entry is missing, or whose files are missing or altered."""
     todo = []
     for asset in assets:
@@ -143,7 +132,7 @@ def describe(asset: Asset, fact_table: dict) -> dict:
 class Progress:
     """A one-line progress bar on a terminal; a plain line per asset elsewhere (CI logs)."""
 
-    def __init__(self, total: int, stream=sys.stderr):
+    def __init__(self, total: int, stream: TextIO = sys.stderr):
         self.total, self.done, self.stream = total, 0, stream
         self.tty = stream.isatty()
 
@@ -160,11 +149,12 @@ class Progress:
 
 def _entry(asset: Asset, key: str, item: Rendered, fact_table: dict) -> dict:
     return {"key": key, "chapter": asset.chapter, "kind": asset.kind, "files": item.files,
-            "width": item.width, "height": item.height, "frames": item.frames, **describe(asset, fact_table)}
+            "width": item.width, "height": item.height, "frames": item.frames, "min_text_px": item.min_text_px,
+            **describe(asset, fact_table)}
 
 
-def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Path = FIGURES,
-           stream=sys.stderr) -> list[Rendered]:
+def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | None = None,
+           out_dir: Path = FIGURES, stream: TextIO = sys.stderr) -> list[Rendered]:
     """Render the named assets (all by default) that are stale, or all of them with ``force``.
 
     Unknown names raise KeyError before anything is written. The manifest's descriptions are
@@ -173,6 +163,7 @@ def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Pa
     assets = [registry.get(n) for n in dict.fromkeys(names)] if names else list(registry.ASSETS)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = tree_stamp()  # before any key: an edit saved during the run leaves the stamp stale
     keys = {asset.name: asset_key(asset) for asset in assets}
     manifest = catalogue.read_manifest(out_dir)
     todo = assets if force else stale(assets, out_dir, manifest, keys)
@@ -204,5 +195,6 @@ def render(names=None, force: bool = False, jobs: int | None = None, out_dir: Pa
         if name in registry.BY_NAME:
             entry.update(describe(registry.get(name), fact_table))
     manifest = {name: manifest[name] for name in registry.BY_NAME if name in manifest}
-    catalogue.write_manifest(out_dir, manifest)
+    everything = set(manifest) == set(registry.BY_NAME) and all(manifest[n]["key"] == keys.get(n) for n in manifest)
+    catalogue.write_manifest(out_dir, manifest, stamp if everything else None)
     return sorted(results, key=lambda r: r.name)

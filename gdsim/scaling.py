@@ -23,7 +23,7 @@ class Standardizer:
     std: float
 
     @classmethod
-    def fit(cls, x_train: np.ndarray) -> "Standardizer":
+    def fit(cls, x_train: np.ndarray) -> Standardizer:
         x_train = np.asarray(x_train, dtype=float)
         if x_train.size < 2 or not np.all(np.isfinite(x_train)):
             raise ValueError("need at least two finite training values to standardize")

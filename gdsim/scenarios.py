@@ -66,7 +66,7 @@ class Scenario:
         return model.mse(theta, self.split.x_train, self.split.y_train)
 
 
-def _scenario(name: str, split: data.Split, b_range, w_range) -> Scenario:
+def _scenario(name: str, split: data.Split, b_range: tuple[float, float], w_range: tuple[float, float]) -> Scenario:
     start = data.random_start()
     grid = surface.loss_grid(split.x_train, split.y_train, b_range=b_range, w_range=w_range)
     along_w, along_b = surface.cross_sections(grid, start)

@@ -1,7 +1,11 @@
-"""What the MkDocs hook does, as plain functions: chapter tags, figure HTML, self-hosted MathJax.
+r"""What the MkDocs hook does, as plain functions: chapter tags, figure HTML, self-hosted MathJax.
 
 A chapter writes ``{{ figure NAME }}`` to show an asset and ``{{ fact NAME }}`` (optionally
-``{{ fact NAME .3f }}``) to quote a number. Unknown names raise ``UnknownReference``.
+``{{ fact NAME .3f }}``) to quote a number. The grammar is strict: outside code and HTML
+comments, every ``{{`` must open one of those two tags, closed by ``}}`` on the same line; anything
+else (``{{ figure }}``, ``{{ Figure x }}``, ``{{ figur x }}``, an unclosed tag) is a
+``TagError`` naming the file and line, and so is an unknown name. Tags inside fenced code, inline
+code and HTML comments are left as written; ``\{{`` writes a literal ``{{`` anywhere.
 """
 
 from __future__ import annotations
@@ -13,17 +17,61 @@ from pathlib import Path
 
 from gdsim.catalogue import Catalogue
 
-TAG = re.compile(r"\{\{\s*(figure|fact)\s+([A-Za-z0-9_.-]+)(?:\s+([^\s{}]+))?\s*\}\}")
+TAG = re.compile(r"\{\{[ \t]*(figure|fact)[ \t]+([a-z0-9_-]+)(?:[ \t]+([^\s{}]+))?[ \t]*\}\}")
+OPENER = re.compile(r"(?<!\\)\{\{")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+INLINE_OR_COMMENT = re.compile(r"<!--.*?-->|(`+).+?(?<!`)\1(?!`)", re.S)
 MATHJAX_SITE_DIR = "assets/mathjax"
 
 
-class UnknownReference(LookupError):
-    """A chapter names an asset or a fact that does not exist."""
+class TagError(LookupError):
+    """A malformed tag, or one that names an asset or a fact that does not exist."""
 
 
-def references(markdown: str) -> list[tuple[str, str, str | None]]:
-    """Every ``(kind, name, format)`` tag in a chapter, in order."""
-    return [(m.group(1), m.group(2), m.group(3)) for m in TAG.finditer(markdown)]
+def prose_spans(markdown: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the text where tags count: all but fenced code, inline code and
+    HTML comments."""
+    spans, start, fence, offset = [], 0, None, 0
+    for line in markdown.splitlines(keepends=True):
+        match = FENCE.match(line)
+        if fence is None and match:
+            spans.append((start, offset))
+            fence = match.group(1)
+        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                and not line[match.end():].strip():
+            fence, start = None, offset + len(line)
+        offset += len(line)
+    if fence is None:
+        spans.append((start, len(markdown)))
+    prose = []
+    for begin, end in spans:
+        cursor = begin
+        for hidden in INLINE_OR_COMMENT.finditer(markdown, begin, end):
+            prose.append((cursor, hidden.start()))
+            cursor = hidden.end()
+        prose.append((cursor, end))
+    return [(a, b) for a, b in prose if b > a]
+
+
+def _tags(markdown: str, where: str, line_offset: int = 0):
+    """Every tag match in the prose of a chapter; a malformed one raises TagError."""
+    for begin, end in prose_spans(markdown):
+        for opener in OPENER.finditer(markdown, begin, end):
+            match = TAG.match(markdown, opener.start(), end)
+            if match is None:
+                line_no = line_offset + markdown.count("\n", 0, opener.start()) + 1
+                text = markdown[opener.start():].split("\n", 1)[0]
+                problem = "unclosed tag" if "}}" not in text else "malformed tag"
+                raise TagError(
+                    f"{where}:{line_no}: {problem} {text[:60]!r}; write {{{{ figure NAME }}}} or "
+                    f"{{{{ fact NAME [FORMAT] }}}}, or \\{{{{ for a literal {{{{"
+                )
+            yield match
+
+
+def references(markdown: str, where: str = "<text>") -> list[tuple[str, str, str | None]]:
+    """Every ``(kind, name, format)`` tag in a chapter's prose, in order."""
+    return [(m.group(1), m.group(2), m.group(3)) for m in _tags(markdown, where)]
 
 
 def figure_html(name: str, entry: dict, figures_url: str) -> str:
@@ -47,23 +95,30 @@ def figure_html(name: str, entry: dict, figures_url: str) -> str:
     )
 
 
-def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "") -> str:
-    """Replace every tag in a chapter; an unknown asset or fact, or a bad format, raises."""
-
-    def replace(match: re.Match) -> str:
+def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "<text>", line_offset: int = 0) -> str:
+    """Replace every tag in a chapter's prose; a malformed tag, an unknown name or a bad format
+    raises TagError with ``where:line``. ``line_offset`` counts lines the caller stripped above."""
+    out, cursor = [], 0
+    for match in _tags(markdown, where, line_offset):
         kind, name, fmt = match.group(1), match.group(2), match.group(3)
+        line_no = line_offset + markdown.count("\n", 0, match.start()) + 1
         if kind == "figure":
             if name not in catalogue.assets:
-                raise UnknownReference(f"{where}: unknown figure {name!r}")
-            return "\n" + figure_html(name, catalogue.assets[name], figures_url) + "\n"
-        if name not in catalogue.facts:
-            raise UnknownReference(f"{where}: unknown fact {name!r}")
-        try:
-            return catalogue.facts[name].text(fmt)
-        except ValueError as error:
-            raise UnknownReference(f"{where}: bad format {fmt!r} for fact {name!r}: {error}") from None
-
-    return TAG.sub(replace, markdown)
+                raise TagError(f"{where}:{line_no}: unknown figure {name!r}")
+            if fmt is not None:
+                raise TagError(f"{where}:{line_no}: a figure tag takes no format, got {fmt!r}")
+            text = "\n" + figure_html(name, catalogue.assets[name], figures_url) + "\n"
+        else:
+            if name not in catalogue.facts:
+                raise TagError(f"{where}:{line_no}: unknown fact {name!r}")
+            try:
+                text = catalogue.facts[name].text(fmt)
+            except ValueError as error:
+                raise TagError(f"{where}:{line_no}: bad format {fmt!r} for fact {name!r}: {error}") from None
+        out += [markdown[cursor:match.start()], text]
+        cursor = match.end()
+    out.append(markdown[cursor:])
+    return "".join(out)
 
 
 def mathjax_files() -> list[tuple[Path, str]]:

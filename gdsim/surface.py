@@ -6,6 +6,7 @@ Grid arrays follow ``np.meshgrid(b_values, w_values)``: **rows index w, columns 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +69,9 @@ def cross_sections(grid: LossGrid, theta: np.ndarray) -> tuple[CrossSection, Cro
     return along_w, along_b
 
 
-def window(centre, half_b: float = (B_RANGE[1] - B_RANGE[0]) / 2, half_w: float = (W_RANGE[1] - W_RANGE[0]) / 2):
+def window(
+    centre: Sequence[float], half_b: float = (B_RANGE[1] - B_RANGE[0]) / 2, half_w: float = (W_RANGE[1] - W_RANGE[0]) / 2
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """``(b_range, w_range)`` of the chapters' window size, centred on ``centre = [b, w]``."""
     return (centre[0] - half_b, centre[0] + half_b), (centre[1] - half_w, centre[1] + half_w)
 

@@ -21,7 +21,22 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def rendered() -> Path:
+    """Every asset brought up to date in the real figures/ folder, once per test run.
+
+    The tests that check assets read what this render wrote (files, sizes, the manifest), so no
+    asset is drawn twice in a run except by the test whose point is determinism.
+    """
+    from gdsim.paths import FIGURES
+    from gdsim.render import render
+
+    with open(os.devnull, "w") as quiet:
+        render(out_dir=FIGURES, stream=quiet)
+    return FIGURES
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, rendered) -> Path:
     """The whole site built with ``mkdocs build --strict`` (which also renders stale figures)."""
     site = tmp_path_factory.mktemp("site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

@@ -1,68 +1,74 @@
-"""Animations: deterministic frames, a poster, and a GIF that decodes to exactly those frames."""
+"""Animations: frames recorded from a Movie with a frozen layout, and GIFs that decode to exactly
+the quantized frames. The site's own GIFs are read from the run's one render."""
 
 from __future__ import annotations
 
 import io
 
-import imageio.v3 as iio
 import numpy as np
 import pytest
-from PIL import Image
+from matplotlib.figure import Figure
+from PIL import Image, ImageSequence
 
 from gdsim import registry
-from gdsim.animation import Animation, encode_gif, merge_repeats, shared_palette
-from gdsim.render import render
+from gdsim.animation import Animation, distinct_colours, encode_gif, merge_repeats, shared_palette
+from gdsim.draw.frames import Movie, record
 
 ANIMATIONS = [a.name for a in registry.ASSETS if a.kind == registry.ANIMATION]
 
 
-@pytest.fixture(scope="module")
-def built():
-    return {name: registry.get(name).build() for name in ANIMATIONS}
+def decode(gif: bytes) -> tuple[list[np.ndarray], list[int]]:
+    """Every frame of a GIF as a full RGB picture (deltas composited), and each frame's duration."""
+    frames, durations = [], []
+    with Image.open(io.BytesIO(gif)) as image:
+        for frame in ImageSequence.Iterator(image):
+            frames.append(np.asarray(frame.convert("RGB")))
+            durations.append(frame.info["duration"])
+    return frames, durations
 
 
-def test_there_are_animations():
-    assert len(ANIMATIONS) >= 8
+def tiny_movie() -> Movie:
+    fig = Figure(figsize=(2, 1.5), layout="constrained")
+    ax = fig.subplots()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    dot, = ax.plot([], [], "o", color="#D55E00")
+
+    def update(k: int) -> None:
+        dot.set_data([k], [k])
+        ax.set_title(f"frame {k}" + ("" if k else " (the first, and longest, title)"))
+
+    return Movie(fig, update, 6, frame_ms=100, hold_ms=900)
 
 
-@pytest.mark.parametrize("name", ANIMATIONS)
-def test_frames_are_deterministic(built, name):
-    again = registry.get(name).build()
-    first = built[name]
-    assert first.frames.shape == again.frames.shape and first.frames.shape[0] >= 8
-    assert np.array_equal(first.frames, again.frames)
-    assert first.durations == again.durations
+def test_record_freezes_the_layout_after_the_first_frame():
+    movie = tiny_movie()
+    animation, smallest = record(movie, dpi=100)
+    assert animation.frames.shape == (6, 150, 200, 3)
+    assert animation.durations == (100, 100, 100, 100, 100, 900)
+    assert movie.figure.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    assert 0 < smallest < 30
+    # recording again gives the same frames: nothing depends on time or state left behind
+    assert np.array_equal(record(tiny_movie(), dpi=100)[0].frames, animation.frames)
 
 
-@pytest.mark.parametrize("name", ANIMATIONS)
-def test_frames_change_and_the_last_one_is_held(built, name):
-    anim = built[name]
-    assert not np.array_equal(anim.frames[0], anim.frames[-1])
-    assert anim.durations[-1] > anim.durations[0]
-
-
-@pytest.mark.parametrize("name", ANIMATIONS[:3])
-def test_gif_decodes_to_the_quantized_frames(built, name):
-    anim = built[name]
-    gif = encode_gif(anim)
-    decoded = iio.imread(gif, index=None, plugin="pillow", mode="RGB")
-    palette = shared_palette(anim.frames, 255)
+def test_gif_decodes_to_the_quantized_frames():
+    animation, _ = record(tiny_movie(), dpi=100)
+    frames, durations = decode(encode_gif(animation))
+    palette = shared_palette(animation.frames, 255)
     expected = [np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB"))
-                for f in anim.frames]
-    # merge expected repeats the way the encoder does
-    kept, _ = merge_repeats(expected, anim.durations)
-    assert decoded.shape[0] == len(kept)
-    assert max(int(np.abs(d.astype(int) - k.astype(int)).max()) for d, k in zip(decoded, kept)) == 0
-    with Image.open(io.BytesIO(gif)) as im:
-        assert im.info.get("loop") == 0
+                for f in animation.frames]
+    kept, times = merge_repeats(expected, animation.durations)
+    assert len(frames) == len(kept) and durations == times
+    for got, want in zip(frames, kept):
+        assert np.array_equal(got, want)
 
 
-def test_poster_and_gif_are_written(tmp_path):
-    name = ANIMATIONS[0]
-    render([name], out_dir=tmp_path, stream=io.StringIO())
-    poster = Image.open(tmp_path / f"{name}.png")
-    gif = Image.open(tmp_path / f"{name}.gif")
-    assert poster.size == gif.size and gif.n_frames > 1
+def test_palette_entries_are_all_different():
+    rgb = [10, 20, 30] * 3 + [0, 0, 0]
+    colours = distinct_colours(rgb)
+    entries = {tuple(colours[i:i + 3]) for i in range(0, len(colours), 3)}
+    assert len(colours) == 3 * 256 and len(entries) == 256 and (10, 20, 30) in entries
 
 
 def test_repeated_frames_are_merged():
@@ -76,3 +82,22 @@ def test_animation_rejects_bad_frames():
         Animation(np.zeros((3, 4, 4), np.uint8), (1, 1, 1))
     with pytest.raises(ValueError):
         Animation(np.zeros((3, 4, 4, 3), np.uint8), (1, 1))
+
+
+def test_there_are_animations():
+    assert len(ANIMATIONS) >= 8
+
+
+@pytest.mark.parametrize("name", ANIMATIONS)
+def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(rendered, name):
+    gif = (rendered / f"{name}.gif").read_bytes()
+    frames, durations = decode(gif)
+    assert len(frames) >= 8, "an animation needs frames to show"
+    assert not np.array_equal(frames[0], frames[-1])
+    assert durations[-1] > max(durations[:-1]), "the last frame is held"
+    with Image.open(io.BytesIO(gif)) as image:
+        assert image.info.get("loop") == 0
+    poster = np.asarray(Image.open(rendered / f"{name}.png").convert("RGB"))
+    assert poster.shape == frames[-1].shape
+    # the poster is the last frame, up to the GIF's and the PNG's separate quantization
+    assert np.mean(np.abs(poster.astype(int) - frames[-1].astype(int))) < 4

@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from gdsim import stability
-from gdsim.scenario import original
+from gdsim import scenarios
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
@@ -42,7 +42,7 @@ def test_notebook_is_stored_without_outputs(path):
 
 def test_try_it_yourself_runs_and_agrees_with_the_simulation():
     text = run_notebook(DOCS / "notebooks" / "try-it-yourself.ipynb")
-    X = stability.design_matrix(original().split.x_train)
+    X = stability.design_matrix(scenarios.get("original").split.x_train)
     assert f"η_max = 2/λ_max = {stability.max_stable_lr(X):.4f}" in text
     assert "0.99 × η_max: diverged = False" in text
     assert "1.01 × η_max: diverged = True" in text

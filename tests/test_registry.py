@@ -1,16 +1,17 @@
-"""Every asset in the registry: builds headless, is described, is used, renders reproducibly."""
+"""Every asset in the registry: drawn for the page, described, on its chapter's page, reproducible."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
-from matplotlib.figure import Figure
+from PIL import Image
 
-from gdsim import registry
-from gdsim.animation import Animation
-from gdsim.render import build_files, render
+from gdsim import catalogue, chapters, registry
+from gdsim.draw.style import COLUMN_PX, MIN_TEXT_PX
+from gdsim.render import render
 from gdsim.site import references
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -18,49 +19,36 @@ NAMES = [a.name for a in registry.ASSETS]
 
 
 def chapter_references(kind: str) -> dict[str, list[str]]:
-    """Names a chapter uses, by chapter file, for tags of one kind."""
+    """Names each chapter uses, by docs stem, for tags of one kind."""
     return {
-        page.name: [name for k, name, _ in references(page.read_text(encoding="utf-8")) if k == kind]
+        page.relative_to(DOCS).with_suffix("").as_posix(): [
+            name for k, name, _ in references(page.read_text(encoding="utf-8")) if k == kind
+        ]
         for page in sorted(DOCS.rglob("*.md"))
     }
 
 
 @pytest.fixture(scope="module")
-def rendered_twice(tmp_path_factory):
-    """Every asset rendered into two fresh folders, from scratch each time."""
-    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
-    render(force=True, out_dir=first, stream=open("/dev/null", "w"))
-    render(force=True, out_dir=second, stream=open("/dev/null", "w"))
-    return first, second
+def manifest(rendered):
+    return catalogue.read_manifest(rendered)
+
+
+def test_every_chapter_with_figures_has_a_module_and_a_test_file():
+    for stem, names in chapter_references("figure").items():
+        if names:
+            assert stem in chapters.STEMS, f"docs/{stem}.md shows figures but has no gdsim/chapters module"
+    for stem in chapters.STEMS:
+        module = stem.replace("-", "_")
+        root = DOCS.parent
+        assert (root / "docs" / f"{stem}.md").is_file()
+        assert (root / "gdsim" / "draw" / f"{module}.py").is_file(), f"no gdsim/draw/{module}.py"
+        assert (root / "tests" / f"test_{module}.py").is_file(), f"no tests/test_{module}.py"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_asset_builds_headless(name):
+def test_asset_appears_on_its_own_chapters_page(name):
     asset = registry.get(name)
-    with __import__("matplotlib").rc_context():
-        result = asset.build()
-    assert isinstance(result, Figure if asset.kind == registry.STILL else Animation)
-    files, (width, height), _ = build_files(asset)
-    assert set(files) == set(asset.files) and all(len(b) > 1000 for b in files.values())
-    assert 300 <= width <= 1200 and 200 <= height <= 900
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_asset_has_real_alt_text_and_caption(name):
-    from gdsim.facts import compute
-
-    asset = registry.get(name)
-    facts = compute()
-    alt, caption = asset.alt.format_map(facts), asset.caption.format_map(facts)
-    assert len(alt.split()) >= 20, "alt text should describe what the figure shows"
-    assert len(caption.split()) >= 6
-    assert alt != caption and not alt.lower().startswith(("image", "figure", "picture"))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_asset_is_used_by_a_chapter(name):
-    users = [page for page, names in chapter_references("figure").items() if name in names]
-    assert users, f"no chapter shows {name}"
+    assert name in chapter_references("figure")[asset.chapter], f"{name} is declared in {asset.chapter} but not shown there"
 
 
 def test_every_figure_a_chapter_uses_exists():
@@ -70,64 +58,120 @@ def test_every_figure_a_chapter_uses_exists():
 
 
 def test_every_fact_a_chapter_uses_exists():
-    from gdsim.facts import compute
-
-    known = compute()
+    known = registry.facts()
     for page, names in chapter_references("fact").items():
         unknown = set(names) - set(known)
         assert not unknown, f"{page} quotes unknown facts {unknown}"
 
 
-def test_prose_has_no_hand_typed_decimals():
-    """Numbers with a decimal point come from facts; only code blocks may spell them out."""
-    for page in sorted(DOCS.rglob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        text = re.sub(r"```.*?```", "", text, flags=re.S)  # code blocks
-        text = re.sub(r"`[^`]*`", "", text)  # inline code
-        text = re.sub(r"\{\{.*?\}\}", "", text)  # tags
-        text = re.sub(r"\]\([^)\s]+\)", "]", text)  # link targets (a DOI is not a quoted number)
-        typed = re.findall(r"(?<![\w.])\d+\.\d+", text)
-        assert not typed, f"{page.name} types numbers by hand: {typed}"
+def test_fact_names_are_literal_strings_in_their_chapter():
+    """A search for a fact's name finds its definition: no names assembled from pieces."""
+    for stem in chapters.STEMS:
+        source = (DOCS.parent / "gdsim" / "chapters" / f"{stem.replace('-', '_')}.py").read_text(encoding="utf-8")
+        for name in chapters.load(stem).facts():
+            assert f'"{name}"' in source, f"fact {name!r} of {stem} is not written out as a literal"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_rendering_twice_gives_identical_bytes(rendered_twice, name):
-    first, second = rendered_twice
-    for file in registry.get(name).files:
-        assert (first / file).read_bytes() == (second / file).read_bytes(), f"{file} differs between renders"
+def test_asset_is_rendered_at_the_column_width(manifest, rendered, name):
+    entry = manifest[name]
+    assert set(entry["files"]) == set(registry.get(name).files)
+    assert entry["width"] <= COLUMN_PX, f"{name} is {entry['width']} CSS px wide, wider than the column"
+    for file in entry["files"]:
+        with Image.open(rendered / file) as image:
+            # drawn at 2 device pixels per CSS pixel, stills and animations alike
+            assert image.size == (2 * entry["width"], 2 * entry["height"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_text_is_smaller_than_12_css_px_at_the_column_width(manifest, name):
+    assert manifest[name]["min_text_px"] >= MIN_TEXT_PX, f"{name}: smallest text {manifest[name]['min_text_px']} px"
+
+
+def test_text_size_measure_is_in_css_px():
+    """Oracle: 9 pt text on a 6.9 in figure shown at 690 px is 9/72 × 100 = 12.5 px; twice as wide, half."""
+    from matplotlib.figure import Figure
+
+    from gdsim.draw.style import smallest_text_px
+
+    for width, expected in ((6.9, 12.5), (13.8, 6.25)):
+        fig = Figure(figsize=(width, 2))
+        fig.text(0.5, 0.5, "label", fontsize=9)
+        assert smallest_text_px(fig) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_asset_has_real_alt_text_and_caption(manifest, name):
+    alt, caption = manifest[name]["alt"], manifest[name]["caption"]
+    assert len(alt.split()) >= 20, "alt text should describe what the figure shows"
+    assert len(caption.split()) >= 6
+    assert alt != caption and not alt.lower().startswith(("image", "figure", "picture"))
+    assert "{" not in alt + caption, "a placeholder was left unfilled"
+
+
+def typed_numbers(markdown: str) -> list[str]:
+    """Decimal numbers written by hand in prose: outside code, tags and link targets."""
+    text = re.sub(r"```.*?```", "", markdown, flags=re.S)  # code blocks
+    text = re.sub(r"`[^`]*`", "", text)  # inline code
+    text = re.sub(r"\{\{.*?\}\}", "", text)  # tags
+    text = re.sub(r"\]\([^)\s]+\)", "]", text)  # link targets (a DOI is not a quoted number)
+    return re.findall(r"(?<![\w.])\d+\.\d+", text)
+
+
+def test_prose_has_no_hand_typed_decimals():
+    """Numbers with a decimal point come from facts; only code may spell them out."""
+    for page in sorted(DOCS.rglob("*.md")):
+        typed = typed_numbers(page.read_text(encoding="utf-8"))
+        assert not typed, f"{page.name} types numbers by hand: {typed}"
+
+
+def test_typed_number_check_catches_a_typed_decimal():
+    """The check can fail: a typed 0.75 in prose is found; code, tags and link targets are not."""
+    text = "The rate 0.75 works. `lr = 0.5` {{ fact lr .2f }} [doi](https://doi.org/10.1007/978)\n```\n1.5\n```"
+    assert typed_numbers(text) == ["0.75"]
+
+
+def test_rendering_again_from_scratch_gives_identical_bytes(rendered, manifest, tmp_path):
+    """Same code, same bytes: every file of a second, forced render equals the first one."""
+    render(force=True, out_dir=tmp_path, stream=io.StringIO())
+    for name in NAMES:
+        for file in registry.get(name).files:
+            assert (tmp_path / file).read_bytes() == (rendered / file).read_bytes(), f"{file} differs between renders"
 
 
 def test_second_render_writes_nothing(tmp_path):
-    render(["loss-surface"], out_dir=tmp_path, stream=open("/dev/null", "w"))
+    name = NAMES[0]
+    render([name], out_dir=tmp_path, stream=io.StringIO())
     before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert render(["loss-surface"], out_dir=tmp_path, stream=open("/dev/null", "w")) == []
+    assert render([name], out_dir=tmp_path, stream=io.StringIO()) == []
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
 
 
 def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
-    from gdsim import cache, render as render_module
+    from gdsim import cache
+    from gdsim import render as render_module
 
-    render(["train-validation-split"], out_dir=tmp_path, stream=open("/dev/null", "w"))
-    manifest = render_module.load_manifest(tmp_path)
-    asset = registry.get("train-validation-split")
-    assert render_module.stale([asset], tmp_path, manifest) == []
+    asset = registry.get(NAMES[0])
+    render([asset.name], out_dir=tmp_path, stream=io.StringIO())
+    manifest = catalogue.read_manifest(tmp_path)
+    assert render_module.stale([asset], tmp_path, manifest, {asset.name: cache.asset_key(asset)}) == []
     monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
-    assert render_module.stale([asset], tmp_path, manifest) == [asset]
+    assert render_module.stale([asset], tmp_path, manifest, {asset.name: cache.asset_key(asset)}) == [asset]
 
 
 def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
-    from gdsim import cache, facts, render as render_module
+    from gdsim import cache
+    from gdsim import render as render_module
 
-    quiet = open("/dev/null", "w")
-    render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
-    fresh = facts.compute()
-    assert render_module.current_facts(tmp_path) == fresh, "cached facts must equal fresh ones"
+    name = NAMES[0]
+    render([name], out_dir=tmp_path, stream=io.StringIO())
+    assert render_module.current_facts(tmp_path) == registry.facts(), "cached facts must equal fresh ones"
 
     def must_not_run():
         raise AssertionError("facts recomputed although nothing changed")
 
-    monkeypatch.setattr(facts, "compute", must_not_run)
-    render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
+    monkeypatch.setattr(registry, "facts", must_not_run)
+    render([name], out_dir=tmp_path, stream=io.StringIO())
     monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
     with pytest.raises(AssertionError, match="recomputed"):
-        render(["train-validation-split"], out_dir=tmp_path, stream=quiet)
+        render([name], out_dir=tmp_path, stream=io.StringIO())

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from gdsim import cache
-from gdsim.facts import Fact
-from gdsim.site import Catalogue, UnknownReference, expand, mathjax_files
+from gdsim.catalogue import Catalogue, Fact
+from gdsim.site import TagError, expand, mathjax_files, references
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
@@ -34,8 +34,37 @@ def test_figure_tag_gives_a_lazy_sized_captioned_image_with_escaped_text():
 
 @pytest.mark.parametrize("text", ["{{ figure nope }}", "{{ fact nope }}", "{{ fact loss .9z }}"])
 def test_unknown_names_and_bad_formats_raise(text):
-    with pytest.raises(UnknownReference):
+    with pytest.raises(TagError, match=r"^page\.md:1: "):
         expand(text, CATALOGUE, "figures", where="page.md")
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("{{ figure }}", 1, "malformed tag"),
+    ("Intro.\n\n{{ figur demo }}", 3, "malformed tag"),
+    ("{{ Figure demo }}", 1, "malformed tag"),
+    ("a\nb\nthe loss is {{ fact loss", 3, "unclosed tag"),
+    ("{{ fact loss .2f extra }}", 1, "malformed tag"),
+    ("{{ figure demo .2f }}", 1, "a figure tag takes no format"),
+])
+def test_malformed_tags_fail_with_file_and_line(text, line, problem):
+    with pytest.raises(TagError, match=rf"^docs/x\.md:{line}: {problem}"):
+        expand(text, CATALOGUE, "figures", where="docs/x.md")
+
+
+def test_a_line_offset_counts_the_lines_stripped_above():
+    with pytest.raises(TagError, match=r"^x\.md:7: "):
+        expand("text\n{{ figure }}", CATALOGUE, "figures", where="x.md", line_offset=5)
+
+
+def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_literal_tag():
+    text = (
+        "Quoted `{{ fact loss }}` and ``{{ figure }}``.\n<!-- {{ figure nope }}\nstill a comment -->\n"
+        "```python\nprint('{{ fact nope }}')\n```\n    ~~~\n    {{ broken\n    ~~~\n"
+        "Literal \\{{ fact loss }}, real {{ fact loss }}."
+    )
+    out = expand(text, CATALOGUE, "figures", where="x.md")
+    assert out.replace("−2.74.", "{{ fact loss }}.") == text
+    assert references(text) == [("fact", "loss", None)]
 
 
 def test_mathjax_is_shipped_by_a_package():
@@ -45,9 +74,11 @@ def test_mathjax_is_shipped_by_a_package():
 
 
 def test_cache_dependencies_follow_imports_only():
-    deps = cache.dependencies("gdsim.draw.data_plots")
-    assert {"gdsim.draw.data_plots", "gdsim.draw.style", "gdsim.model", "gdsim.scenario", "gdsim.data"} <= set(deps)
-    assert "gdsim.draw.surface_plots" not in deps and "gdsim.registry" not in deps
+    deps = cache.dependencies("gdsim.chapters.model_and_data")
+    assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.catalogue"} <= set(deps)
+    assert "gdsim.draw.model_and_data" not in deps and "gdsim.registry" not in deps
+    drawing = cache.dependencies("gdsim.draw.model_and_data")
+    assert "gdsim.draw.style" in drawing and "gdsim.surface" in drawing
 
 
 @pytest.mark.slow

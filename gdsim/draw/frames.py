@@ -7,13 +7,14 @@ expensive part of a draw) and the axes cannot jump when a title's text changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from gdsim.animation import Animation, capture
+from gdsim.draw.style import smallest_text_px
 
 FRAME_MS = 160  # a comfortable reading pace for one step
 HOLD_MS = 2400  # the last frame stays up before the loop restarts
@@ -30,16 +31,19 @@ class Movie:
     hold_ms: int = HOLD_MS
 
 
-def record(movie: Movie, dpi: float) -> Animation:
-    """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one."""
+def record(movie: Movie, dpi: float) -> tuple[Animation, float]:
+    """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one, and the
+    smallest text (CSS px at the column width) seen on the first and the last frame."""
     fig = movie.figure
     fig.set_dpi(dpi)
-    frames = []
+    frames, smallest = [], float("inf")
     for k in range(movie.count):
         movie.update(k)
         frames.append(capture(fig))
+        if k in (0, movie.count - 1):
+            smallest = min(smallest, smallest_text_px(fig, draw=False))
         if k == 0:
             fig.set_layout_engine("none")  # keep the positions the first draw computed
     durations = [movie.frame_ms] * movie.count
     durations[-1] = movie.hold_ms
-    return Animation(np.stack(frames), tuple(durations))
+    return Animation(np.stack(frames), tuple(durations)), smallest

@@ -9,9 +9,14 @@ colour-vision deficiencies); each role below has one colour on every figure, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
+from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -71,7 +76,7 @@ def new_figure(height: float, width: float = COLUMN_IN, **kwargs) -> Figure:
     return Figure(figsize=(width, height), layout="constrained", **kwargs)
 
 
-def contour_map(ax, grid: surface.LossGrid, levels: np.ndarray | None = None, labels: bool = False):
+def contour_map(ax: Axes, grid: surface.LossGrid, levels: np.ndarray | None = None, labels: bool = False) -> QuadContourSet:
     """Filled contours of a LossGrid with thin iso-loss lines; returns the filled set.
 
     Levels default to ``surface.bowl_levels`` (even steps in √loss, so lines are evenly spaced
@@ -87,7 +92,8 @@ def contour_map(ax, grid: surface.LossGrid, levels: np.ndarray | None = None, la
     return filled
 
 
-def mark_point(ax, theta, color: str, label: str | None, marker: str = "o", size: float = 9.0, **kwargs):
+def mark_point(ax: Axes, theta: Sequence[float], color: str, label: str | None, marker: str = "o", size: float = 9.0,
+               **kwargs: Any) -> None:
     """A parameter pair (b, w) drawn as a marker with a white edge so it reads on any background."""
     ax.plot(
         theta[0], theta[1], marker=marker, color=color, markersize=size,
@@ -95,14 +101,16 @@ def mark_point(ax, theta, color: str, label: str | None, marker: str = "o", size
     )
 
 
-def text_sizes_px(fig: Figure) -> list[tuple[float, str]]:
-    """Every visible text of a drawn figure as (size in CSS px at the column width, the text).
+def text_sizes_px(fig: Figure, draw: bool = True) -> list[tuple[float, str]]:
+    """Every visible text of a figure as (size in CSS px at the column width, the text).
 
     The figure shows at its own CSS width, or shrunk to the column if wider:
-    px = points / 72 × 100 × min(1, column / figure width).
+    px = points / 72 × 100 × min(1, column / figure width). It is drawn first (tick labels
+    exist only then) unless ``draw`` is False because the caller just drew it.
     """
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
+    if draw:
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        canvas.draw()
     shrink = min(1.0, COLUMN_PX / (fig.get_figwidth() * CSS_PX_PER_INCH))
     return [
         (t.get_fontsize() / POINTS_PER_INCH * CSS_PX_PER_INCH * shrink, t.get_text())
@@ -111,7 +119,7 @@ def text_sizes_px(fig: Figure) -> list[tuple[float, str]]:
     ]
 
 
-def smallest_text_px(fig: Figure) -> float:
+def smallest_text_px(fig: Figure, draw: bool = True) -> float:
     """The smallest text of a figure in CSS px at the column width (inf if it has no text)."""
-    sizes = [size for size, _ in text_sizes_px(fig)]
+    sizes = [size for size, _ in text_sizes_px(fig, draw)]
     return min(sizes) if sizes else float("inf")
