@@ -1,5 +1,8 @@
+"""``python -m gdsim``: the command line (see ``gdsim.cli``)."""
+
 import sys
 
 from gdsim.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes import this module too, and must not run the CLI
+    sys.exit(main())

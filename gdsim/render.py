@@ -1,32 +1,45 @@
 """Render assets to files: only the stale ones, in parallel, atomically, recorded in the catalogue.
 
-An asset is stale when its cache key (computed once, before anything is drawn, from the code that
-will draw it) differs from the manifest's, or when any of its files is missing or no longer has
-the size and SHA-256 the manifest recorded. Deciding that imports no matplotlib and runs no
-simulation, so a no-change run is near instant. A manifest entry is removed before its files are
-overwritten and written back only once all of them are in place.
+One run works from one **snapshot** of the package: its sources are copied once, and every key,
+fact and picture of the run comes from worker processes that import that copy. So an asset's key
+always describes the code that drew it, whatever is edited while the run goes on.
+
+An asset is stale when its key differs from the manifest's, or when any of its files is missing or
+no longer has the size and SHA-256 the manifest recorded. A manifest entry is removed before its
+files are overwritten and written back only once all of them are in place, so an interrupted run
+leaves stale entries, never wrong ones. Runs on one folder take turns (a lock), leftover temporary
+files are swept, and workers die with the process that started them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import multiprocessing
 import os
+import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from gdsim import catalogue, registry
-from gdsim.assets import Asset
-from gdsim.cache import asset_key, facts_key, tree_stamp
-from gdsim.catalogue import Fact, file_record, intact
-from gdsim.paths import FIGURES, STYLE
+from gdsim import catalogue
+from gdsim.paths import FIGURES, PACKAGE
 
 # Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
 DEVICE_PIXEL_RATIO = 2
 DPI = 100 * DEVICE_PIXEL_RATIO
+LOCK = ".render.lock"
+
+
+class RenderError(RuntimeError):
+    """Rendering could not be done; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -54,17 +67,85 @@ class Rendered:
     min_text_px: float = float("inf")  # the smallest text, in CSS px at the column width
 
 
-def build(asset: Asset) -> Built:
-    """Draw one asset in memory (imports matplotlib: runs in a worker)."""
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do, decided in a worker from the snapshot's code."""
+
+    keys: dict[str, str]
+    todo: list[str]
+    stamp: str
+    entries: dict[str, dict]  # name → chapter, kind, alt and caption with their numbers filled in
+    order: list[str]  # every asset of the registry, in order
+
+
+# ---------------------------------------------------------------- worker side (snapshot code)
+
+
+def _start_worker(parent: int) -> None:
+    """Make this worker die with the process that started it, even after a ``kill -9``."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us when the parent goes
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere than Linux: poll for the parent
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
+    """Keys, stale assets, facts and descriptions, from the code this process imported."""
+    from gdsim import registry
+    from gdsim.cache import asset_key, facts_key, tree_stamp
+
+    out = Path(out_dir)
+    stamp = tree_stamp()
+    assets = [registry.get(n) for n in names] if names else list(registry.ASSETS)
+    keys = {asset.name: asset_key(asset) for asset in assets}
+    manifest = catalogue.read_manifest(out)
+    todo = [a.name for a in assets if force or stale(a.name, a.files, manifest, keys[a.name], out)]
+    stored_key, facts = catalogue.read_facts(out)
+    key = facts_key()
+    if stored_key != key:
+        facts = registry.facts()
+        catalogue.write_facts(out, key, facts)
+    entries = {
+        asset.name: {"chapter": asset.chapter, "kind": asset.kind,
+                     "alt": asset.alt.format_map(facts), "caption": asset.caption.format_map(facts)}
+        for asset in registry.ASSETS
+    }
+    return Plan(keys, todo, stamp, entries, [a.name for a in registry.ASSETS])
+
+
+def stale(name: str, files: Iterable[str], manifest: dict, key: str, out_dir: Path) -> bool:
+    """True if the asset's entry is missing, its key changed, or any of its files is missing or altered."""
+    entry = manifest.get(name)
+    return entry is None or entry["key"] != key or set(entry["files"]) != set(files) \
+        or not catalogue.intact(entry, out_dir)
+
+
+def build(name: str) -> Built:
+    """Draw one asset in memory."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    from gdsim import registry
     from gdsim.animation import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
     from gdsim.draw.style import smallest_text_px
+    from gdsim.paths import STYLE
 
+    asset = registry.get(name)
     with matplotlib.rc_context(fname=str(STYLE)):
         result = asset.build()
         if asset.kind == registry.STILL:
@@ -87,46 +168,50 @@ def _css(width: int, height: int) -> tuple[int, int]:
     return round(width / DEVICE_PIXEL_RATIO), round(height / DEVICE_PIXEL_RATIO)
 
 
-def render_one(name: str, out_dir: Path) -> Rendered:
-    """Build one asset and write its files atomically. Runs in a worker process."""
+def render_one(name: str, out_dir: str) -> Rendered:
+    """Build one asset and write its files atomically."""
     start = time.perf_counter()
-    built = build(registry.get(name))
-    written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out_dir / file, data))
-    records = {file: file_record(data) for file, data in built.files.items()}
+    try:
+        built = build(name)
+    except Exception as error:
+        raise RuntimeError(f"asset {name!r}: {type(error).__name__}: {error}") from error
+    out = Path(out_dir)
+    written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out / file, data))
+    records = {file: catalogue.file_record(data) for file, data in built.files.items()}
     return Rendered(name, built.width, built.height, time.perf_counter() - start, built.frames, written, records,
                     round(built.min_text_px, 2))
 
 
-def stale(assets: Iterable[Asset], out_dir: Path, manifest: dict, keys: dict[str, str]) -> list[Asset]:
-    """Assets whose key changed, whose entry is missing, or whose files are missing or altered."""
-    todo = []
-    for asset in assets:
-        entry = manifest.get(asset.name)
-        if entry is None or entry["key"] != keys[asset.name] or set(entry["files"]) != set(asset.files) \
-                or not intact(entry, out_dir):
-            todo.append(asset)
-    return todo
+# ---------------------------------------------------------------- parent side
 
 
-def current_facts(out_dir: Path) -> dict[str, Fact]:
-    """Every fact, read back from ``facts.json`` if its key is current, else computed and written.
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the folder's render lock: a second render waits for the first (the OS frees it if we die)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK, "a")  # noqa: SIM115 - held for the whole block
+    except OSError as error:
+        raise RenderError(f"cannot write to {out_dir}: {error.strerror}") from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not os.access(out_dir, os.W_OK):
+            raise RenderError(f"cannot write to {out_dir}: it is read-only")
+        for leftover in out_dir.glob(".*.tmp"):  # an earlier run was killed mid-write
+            leftover.unlink(missing_ok=True)
+        yield
 
-    Some facts come from hundreds of gradient-descent runs; caching them by the hash of the code
-    they depend on keeps a no-change rebuild instant. JSON round-trips floats exactly, so a
-    cached fact equals a fresh one.
-    """
-    key = facts_key()
-    stored_key, stored = catalogue.read_facts(out_dir)
-    if stored_key == key:
-        return stored
-    table = registry.facts()
-    catalogue.write_facts(out_dir, key, table)
-    return table
 
-
-def describe(asset: Asset, fact_table: dict) -> dict:
-    """Alt text and caption with their numbers filled in from the facts."""
-    return {"alt": asset.alt.format_map(fact_table), "caption": asset.caption.format_map(fact_table)}
+@contextlib.contextmanager
+def snapshot() -> Iterator[Path]:
+    """A private copy of the package's sources and style, on ``sys.path`` first while it exists."""
+    with tempfile.TemporaryDirectory(prefix="gdsim-render-") as tmp:
+        shutil.copytree(PACKAGE, Path(tmp) / "gdsim", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        sys.path.insert(0, tmp)  # spawned workers start with this path, so they import the copy
+        try:
+            yield Path(tmp)
+        finally:
+            sys.path.remove(tmp)
 
 
 class Progress:
@@ -147,54 +232,52 @@ class Progress:
         self.stream.flush()
 
 
-def _entry(asset: Asset, key: str, item: Rendered, fact_table: dict) -> dict:
-    return {"key": key, "chapter": asset.chapter, "kind": asset.kind, "files": item.files,
-            "width": item.width, "height": item.height, "frames": item.frames, "min_text_px": item.min_text_px,
-            **describe(asset, fact_table)}
-
-
 def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | None = None,
            out_dir: Path = FIGURES, stream: TextIO = sys.stderr) -> list[Rendered]:
     """Render the named assets (all by default) that are stale, or all of them with ``force``.
 
-    Unknown names raise KeyError before anything is written. The manifest's descriptions are
-    refreshed on every call so the site always describes the current registry and facts.
+    Unknown names raise KeyError before anything is written; a builder that fails raises after
+    the assets that did render are committed. The manifest's descriptions are refreshed on every
+    call, so the site always describes the current registry and facts.
     """
-    assets = [registry.get(n) for n in dict.fromkeys(names)] if names else list(registry.ASSETS)
+    from gdsim import registry
+
+    names = list(dict.fromkeys(names)) if names else None
+    for name in names or ():
+        registry.get(name)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = tree_stamp()  # before any key: an edit saved during the run leaves the stamp stale
-    keys = {asset.name: asset_key(asset) for asset in assets}
-    manifest = catalogue.read_manifest(out_dir)
-    todo = assets if force else stale(assets, out_dir, manifest, keys)
-    fact_table = current_facts(out_dir)
+    workers = max(1, jobs or os.cpu_count() or 1)
     results: list[Rendered] = []
-    if todo:
-        for asset in todo:  # forget the old entries before any of their files is overwritten
-            manifest.pop(asset.name, None)
-        catalogue.write_manifest(out_dir, manifest)
-        progress = Progress(len(todo), stream)
-
-        def commit(item: Rendered) -> None:
-            asset = registry.get(item.name)
-            manifest[item.name] = _entry(asset, keys[item.name], item, fact_table)
-            catalogue.write_manifest(out_dir, manifest)
-            results.append(item)
-            progress.step(item)
-
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        if workers == 1:
-            for asset in todo:
-                commit(render_one(asset.name, out_dir))
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(render_one, a.name, out_dir) for a in todo]
-                for future in as_completed(futures):
-                    commit(future.result())
-    for name, entry in manifest.items():
-        if name in registry.BY_NAME:
-            entry.update(describe(registry.get(name), fact_table))
-    manifest = {name: manifest[name] for name in registry.BY_NAME if name in manifest}
-    everything = set(manifest) == set(registry.BY_NAME) and all(manifest[n]["key"] == keys.get(n) for n in manifest)
-    catalogue.write_manifest(out_dir, manifest, stamp if everything else None)
+    with locked(out_dir), snapshot():
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
+            the_plan = pool.submit(plan, names, force, str(out_dir)).result()
+            manifest = catalogue.read_manifest(out_dir)
+            if the_plan.todo:
+                for name in the_plan.todo:  # forget the old entries before any of their files is overwritten
+                    manifest.pop(name, None)
+                catalogue.write_manifest(out_dir, manifest)
+                progress = Progress(len(the_plan.todo), stream)
+                futures = [pool.submit(render_one, name, str(out_dir)) for name in the_plan.todo]
+                try:
+                    for future in as_completed(futures):
+                        item = future.result()
+                        manifest[item.name] = {
+                            **the_plan.entries[item.name], "key": the_plan.keys[item.name], "files": item.files,
+                            "width": item.width, "height": item.height, "frames": item.frames,
+                            "min_text_px": item.min_text_px}
+                        catalogue.write_manifest(out_dir, manifest)
+                        results.append(item)
+                        progress.step(item)
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+        for name, entry in manifest.items():
+            entry.update(the_plan.entries.get(name, {}))
+        manifest = {name: manifest[name] for name in the_plan.order if name in manifest}
+        current = set(manifest) == set(the_plan.order) and all(
+            manifest[n]["key"] == the_plan.keys[n] for n in the_plan.order if n in the_plan.keys)
+        catalogue.write_manifest(out_dir, manifest, the_plan.stamp if current and names is None else None)
     return sorted(results, key=lambda r: r.name)

@@ -1,0 +1,33 @@
+"""A tiny chapter for the fault-injection tests: quick assets whose data can be slowed down."""
+
+from __future__ import annotations
+
+import time
+
+from gdsim.assets import ANIMATION, STILL, Asset
+from gdsim.catalogue import Fact
+
+DELAY = 0.0  # seconds each asset's data takes: the tests raise it to catch a render mid-way
+
+
+def numbers(k: int) -> list[float]:
+    """A short series of numbers, slowly."""
+    time.sleep(DELAY)
+    return [k, k + 1.0, k * k / 2.0]
+
+
+def facts() -> dict[str, Fact]:
+    return {"tiny_count": Fact(7, "d")}
+
+
+ALT = "A small line chart of three numbers drawn for the render tests, rising from left to right across the plot."
+CAPTION = "Three numbers, drawn for the render tests."
+ASSETS = (
+    Asset("tiny-a", STILL, data=numbers, draw="line", params={"k": 1}, alt=ALT, caption=CAPTION),
+    Asset("tiny-b", STILL, data=numbers, draw="line", params={"k": 2}, alt=ALT, caption=CAPTION),
+    Asset("tiny-c", STILL, data=numbers, draw="line", params={"k": 3}, alt=ALT, caption=CAPTION),
+    Asset("tiny-d", STILL, data=numbers, draw="line", params={"k": 4}, alt=ALT, caption=CAPTION),
+    Asset("tiny-e", STILL, data=numbers, draw="line", params={"k": 5}, alt=ALT, caption=CAPTION),
+    Asset("tiny-f", STILL, data=numbers, draw="line", params={"k": 6}, alt=ALT, caption=CAPTION),
+    Asset("tiny-movie", ANIMATION, data=numbers, draw="movie", params={"k": 7}, alt=ALT, caption=CAPTION),
+)
