@@ -70,6 +70,7 @@ def cut_view(varied: str) -> CutView:
 
 
 def facts() -> dict[str, Fact]:
+    """The chapter's quoted numbers: the grid's extent and spacing, the snapped start, the cuts' minima."""
     grid = scenarios.get("original").grid
     return {
         "grid_points": Fact(len(grid.b), "d"),
@@ -94,11 +95,13 @@ ASSETS = (
         data=surface_view,
         draw="surface_and_contours",
         alt=(
-            "Left, a 3-D bowl-shaped surface of the loss over b from {b_min} to {b_max} and w from {w_min} to "
+            "Top, a 3-D bowl-shaped surface of the loss over b from {b_min} to {b_max} and w from {w_min} to "
             "{w_max}, highest (about {grid_max_loss}) at the corners. Its lowest point, a green star, sits at "
             "b ≈ {lstsq_b:.2f}, w ≈ {lstsq_w:.2f}; the random start, a red dot at loss {start_loss}, lies low "
-            "on the bowl's side. Right, the same surface seen from above as a contour map: nested, "
-            "elongated, tilted ellipses around the green star, with the red start near the bottom."
+            "on the bowl's side. Below it, the same surface seen from above as a contour map in the same "
+            "colours, its colour bar saying the levels are evenly spaced in the square root of the loss: "
+            "nested, elongated, tilted ellipses around the green star, with the red start near the bottom. "
+            "A key beside the map gives both points' b, w and loss."
         ),
         caption=(
             "The loss over a {grid_points}×{grid_points} grid of (b, w): the 3-D surface and its contour map, "

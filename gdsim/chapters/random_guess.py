@@ -63,6 +63,7 @@ def error_view() -> ErrorView:
 
 
 def facts() -> dict[str, Fact]:
+    """The chapter's quoted numbers: the random start, its loss, the first point's error, the best line."""
     s = scenarios.get("original")
     point = error_view()
     return {

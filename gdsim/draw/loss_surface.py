@@ -10,8 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from gdsim.draw.style import (CURVE, INK, LABEL_BOX, MINIMUM, START, SURFACE_CMAP, TEXT, contour_map, mark_point,
-                              minus, new_figure)
+from gdsim.draw.style import CURVE, MINIMUM, START, SURFACE_CMAP, contour_map, mark_point, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.loss_surface import CutView, SurfaceView
