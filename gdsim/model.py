@@ -81,3 +81,16 @@ def secant_slope(theta: np.ndarray, index: int, step: float, x: np.ndarray, y: n
     moved = np.array(theta, dtype=float)
     moved[index] += step
     return (mse(moved, x, y) - mse(theta, x, y)) / step
+
+
+def minimum_along(theta: np.ndarray, index: int, x: np.ndarray, y: np.ndarray) -> float:
+    """The exact minimiser of the loss along parameter ``index`` alone, the other held at ``theta``.
+
+    A one-feature least-squares fit of what the fixed parameter leaves unexplained, r = y − θⱼ·fⱼ,
+    on the varied parameter's feature fᵢ (1 for b, x for w): θᵢ* = mean(fᵢ·r) / mean(fᵢ²).
+    """
+    features = np.stack([np.ones_like(x), x])
+    other = 1 - index
+    rest = y - theta[other] * features[other]
+    # θᵢ* = mean(fᵢ·r) / mean(fᵢ²), where ∂L/∂θᵢ = 2·mean(fᵢ·(θᵢ·fᵢ − r)) vanishes
+    return float(np.mean(features[index] * rest) / np.mean(features[index] ** 2))

@@ -32,6 +32,10 @@ class LossGrid:
         i = int(np.argmin(np.abs(self.w - theta[1])))
         return i, j
 
+    def mesh(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(B, W)``: the b and w value of every grid point, shaped like ``loss`` (for surface plots)."""
+        return np.meshgrid(self.b, self.w)
+
 
 @dataclass(frozen=True)
 class CrossSection:

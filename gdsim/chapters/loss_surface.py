@@ -1,0 +1,145 @@
+"""Chapter "The loss surface" (docs/loss-surface.md): the loss on a grid of guesses, and two cuts through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from gdsim import model, scenarios, surface
+from gdsim.assets import STILL, Asset
+from gdsim.catalogue import Fact
+
+
+@dataclass(frozen=True)
+class SurfaceView:
+    """The loss surface figure: the grid, its contour levels, and the two points marked at their true heights."""
+
+    parameters: tuple[model.Parameter, ...]  # (b, w): the map's horizontal and vertical axes
+    grid: surface.LossGrid
+    levels: np.ndarray  # contour levels, evenly spaced in √loss (shared by every map of this chapter)
+    start: np.ndarray  # [b, w] of the random start
+    start_loss: float
+    solution: np.ndarray  # [b, w] of the least-squares minimum
+    solution_loss: float
+
+
+@dataclass(frozen=True)
+class CutView:
+    """One cross-section figure: the map with the cut, and the loss along it from the snapped start."""
+
+    map: SurfaceView
+    varied: model.Parameter  # along the horizontal axis of the cut
+    fixed: model.Parameter  # held at the snapped start's value
+    section: surface.CrossSection
+    snapped: np.ndarray  # [b, w] of the grid point nearest the random start, where both cuts cross
+    start_value: float  # the varied parameter at the snapped start
+    start_loss: float  # the loss there
+    lowest_value: float  # where the loss along this cut is lowest (exact, not a grid value)
+    lowest_loss: float
+    loss_range: tuple[float, float]  # one loss axis for both cuts, so their steepness compares
+
+
+@lru_cache(maxsize=None)
+def surface_view() -> SurfaceView:
+    """The original problem's loss over the chapter's grid, with its minimum and the random start."""
+    s = scenarios.get("original")
+    return SurfaceView(model.PARAMETERS, s.grid, surface.bowl_levels(s.grid.loss), s.start, s.start_loss, s.solution, s.solution_loss)
+
+
+def _section(s: scenarios.Scenario, varied: model.Parameter) -> surface.CrossSection:
+    return s.along_b if varied.name == "b" else s.along_w
+
+
+@lru_cache(maxsize=None)
+def cut_view(varied: str) -> CutView:
+    """The cross-section through the snapped start along ``varied`` ("b" or "w"), the other parameter fixed."""
+    s = scenarios.get("original")
+    along, held = model.BY_NAME[varied], next(p for p in model.PARAMETERS if p.name != varied)
+    section = _section(s, along)
+    snapped = s.snapped_start
+    x, y = s.split.x_train, s.split.y_train
+    lowest = model.minimum_along(snapped, along.index, x, y)
+    moved = snapped.copy()
+    moved[along.index] = lowest
+    # one loss axis for the pair: from 0 to the highest loss either cut reaches on the grid
+    top = max(float(np.max(_section(s, p).loss)) for p in model.PARAMETERS)
+    return CutView(surface_view(), along, held, section, snapped, float(snapped[along.index]), s.loss(snapped),
+                   lowest, s.loss(moved), (0.0, top))
+
+
+def facts() -> dict[str, Fact]:
+    """The chapter's quoted numbers: the grid's extent and spacing, the snapped start, the cuts' minima."""
+    grid = scenarios.get("original").grid
+    return {
+        "grid_points": Fact(len(grid.b), "d"),
+        "grid_cells": Fact(grid.loss.size, ",d"),
+        "b_min": Fact(float(grid.b[0]), "g"),
+        "b_max": Fact(float(grid.b[-1]), "g"),
+        "w_min": Fact(float(grid.w[0]), "g"),
+        "w_max": Fact(float(grid.w[-1]), "g"),
+        "grid_step": Fact(float(grid.b[1] - grid.b[0])),
+        "grid_max_loss": Fact(float(grid.loss.max()), ".0f"),
+        "snap_b": Fact(cut_view("b").snapped[model.BY_NAME["b"].index]),
+        "snap_w": Fact(cut_view("w").snapped[model.BY_NAME["w"].index]),
+        "along_w_min_w": Fact(cut_view("w").lowest_value),
+        "along_b_min_b": Fact(cut_view("b").lowest_value),
+    }
+
+
+ASSETS = (
+    Asset(
+        "loss-surface",
+        STILL,
+        data=surface_view,
+        draw="surface_and_contours",
+        alt=(
+            "Top, a 3-D bowl-shaped surface of the loss over b from {b_min} to {b_max} and w from {w_min} to "
+            "{w_max}, highest (about {grid_max_loss}) at the corners. Its lowest point, a green star, sits at "
+            "b ≈ {lstsq_b:.2f}, w ≈ {lstsq_w:.2f}; the random start, a red dot at loss {start_loss}, lies low "
+            "on the bowl's side. Below it, the same surface seen from above as a contour map in the same "
+            "colours, its colour bar saying the levels are evenly spaced in the square root of the loss: "
+            "nested, elongated, tilted ellipses around the green star, with the red start near the bottom. "
+            "A key beside the map gives both points' b, w and loss."
+        ),
+        caption=(
+            "The loss over a {grid_points}×{grid_points} grid of (b, w): the 3-D surface and its contour map, "
+            "with the minimum and the random start marked at their true heights."
+        ),
+    ),
+    Asset(
+        "cross-section-b-fixed",
+        STILL,
+        data=cut_view,
+        params={"varied": "w"},
+        draw="cross_section",
+        alt=(
+            "Left, the contour map with a vertical black line at b = {snap_b}. Right, the loss along "
+            "that line as a function of w: a parabola whose lowest point is near w = {along_w_min_w}. The "
+            "start, at w = {snap_w}, sits on its left flank, and an arrow points right, towards "
+            "larger w. The loss axis is the same as in the next figure's."
+        ),
+        caption=(
+            "Holding b at {snap_b} and varying only w: the loss falls if w grows, down to its lowest "
+            "point near w = {along_w_min_w}."
+        ),
+    ),
+    Asset(
+        "cross-section-w-fixed",
+        STILL,
+        data=cut_view,
+        params={"varied": "b"},
+        draw="cross_section",
+        alt=(
+            "Left, the contour map with a horizontal black line at w = {snap_w}. Right, the loss along "
+            "that line as a function of b, on the same loss axis as the previous figure: a parabola, steeper "
+            "than the one for w, whose lowest point is near b = {along_b_min_b}. The start, at b = {snap_b}, "
+            "sits on its left flank, and an arrow points right, towards larger b."
+        ),
+        caption=(
+            "Holding w at {snap_w} and varying only b: the loss falls if b grows, down to its lowest "
+            "point near b = {along_b_min_b}."
+        ),
+    ),
+)

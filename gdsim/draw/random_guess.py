@@ -1,0 +1,59 @@
+"""Figures of "How wrong is a random guess": the random start's line and one point's error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+
+from gdsim.draw.model_and_data import scatter_train
+from gdsim.draw.style import INK, LABEL_BOX, MINIMUM, START, TRAIN, minus, new_figure
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.random_guess import ErrorView, GuessView
+
+HEIGHT = 3.6
+
+
+def _signed(value: float) -> str:
+    """A coefficient as an equation shows it: ``+ 0.50`` or ``− 0.14``."""
+    return minus(f"{'-' if value < 0 else '+'} {abs(value):.2f}")
+
+
+def _guess_axes(fig: Figure, view: GuessView):
+    """Training points, the random start's line (solid) and the least-squares line (dashed)."""
+    ax = fig.subplots()
+    scatter_train(ax, view.x_train, view.y_train, label="training points", zorder=2)
+    ax.plot(view.line_x, view.start_line, color=START, label="prediction of the random start", zorder=3)
+    ax.plot(view.line_x, view.best_line, color=MINIMUM, linestyle="--", linewidth=1.6,
+            label="best possible line (least squares)", zorder=1)
+    ax.set_xlim(view.line_x[0], view.line_x[-1])
+    ax.set_xlabel("feature $x$")
+    ax.set_ylabel("label $y$")
+    ax.legend(loc="upper left")
+    return ax
+
+
+def prediction_line(view: GuessView) -> Figure:
+    """The random start's prediction line over the training data."""
+    fig = new_figure(HEIGHT)
+    ax = _guess_axes(fig, view)
+    b, w = view.start
+    ax.set_title(minus(f"Random start: $\\hat{{y}} = {b:.2f} {_signed(w)}\\,x$"))
+    return fig
+
+
+def one_error(view: ErrorView) -> Figure:
+    """One training point's error drawn as the vertical gap between the point and the prediction."""
+    fig = new_figure(HEIGHT)
+    ax = _guess_axes(fig, view.guess)
+    ax.vlines(view.x, view.prediction, view.y, color=INK, linewidth=2.2, zorder=4)
+    ax.plot([view.x], [view.y], "o", color=TRAIN, markersize=10, markeredgecolor=INK, zorder=5)
+    ax.plot([view.x], [view.prediction], "o", color=START, markersize=8, markeredgecolor=INK, zorder=5)
+    label = f"error $e = \\hat{{y}} - y = {view.prediction:.2f} {_signed(-view.y)} = {view.error:.2f}$"
+    # Low on the gap, where the label sits below the cloud of points rather than over it.
+    ax.annotate(minus(label), xy=(view.x, view.prediction + 0.3 * (view.y - view.prediction)),
+                xytext=(-14, 0), textcoords="offset points", ha="right", va="center", color=INK,
+                bbox=LABEL_BOX)
+    ax.set_title(f"One point's error ($x$ = {view.x:.2f})")
+    return fig

@@ -1,0 +1,104 @@
+"""Chapter "How wrong is a random guess": the article's random start, its line, one error, the best line."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+from gdsim import data, registry
+from gdsim.chapters import random_guess
+from gdsim.draw.style import smallest_text_px
+from gdsim.paths import STYLE
+
+PACKAGE = Path(__file__).resolve().parent.parent / "gdsim"
+
+
+@pytest.fixture(scope="module")
+def train():
+    s = data.original_split()
+    return s.x_train, s.y_train
+
+
+def _by_hand_mse(b, w, x, y):
+    return float(np.mean((b + w * x - y) ** 2))
+
+
+def test_random_start_is_two_fresh_standard_normal_draws_b_first():
+    """Oracle: a fresh RandomState(42), and the article's printed values."""
+    rng = np.random.RandomState(42)
+    expected = np.array([rng.randn(), rng.randn()])
+    facts = random_guess.facts()
+    assert (facts["start_b"].value, facts["start_w"].value) == (expected[0], expected[1])
+    assert facts["start_b"].value == pytest.approx(0.4967, abs=5e-5)
+    assert facts["start_w"].value == pytest.approx(-0.1383, abs=5e-5)
+
+
+def test_start_loss_is_the_mean_squared_error_by_hand(train):
+    x, y = train
+    facts = random_guess.facts()
+    expected = _by_hand_mse(facts["start_b"].value, facts["start_w"].value, x, y)
+    assert facts["start_loss"].value == pytest.approx(expected, rel=1e-12)
+    assert facts["start_loss"].value == pytest.approx(2.742, abs=5e-4)  # the article's number
+
+
+def test_first_error_is_prediction_minus_label_of_the_first_training_point(train):
+    x, y = train
+    facts = random_guess.facts()
+    b, w = facts["start_b"].value, facts["start_w"].value
+    assert facts["first_x"].value == x[0] and facts["first_y"].value == y[0]
+    assert facts["first_prediction"].value == pytest.approx(b + w * x[0], rel=1e-12)
+    assert facts["first_error"].value == pytest.approx(b + w * x[0] - y[0], rel=1e-12)
+    assert facts["first_error"].value < 0, "the prose says the line passes below this point"
+
+
+def test_least_squares_facts_solve_the_normal_equations(train):
+    x, y = train
+    design = np.column_stack([np.ones_like(x), x])
+    expected, *_ = np.linalg.lstsq(design, y, rcond=None)
+    facts = random_guess.facts()
+    np.testing.assert_allclose([facts["lstsq_b"].value, facts["lstsq_w"].value], expected, rtol=1e-10)
+    assert facts["lstsq_loss"].value == pytest.approx(_by_hand_mse(*expected, x, y), rel=1e-10)
+    # the fit leaves about the noise the data were drawn with
+    assert facts["lstsq_loss"].value == pytest.approx(data.NOISE_SCALE**2, rel=0.3)
+    assert facts["lstsq_loss"].value < facts["start_loss"].value
+
+
+def test_guess_view_draws_both_lines_over_the_feature_range(train):
+    x, y = train
+    view = random_guess.guess_view()
+    np.testing.assert_array_equal(view.x_train, x)
+    np.testing.assert_array_equal(view.y_train, y)
+    assert view.line_x[0] <= x.min() and view.line_x[-1] >= x.max()
+    b, w = view.start
+    np.testing.assert_allclose(view.start_line, b + w * view.line_x, rtol=1e-12)
+    # A least-squares line with an intercept passes through the mean point (x̄, ȳ).
+    slope = (view.best_line[1] - view.best_line[0]) / (view.line_x[1] - view.line_x[0])
+    at_mean = view.best_line[0] + slope * (x.mean() - view.line_x[0])
+    assert at_mean == pytest.approx(y.mean(), rel=1e-10)
+
+
+def test_error_view_is_the_gap_between_the_point_and_the_line(train):
+    x, y = train
+    view = random_guess.error_view()
+    b, w = view.guess.start
+    assert (view.x, view.y) == (x[view.index], y[view.index])
+    assert view.prediction == pytest.approx(b + w * view.x, rel=1e-12)
+    assert view.error == pytest.approx(view.prediction - view.y, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["random-start-prediction", "random-start-error"])
+def test_figures_have_no_text_below_12_css_px(name):
+    with matplotlib.rc_context(fname=str(STYLE)):
+        figure = registry.get(name).build()
+        assert smallest_text_px(figure) >= 12
+
+
+def test_chapter_module_is_pure_numpy():
+    tree = ast.parse((PACKAGE / "chapters" / "random_guess.py").read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m.startswith(("matplotlib", "gdsim.draw")) for m in imported)
