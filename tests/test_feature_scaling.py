@@ -94,7 +94,7 @@ START = np.random.RandomState(42).randn(2)
 def test_bad_feature_figure_shows_the_same_labels_against_ten_times_x():
     view = fs.bad_feature_data_view()
     (orig, bad), (x, y, _, _) = view.panels, _by_hand_split()
-    assert (orig.name, bad.name) == ("original", "bad") and view.factor == 10
+    assert (orig.name, bad.name) == ("original", "bad") and view.factor == 10 == fs.facts()["bad_factor"].value
     np.testing.assert_allclose(orig.x, x)
     np.testing.assert_allclose(bad.x, 10 * x)
     np.testing.assert_array_equal(orig.y, y)
@@ -124,11 +124,11 @@ def test_surfaces_levels_come_from_one_rule_and_the_bowls_maxima():
                    for w in (panel.grid.w[0], panel.grid.w[-1])]
         top = max(corners)
         assert panel.grid.loss.max() == pytest.approx(top)
-        assert facts[f"max_loss_{panel.name}"].value == pytest.approx(top)
+        assert facts[{"original": "max_loss_original", "bad": "max_loss_bad"}[panel.name]].value == pytest.approx(top)
         step = _nice_step(top)
         np.testing.assert_allclose(panel.levels, step * np.arange(len(panel.levels)))
         assert panel.levels[-1] >= top > panel.levels[-2]
-        assert facts[f"level_{panel.name}"].value == pytest.approx(step) == panel.innermost
+        assert facts[{"original": "level_original", "bad": "level_bad"}[panel.name]].value == pytest.approx(step) == panel.innermost
         np.testing.assert_allclose(panel.solution, _lstsq(x, y))
     # the same rule gives a much coarser innermost line once the bowl is ×10 steeper along w
     assert facts["level_bad"].value > 10 * facts["level_original"].value
@@ -273,7 +273,8 @@ def test_standardized_problem_converges_much_faster_at_the_same_rate():
         close = [k for k, v in enumerate(losses) if v <= best * (1 + fs.CONVERGED_RTOL)]
         first[name] = close[0] if close else None
         assert fs.epochs_to_converge(fs.scaling_runs()[name], name) == first[name]
-        assert facts[f"scaling_{'std' if name == 'standardized' else 'original'}_loss"].value == pytest.approx(losses[-1])
+        quoted = {"original": "scaling_original_loss", "standardized": "scaling_std_loss"}[name]
+        assert facts[quoted].value == pytest.approx(losses[-1])
     assert first["original"] is None
     assert first["standardized"] is not None and first["standardized"] < fs.SCALING_EPOCHS / 3
     assert facts["scaling_std_epochs"].value == first["standardized"]
