@@ -1,0 +1,403 @@
+"""Chapter "Feature scaling" (docs/feature-scaling.md): the bad feature 10·x, standardization, and
+one learning rate on the original and the standardized problem.
+
+Everything the chapter's figures draw is computed here and handed over in result objects, so a
+number the prose quotes is the number a figure shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from gdsim import checks, data, model, scaling, scenarios, stability, surface
+from gdsim.assets import ANIMATION, STILL, Asset
+from gdsim.catalogue import Fact
+from gdsim.descent import Trajectory, gradient_descent
+
+# One learning rate for the original, the bad and the standardized problem, and how long they train.
+SCALING_LR = 0.2
+SCALING_EPOCHS = 60
+# The animation shows every FRAME_EVERY-th epoch (and the last): its GIF stays within its size budget.
+FRAME_EVERY = 2
+# A run has converged once its loss is this close to the least-squares loss (relative).
+CONVERGED_RTOL = 1e-3
+# How far one parameter moves either side of the start on the cross-section figure, in how many points.
+STEEPNESS_REACH = 1.0
+STEEPNESS_POINTS = 201
+# The two problems of the comparison figures, and the two of the animation.
+BEFORE_AFTER = ("original", "bad")
+RACE = ("original", "standardized")
+# How the contour levels of each kind of map are chosen, as the figures say it.
+ROUND_LEVELS = "round levels picked by one rule"
+ROOT_LEVELS = "levels evenly spaced in √loss"
+
+
+# ---------------------------------------------------------------- result objects
+
+
+@dataclass(frozen=True)
+class FeaturePanel:
+    """The training points of one problem, against its own feature."""
+
+    name: str
+    label: str  # e.g. "bad feature $10x$"
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
+class BadFeatureData:
+    """The same labels against x and against 10·x."""
+
+    panels: tuple[FeaturePanel, ...]
+    factor: float
+
+
+@dataclass(frozen=True)
+class MapPanel:
+    """One problem's contour map: its loss grid and levels, the minimum and the random start."""
+
+    name: str
+    label: str  # e.g. "standardized feature $z$"
+    axis_labels: tuple[str, str]  # mathtext, (horizontal b axis, vertical w axis)
+    grid: surface.LossGrid
+    levels: np.ndarray
+    spacing: str  # how the levels were chosen, in words
+    solution: np.ndarray
+    start: np.ndarray
+
+    @property
+    def innermost(self) -> float:
+        """The first contour level above 0: the map's innermost line."""
+        return float(self.levels[1])
+
+
+@dataclass(frozen=True)
+class MapFamily:
+    """Contour maps drawn side by side for comparison."""
+
+    panels: tuple[MapPanel, ...]
+
+
+@dataclass(frozen=True)
+class SteepnessPanel:
+    """The loss as one parameter at a time moves away from the (snapped) start, on one problem."""
+
+    name: str
+    label: str
+    through: np.ndarray  # the point [b, w] every curve passes through
+    through_loss: float  # the loss there, where the curves cross
+    deltas: np.ndarray  # how far the moving parameter is from ``through``
+    loss: dict[str, np.ndarray]  # by parameter name: the loss as that parameter alone moves
+    curvature: dict[str, float]  # by parameter name: ∂²L/∂θᵢ², the bend of that curve
+
+
+@dataclass(frozen=True)
+class SteepnessView:
+    """Cross-sections before and after the feature was multiplied by ten."""
+
+    panels: tuple[SteepnessPanel, ...]
+    factor: float
+
+
+@dataclass(frozen=True)
+class RacePanel:
+    """One problem of the animation: its map and the run descending on it."""
+
+    map: MapPanel
+    run: Trajectory
+
+
+@dataclass(frozen=True)
+class Race:
+    """The same learning rate, start and epochs on the original and the standardized problem."""
+
+    panels: tuple[RacePanel, ...]
+    lr: float
+    epochs: int
+    shown: tuple[int, ...]  # the epochs the frames show, in order
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """The line learned on the standardized feature, back in original units, with the data and the truth."""
+
+    split: data.Split  # the original (unscaled) points
+    theta: np.ndarray  # [b, w] in original units
+    theta_scaled: np.ndarray  # [b_z, w_z]
+    truth: np.ndarray  # [b, w] of the line the data were drawn from
+    line_x: np.ndarray
+    trained_y: np.ndarray  # ŷ of the trained model at line_x
+    truth_y: np.ndarray  # the true line at line_x
+    epochs: int
+
+
+# ---------------------------------------------------------------- computations
+
+
+def axis_labels(name: str) -> tuple[str, str]:
+    """Mathtext axis labels of one problem: $b$, $w$, or $b_z$, $w_z$ for the standardized feature."""
+    suffix = "_z" if name == "standardized" else ""
+    return tuple(f"${p.name}{suffix}$ ({p.role})" for p in model.PARAMETERS)
+
+
+def curvatures(x_train: np.ndarray) -> dict[str, float]:
+    """The loss's bend along each parameter alone, the Hessian's diagonal: why one rate cannot suit both."""
+    H = stability.hessian(stability.design_matrix(x_train))
+    # ∂²L/∂θᵢ² = Hᵢᵢ = 2·mean(featureᵢ²), the feature of b being the constant 1
+    return {p.name: float(H[p.index, p.index]) for p in model.PARAMETERS}
+
+
+def curvature_table() -> dict[str, dict[str, float]]:
+    """Curvatures along b and w of every problem, by problem name."""
+    return {name: curvatures(scenarios.get(name).split.x_train) for name in scenarios.NAMES}
+
+
+@lru_cache(maxsize=None)
+def scaling_runs(lr: float = SCALING_LR, epochs: int = SCALING_EPOCHS) -> dict[str, Trajectory]:
+    """One learning rate on the original, the bad and the standardized problem, from the same start."""
+    lr, epochs = checks.learning_rate(lr), checks.step_count(epochs, "epochs")
+    runs = {}
+    for name in scenarios.NAMES:
+        s = scenarios.get(name)
+        runs[name] = gradient_descent(s.split.x_train, s.split.y_train, s.start, lr, epochs)
+    return runs
+
+
+def epochs_to_converge(run: Trajectory, name: str, rtol: float = CONVERGED_RTOL) -> int | None:
+    """First epoch whose loss is within ``rtol`` of the problem's least-squares loss (None if never)."""
+    rtol = checks.fraction(rtol, "rtol")
+    best = scenarios.get(name).solution_loss
+    # converged once L_k ≤ L* (1 + rtol)
+    close = np.flatnonzero(run.losses <= best * (1 + rtol))
+    return int(close[0]) if close.size else None
+
+
+@lru_cache(maxsize=None)
+def standardizer() -> scaling.Standardizer:
+    """The scaler fitted on the original training feature, the one every standardized set uses."""
+    return scaling.standardized_split(data.original_split())[1]
+
+
+@lru_cache(maxsize=None)
+def trained_model() -> TrainedModel:
+    """The parameters after SCALING_EPOCHS on the standardized feature, in its units and the original's."""
+    theta_scaled = scaling_runs()["standardized"].final
+    theta = standardizer().to_original(theta_scaled)
+    truth = np.array([data.TRUE_B, data.TRUE_W])
+    line_x = np.array([0.0, 1.0])
+    return TrainedModel(
+        data.original_split(), theta, theta_scaled, truth, line_x,
+        model.predict(theta, line_x), model.predict(truth, line_x), SCALING_EPOCHS,
+    )
+
+
+def _map_panel(name: str, levels: np.ndarray | None = None, spacing: str = ROOT_LEVELS) -> MapPanel:
+    s = scenarios.get(name)
+    levels = surface.bowl_levels(s.grid.loss) if levels is None else levels
+    return MapPanel(name, s.label, axis_labels(name), s.grid, levels, spacing, s.solution, s.start)
+
+
+def _steepness_panel(name: str, reach: float, points: int) -> SteepnessPanel:
+    s = scenarios.get(name)
+    x, y = s.split.x_train, s.split.y_train
+    deltas = np.linspace(-reach, reach, points)
+    through = s.snapped_start
+    loss = {p.name: model.loss_along(through, p.index, through[p.index] + deltas, x, y) for p in model.PARAMETERS}
+    return SteepnessPanel(name, s.label, through, model.mse(through, x, y), deltas, loss, curvatures(x))
+
+
+# ---------------------------------------------------------------- what each figure draws
+
+
+@lru_cache(maxsize=None)
+def bad_feature_data_view() -> BadFeatureData:
+    """The training points against the original and the bad feature: same labels, stretched axis."""
+    panels = tuple(
+        FeaturePanel(name, scenarios.get(name).label, scenarios.get(name).split.x_train, scenarios.get(name).split.y_train)
+        for name in BEFORE_AFTER
+    )
+    return BadFeatureData(panels, scaling.BAD_FACTOR)
+
+
+@lru_cache(maxsize=None)
+def surfaces_view() -> MapFamily:
+    """Contour maps before and after ×10 over windows of one size, levels picked by one rule."""
+    return MapFamily(tuple(
+        _map_panel(name, surface.nice_levels(scenarios.get(name).grid.loss), ROUND_LEVELS) for name in BEFORE_AFTER
+    ))
+
+
+@lru_cache(maxsize=None)
+def steepness_view(reach: float = STEEPNESS_REACH, points: int = STEEPNESS_POINTS) -> SteepnessView:
+    """The loss as b alone or w alone moves from the start, before and after ×10."""
+    reach = checks.positive_number(reach, "reach")
+    points = checks.step_count(points, "points")
+    return SteepnessView(tuple(_steepness_panel(name, reach, points) for name in BEFORE_AFTER), scaling.BAD_FACTOR)
+
+
+@lru_cache(maxsize=None)
+def three_maps_view() -> MapFamily:
+    """The original, bad and standardized problems, each over a window of one size around its minimum."""
+    return MapFamily(tuple(_map_panel(name) for name in scenarios.NAMES))
+
+
+@lru_cache(maxsize=None)
+def race_view() -> Race:
+    """The runs the animation plays: one learning rate on the original and the standardized problem."""
+    runs = scaling_runs()
+    panels = tuple(RacePanel(_map_panel(name), runs[name]) for name in RACE)
+    shown = tuple(sorted(set(range(0, SCALING_EPOCHS + 1, FRAME_EVERY)) | {SCALING_EPOCHS}))
+    return Race(panels, SCALING_LR, SCALING_EPOCHS, shown)
+
+
+# ---------------------------------------------------------------- quoted numbers
+
+
+def facts() -> dict[str, Fact]:
+    original, bad = scenarios.get("original"), scenarios.get("bad")
+    curv = curvature_table()
+    scaler = standardizer()
+    z_split, _ = scaling.standardized_split(original.split)
+    runs = scaling_runs()
+    levels = {panel.name: panel.innermost for panel in surfaces_view().panels}
+    trained = trained_model()
+    x_val, y_val = original.split.x_val, original.split.y_val
+    return {
+        "bad_factor": Fact(scaling.BAD_FACTOR, "g"),
+        "bad_x_max": Fact(bad.split.x_train.max(), ".1f"),
+        "bad_w_min": Fact(bad.grid.w[0], ".1f"),
+        "bad_w_max": Fact(bad.grid.w[-1], ".1f"),
+        "level_original": Fact(levels["original"], "g"),
+        "level_bad": Fact(levels["bad"], "g"),
+        "max_loss_original": Fact(original.grid.loss.max(), ".0f"),
+        "max_loss_bad": Fact(bad.grid.loss.max(), ".0f"),
+        "curv_w": Fact(curv["original"]["w"], ".2f"),
+        "curv_w_bad": Fact(curv["bad"]["w"], ".1f"),
+        # how many times faster the loss bends along b than along w: H_bb / H_ww
+        "curv_ratio_original": Fact(curv["original"]["b"] / curv["original"]["w"], ".1f"),
+        # and, after ×10, along w than along b: H_ww / H_bb
+        "curv_ratio_bad": Fact(curv["bad"]["w"] / curv["bad"]["b"], ".1f"),
+        "curv_w_std": Fact(curv["standardized"]["w"], "g"),
+        "train_mean": Fact(scaler.mean, ".3f"),
+        "train_std": Fact(scaler.std, ".3f"),
+        # |mean| so that rounding noise (−1e−17) does not print as "−0.0"
+        "scaled_train_mean": Fact(abs(np.mean(z_split.x_train)), ".1f"),
+        "scaled_train_std": Fact(np.std(z_split.x_train), ".1f"),
+        "scaled_val_mean": Fact(np.mean(z_split.x_val), ".2f"),
+        "scaled_val_std": Fact(np.std(z_split.x_val), ".2f"),
+        "scaling_lr": Fact(SCALING_LR, "g"),
+        "scaling_epochs": Fact(SCALING_EPOCHS, "d"),
+        "scaling_original_loss": Fact(runs["original"].losses[-1], ".4f"),
+        "scaling_std_loss": Fact(runs["standardized"].losses[-1], ".4f"),
+        "scaling_bad_steps": Fact(runs["bad"].steps, "d"),
+        "scaling_std_epochs": Fact(epochs_to_converge(runs["standardized"], "standardized"), "d"),
+        "converged_rtol_percent": Fact(100 * CONVERGED_RTOL, "g"),
+        "trained_b_scaled": Fact(trained.theta_scaled[0], ".3f"),
+        "trained_w_scaled": Fact(trained.theta_scaled[1], ".3f"),
+        "trained_b": Fact(trained.theta[0], ".3f"),
+        "trained_w": Fact(trained.theta[1], ".3f"),
+        "trained_val_loss": Fact(model.mse(trained.theta, x_val, y_val), ".4f"),
+        "trained_train_loss": Fact(model.mse(trained.theta, original.split.x_train, original.split.y_train), ".4f"),
+    }
+
+
+# ---------------------------------------------------------------- figures
+
+ASSETS = (
+    Asset(
+        "bad-feature-data",
+        STILL,
+        data=bad_feature_data_view,
+        draw="bad_feature_data",
+        alt=(
+            "Two scatter plots of the same {n_train} training points with the same vertical axis. Left, against "
+            "the original feature, x from 0 to 1; right, against the bad feature 10·x, from 0 to about "
+            "{bad_x_max}. The clouds have exactly the same shape; only the numbers on the horizontal axis differ."
+        ),
+        caption="Same points, same labels; only the feature's scale changed (×{bad_factor}).",
+    ),
+    Asset(
+        "bad-feature-surfaces",
+        STILL,
+        data=surfaces_view,
+        draw="bad_feature_surfaces",
+        alt=(
+            "Two contour maps, each with its own colour bar. Left, the original loss surface: tilted ellipses "
+            "around the minimum, a green star; the innermost line, drawn in orange, is at loss {level_original}. "
+            "Right, the surface for the bad feature over a window of the same size around its own minimum: the "
+            "ellipses are squeezed into a thin, almost horizontal band, and the innermost orange line is at loss "
+            "{level_bad}; its colour bar reaches about {max_loss_bad} instead of {max_loss_original}."
+        ),
+        caption=(
+            "Contour levels picked by the same rule: the innermost line reads {level_original} before and "
+            "{level_bad} after multiplying the feature by {bad_factor}."
+        ),
+    ),
+    Asset(
+        "bad-feature-cross-sections",
+        STILL,
+        data=steepness_view,
+        draw="bad_feature_cross_sections",
+        alt=(
+            "Two panels on the same axes of loss against how far one parameter moves from the start, black for "
+            "b and blue for w. Left, original feature: the black b curve bends more, the blue w curve is wider "
+            "and gentler. Right, bad feature: the blue w curve has become a very narrow, steep parabola that "
+            "leaves the top of the panel, while the black b curve keeps its gentle bend."
+        ),
+        caption=(
+            "Moving one parameter at a time: after ×{bad_factor}, the loss bends about {curv_ratio_bad} times "
+            "faster along w than along b (before, b bent {curv_ratio_original} times faster than w)."
+        ),
+    ),
+    Asset(
+        "three-contour-maps",
+        STILL,
+        data=three_maps_view,
+        draw="three_contour_maps",
+        alt=(
+            "Three contour maps, each over a window of the same size around its minimum, a green star, with the "
+            "random start as a red dot. Original feature: long tilted ellipses. Bad feature: ellipses squeezed "
+            "into a thin, almost horizontal band. Standardized feature, axes b_z and w_z: circles centred on the "
+            "minimum, the random start sitting below-left of them."
+        ),
+        caption=(
+            "The same problem three ways: original, bad (×{bad_factor}) and standardized feature. "
+            "Each map has its own colour scale, with levels evenly spaced in √loss."
+        ),
+    ),
+    Asset(
+        "scaled-vs-unscaled",
+        ANIMATION,
+        data=race_view,
+        draw="scaled_vs_unscaled",
+        alt=(
+            "Animation of {scaling_epochs} epochs with learning rate {scaling_lr} on two contour maps. Left, the "
+            "original feature: the path drops into the long valley and then crawls along it, ending at loss "
+            "{scaling_original_loss}. Right, the standardized feature: the path runs straight to the centre of "
+            "the circular contours and stops there, at loss {scaling_std_loss}."
+        ),
+        caption=(
+            "One learning rate, {scaling_lr}, for both: after {scaling_epochs} epochs the standardized problem is "
+            "solved (loss {scaling_std_loss}) while the original one is still on its way ({scaling_original_loss})."
+        ),
+    ),
+    Asset(
+        "trained-model",
+        STILL,
+        data=trained_model,
+        draw="trained_model",
+        alt=(
+            "Training points as blue dots and validation points as orange triangles, rising from about {true_b} "
+            "to {true_line_at_one}. A green line, the trained model ŷ = {trained_b} + {trained_w}·x, runs through "
+            "the middle of both clouds, almost on top of the dashed black true line."
+        ),
+        caption=(
+            "The trained model back in original units: b = {trained_b}, w = {trained_w} (true: {true_b} and "
+            "{true_w}); validation loss {trained_val_loss}."
+        ),
+    ),
+)

@@ -1,0 +1,199 @@
+"""Figures of "Feature scaling": the bad feature, its surface and cross-sections, three bowls, one
+learning rate on two problems, and the trained line.
+
+Every number and curve drawn here is a field of the chapter's result objects; this module only
+lays them out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from gdsim.draw.frames import Movie
+from gdsim.draw.model_and_data import scatter_train, scatter_validation
+from gdsim.draw.style import (
+    CURVE,
+    LABEL_BOX,
+    MINIMUM,
+    PARAMETER,
+    PATH,
+    START,
+    TEXT,
+    THRESHOLD,
+    TRUTH,
+    contour_map,
+    mark_point,
+    minus,
+    new_figure,
+)
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.feature_scaling import (
+        BadFeatureData,
+        MapFamily,
+        MapPanel,
+        Race,
+        SteepnessView,
+        TrainedModel,
+    )
+
+STAR_SIZE = 14
+FIGURE_SPACE = "\u2007"  # a space as wide as a digit, so changing numbers keep their width
+
+
+def _title(label: str) -> str:
+    """'bad feature $10x$' → 'Bad feature $10x$'."""
+    return label[:1].upper() + label[1:]
+
+
+def _minimum_handle() -> Line2D:
+    return Line2D([], [], marker="*", color=MINIMUM, markersize=STAR_SIZE, markeredgecolor="white",
+                  markeredgewidth=1.4, linestyle="none")
+
+
+def _start_handle(color: str = START) -> Line2D:
+    return Line2D([], [], marker="o", color=color, markersize=9, markeredgecolor="white", markeredgewidth=1.4,
+                  linestyle="none")
+
+
+def _short(label: str) -> str:
+    """'bad feature $10x$' → 'Bad $10x$': a title that fits a third of the column."""
+    return _title(label.replace(" feature", ""))
+
+
+def _map(ax, panel: MapPanel, start: bool = True, equal: bool = True) -> object:
+    """One contour map of a problem: its levels, the minimum star, the random start, its axes."""
+    filled = contour_map(ax, panel.grid, levels=panel.levels)
+    mark_point(ax, panel.solution, MINIMUM, None, marker="*", size=STAR_SIZE)
+    if start:
+        mark_point(ax, panel.start, START, None)
+    if equal:
+        ax.set_aspect("equal")
+    ax.set_xlabel(panel.axis_labels[0])
+    ax.set_ylabel(panel.axis_labels[1], labelpad=1)
+    return filled
+
+
+def bad_feature_data(view: BadFeatureData) -> Figure:
+    """The training points against x and against 10·x: same labels, stretched feature axis."""
+    fig = new_figure(3.1)
+    axes = fig.subplots(1, len(view.panels), sharey=True)
+    for ax, panel in zip(axes, view.panels):
+        scatter_train(ax, panel.x, panel.y)
+        ax.set_title(_title(panel.label))
+        ax.set_xlabel(panel.label)
+        ax.set_xlim(0, panel.x.max() * 1.02)
+    axes[0].set_ylabel("label $y$")
+    return fig
+
+
+def bad_feature_surfaces(view: MapFamily) -> Figure:
+    """Contour maps before and after the feature was multiplied by 10, levels by one rule, own colour bars."""
+    fig = new_figure(3.3)
+    for ax, panel in zip(fig.subplots(1, len(view.panels)), view.panels):
+        filled = _map(ax, panel, start=False, equal=False)  # both windows are square: the bar keeps its height
+        inner = ax.contour(panel.grid.b, panel.grid.w, panel.grid.loss, levels=[panel.innermost],
+                           colors=[THRESHOLD], linewidths=2.2)
+        for label in ax.clabel(inner, fmt=lambda v: f"loss {v:g}", fontsize=9, colors=[TEXT[THRESHOLD]],
+                               inline_spacing=8):
+            label.set_bbox(LABEL_BOX)
+        ax.set_title(_title(panel.label))
+        bar = fig.colorbar(filled, ax=ax, format="%g", pad=0.03)
+        bar.set_label(f"loss, a line every {panel.innermost:g}", labelpad=2)
+    return fig
+
+
+def bad_feature_cross_sections(view: SteepnessView) -> Figure:
+    """Loss as one parameter at a time moves away from the start, before and after ×10, on shared axes.
+
+    The vertical axis shows every curve of the first problem and every b curve in full; a curve
+    steeper than those (w after ×10) leaves the top of the panel.
+    """
+    fig = new_figure(3.5)
+    axes = fig.subplots(1, len(view.panels), sharex=True, sharey=True)
+    top = max([max(c.max() for c in view.panels[0].loss.values())] + [p.loss["b"].max() for p in view.panels])
+    for ax, panel in zip(axes, view.panels):
+        for name, loss in panel.loss.items():
+            ax.plot(panel.deltas, loss, color=PARAMETER[name], label=f"only ${name}$ moves")
+        ax.plot([0.0], [panel.through_loss], "o", color=START, markersize=8, markeredgecolor="white",
+                markeredgewidth=1.3, zorder=5, label="the start")
+        lines = [f"curvature along ${name}$: {value:.3g}" for name, value in panel.curvature.items()]
+        for row, (name, line) in enumerate(zip(panel.curvature, lines)):
+            ax.text(0.97, 0.96 - 0.09 * row, line, transform=ax.transAxes, ha="right", va="top",
+                    color=TEXT[PARAMETER[name]], bbox=LABEL_BOX, zorder=6)
+        ax.set_title(_title(panel.label))
+        ax.set_xlabel("change of the parameter from the start")
+    axes[0].set_ylabel("loss (MSE)")
+    axes[0].set_ylim(0, 1.6 * top)
+    axes[0].set_xlim(view.panels[0].deltas[0], view.panels[0].deltas[-1])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    return fig
+
+
+def three_contour_maps(view: MapFamily) -> Figure:
+    """The original, bad and standardized problems side by side, each over a window of one size."""
+    fig = new_figure(3.05)
+    for ax, panel in zip(fig.subplots(1, len(view.panels)), view.panels):
+        _map(ax, panel)
+        ax.set_title(_short(panel.label))
+    spacing = view.panels[0].spacing
+    fig.legend(
+        [_minimum_handle(), _start_handle()], ["least-squares minimum", "random start"],
+        loc="outside lower center", ncols=2, title=f"Contours: {spacing}, each map on its own colour scale",
+        title_fontsize=9,
+    )
+    return fig
+
+
+def scaled_vs_unscaled(race: Race) -> Movie:
+    """Animation: one learning rate on the original and on the standardized problem, side by side."""
+    fig = new_figure(3.9)
+    artists = []
+    for ax, panel in zip(fig.subplots(1, len(race.panels)), race.panels):
+        _map(ax, panel.map, start=False)
+        path, = ax.plot([], [], "-o", color=PATH, markersize=3, linewidth=1.2, markeredgewidth=0, zorder=4)
+        here, = ax.plot([], [], "o", color=START, markersize=9, markeredgecolor="white", markeredgewidth=1.4,
+                        zorder=6)
+        title = ax.set_title(" ", fontsize=10)
+        artists.append((_title(panel.map.label), panel.run, path, here, title))
+    fig.suptitle(f"Same learning rate $\\eta$ = {race.lr:g}, same start, {race.epochs} epochs")
+    path_handle = Line2D([], [], color=CURVE, marker="o", markersize=3, linewidth=1.2)
+    fig.legend(
+        [_minimum_handle(), _start_handle(), path_handle],
+        ["least-squares minimum", "current parameters", "path (white on the map)"],
+        loc="outside lower center", ncols=3, title=f"Contours: {race.panels[0].map.spacing}", title_fontsize=9,
+    )
+    width = len(str(race.epochs))
+
+    def update(k: int) -> None:
+        for label, run, path, here, title in artists:
+            shown = min(race.shown[k], run.steps)
+            path.set_data(run.params[: shown + 1, 0], run.params[: shown + 1, 1])
+            here.set_data(run.params[shown : shown + 1, 0], run.params[shown : shown + 1, 1])
+            epoch = str(shown).rjust(width, FIGURE_SPACE)
+            title.set_text(f"{label}\nepoch {epoch}: loss {run.losses[shown]:.4f}")
+
+    return Movie(fig, update, len(race.shown), frame_ms=200)
+
+
+def trained_model(view: TrainedModel) -> Figure:
+    """The line learned on the standardized feature, drawn back in the original units over the data."""
+    fig = new_figure(3.6)
+    ax = fig.subplots()
+    scatter_train(ax, view.split.x_train, view.split.y_train, label="training data")
+    scatter_validation(ax, view.split.x_val, view.split.y_val, label="validation data")
+    b, w = view.theta
+    ax.plot(view.line_x, view.trained_y, color=MINIMUM, label=minus(f"trained: $\\hat y$ = {b:.3f} + {w:.3f}$\\,x$"))
+    tb, tw = view.truth
+    ax.plot(view.line_x, view.truth_y, color=TRUTH, linestyle="--", linewidth=1.4,
+            label=minus(f"true line: $y$ = {tb:g} + {tw:g}$\\,x$"))
+    ax.set_xlim(view.line_x[0], view.line_x[-1])
+    ax.set_xlabel("feature $x$")
+    ax.set_ylabel("label $y$")
+    ax.set_title(f"After {view.epochs} epochs on the standardized feature")
+    ax.legend(loc="upper left")
+    return fig
