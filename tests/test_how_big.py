@@ -126,6 +126,7 @@ def test_sweep_edge_lies_on_the_prediction(sweeps, name):
     assert s.last_stable <= s.threshold * (1 + 1e-9) < s.first_unstable
     assert s.first_unstable - s.last_stable == pytest.approx(s.spacing)
     assert s.boundary == pytest.approx((s.last_stable + s.first_unstable) / 2)
+    assert s.boundary_ratio * s.threshold == pytest.approx(s.boundary)
 
 
 @EACH

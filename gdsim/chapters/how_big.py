@@ -71,6 +71,7 @@ class Sweep:
     last_stable: float  # the largest stable rate below the first unstable one
     first_unstable: float
     boundary: float  # the empirical threshold: midway between the two
+    boundary_ratio: float  # boundary / threshold, where the figure starts shading the unstable side
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,10 @@ def sweep(x, y, start, ratios, steps: int = SWEEP_STEPS, name: str = "", label: 
     last_stable = float(below[-1])
     spacing = float(np.max(np.diff(lrs))) if len(lrs) > 1 else math.inf
     best = model.mse(model.least_squares(x, y), x, y)
+    boundary = 0.5 * (last_stable + first_unstable)
     return Sweep(
         name, label, lrs, lrs / threshold, threshold, losses, runs.diverged, unstable, start_loss, best, steps,
-        spacing, last_stable, first_unstable, 0.5 * (last_stable + first_unstable),
+        spacing, last_stable, first_unstable, boundary, boundary / threshold,
     )
 
 
@@ -246,6 +248,7 @@ def _zero_if_rounding(value: float) -> float:
 
 
 def facts() -> dict[str, Fact]:
+    """Every number the how-big page and its captions quote, from the table and the sweeps."""
     orig, bad, std = table()
     by = {s.name: s for s in sweeps().sweeps}
     at_threshold = int(np.argmin(np.abs(by["original"].ratios - 1.0)))

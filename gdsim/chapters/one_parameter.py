@@ -221,6 +221,7 @@ def parabola_step_counts() -> StepCounts:
 
 
 def facts() -> dict[str, Fact]:
+    """Every number the one-parameter page and its captions quote, from the runs the figures draw."""
     story = step_story()
     by = {run.regime: run for run in regimes().runs}
     slope_at = {t.x0: t.slope for t in tangents().tangents}

@@ -82,7 +82,7 @@ def threshold_sweep(view: SweepView) -> Figure:
     for ax, s in zip(axes, view.sweeps):
         stable = ~s.unstable
         finite = np.isfinite(s.losses)
-        ax.axvspan(s.boundary / s.threshold, right, color=LOSS_UP, alpha=0.08, linewidth=0)
+        ax.axvspan(s.boundary_ratio, right, color=LOSS_UP, alpha=0.08, linewidth=0)
         ax.axhline(s.start_loss, color=START, linestyle=":", linewidth=1.4, label="loss at the start")
         ax.axhline(s.best_loss, color=MINIMUM, linestyle="--", linewidth=1.3, label="least-squares loss")
         ax.plot(s.ratios[finite], s.losses[finite], "-", color=CURVE, linewidth=0.9, alpha=0.5, zorder=2)
