@@ -84,3 +84,62 @@ def gradient_descent(x, y, start, lr: float, steps: int, update: tuple[str, ...]
     start = checks.point(start, "start [b, w]", len(PARAMETERS))
     return descend(lambda t: model.mse(t, x, y), lambda t: mask * model.gradient(t, x, y), start, lr, steps)
 
+
+
+@dataclass(frozen=True)
+class ManyRuns:
+    """Where many least-squares runs from one start ended, one entry per learning rate.
+
+    ``final_losses[k]`` is the last finite loss of run k, as ``Trajectory.losses[-1]`` would be,
+    and ``diverged[k]`` says whether that run was stopped by the divergence rule.
+    """
+
+    lrs: np.ndarray
+    finals: np.ndarray  # (m, 2): the last finite [b, w] of each run
+    final_losses: np.ndarray
+    diverged: np.ndarray
+    steps: np.ndarray  # steps each run actually took
+
+
+def _gradients_many(thetas: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∇L for many [b, w] rows at once, with the same operations, in the same order, as ``model.gradient``."""
+    # e = (b + w·x) − y, row by row
+    e = thetas[:, 0, None] + thetas[:, 1, None] * x - y
+    # ∇L = [2·mean(e), 2·mean(x·e)]
+    return np.stack([2.0 * np.mean(e, axis=1), 2.0 * np.mean(x * e, axis=1)], axis=1)
+
+
+def gradient_descent_many(x, y, start, lrs, steps: int) -> ManyRuns:
+    """``gradient_descent(x, y, start, lr, steps)`` for every ``lr`` in ``lrs`` at once, in arrays.
+
+    Each row follows exactly the arithmetic of ``descend`` and stops by the same rule (a
+    non-finite step, or a loss above ``EXPLODE_FACTOR`` × the start loss), so the results equal
+    a Python loop over ``gradient_descent`` bit for bit, at a fraction of its cost.
+    """
+    x, y = checks.data(x, y)
+    start = checks.point(start, "start [b, w]", len(PARAMETERS))
+    lrs = np.array([checks.learning_rate(v) for v in checks.vector(lrs, "lrs")])
+    steps = checks.step_count(steps)
+    m = lrs.size
+    thetas = np.tile(start, (m, 1))
+    start_loss = model.mse(start, x, y)
+    losses = np.full(m, start_loss)
+    grads = np.tile(model.gradient(start, x, y), (m, 1))
+    taken = np.zeros(m, dtype=int)
+    diverged = np.zeros(m, dtype=bool)
+    limit = EXPLODE_FACTOR * max(start_loss, 1e-12)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            live = np.flatnonzero(~diverged)
+            if live.size == 0:
+                break
+            # θ ← θ − η ∇L(θ), for every run still going
+            candidates = thetas[live] - lrs[live, None] * grads[live]
+            values = model.mse_many(candidates, x, y)
+            bad = ~(np.all(np.isfinite(candidates), axis=1) & np.isfinite(values)) | (values > limit)
+            diverged[live[bad]] = True
+            ok, kept = live[~bad], candidates[~bad]
+            thetas[ok], losses[ok] = kept, values[~bad]
+            grads[ok] = _gradients_many(kept, x, y)
+            taken[ok] += 1
+    return ManyRuns(lrs, thetas, losses, diverged, taken)

@@ -15,21 +15,21 @@ X0 = 2.0
 @pytest.mark.parametrize("lr", [0.01, 0.1, 0.25, 0.4, 0.49])
 def test_small_steps_keep_the_sign_and_shrink(lr):
     xs = quadratic.iterates(X0, lr, 50)
-    assert quadratic.regime(lr) == quadratic.MONOTONE
+    assert quadratic.regime(lr) == quadratic.Regime.MONOTONE
     assert np.all(xs > 0)
     assert np.all(np.diff(xs) < 0)
 
 
 def test_half_lands_on_the_minimum_in_one_step():
     xs = quadratic.iterates(X0, 0.5, 5)
-    assert quadratic.regime(0.5) == quadratic.ONE_STEP
+    assert quadratic.regime(0.5) == quadratic.Regime.ONE_STEP
     assert list(xs) == [X0, 0, 0, 0, 0, 0]
 
 
 @pytest.mark.parametrize("lr", [0.51, 0.6, 0.75, 0.9, 0.99])
 def test_between_half_and_one_flips_sign_and_shrinks(lr):
     xs = quadratic.iterates(X0, lr, 50)
-    assert quadratic.regime(lr) == quadratic.OSCILLATING
+    assert quadratic.regime(lr) == quadratic.Regime.OSCILLATING
     assert np.all(xs[:-1] * xs[1:] < 0)
     assert np.all(np.diff(np.abs(xs)) < 0)
 
@@ -37,7 +37,7 @@ def test_between_half_and_one_flips_sign_and_shrinks(lr):
 def test_one_bounces_between_plus_and_minus_x0_forever():
     run = quadratic.run(X0, 1.0, 10_000)
     xs = run.params[:, 0]
-    assert quadratic.regime(1) == quadratic.BOUNCING
+    assert quadratic.regime(1) == quadratic.Regime.BOUNCING
     assert not run.diverged
     assert run.steps == 10_000
     assert np.array_equal(xs[0::2], np.full(5001, X0))
@@ -47,7 +47,7 @@ def test_one_bounces_between_plus_and_minus_x0_forever():
 
 @pytest.mark.parametrize("lr", [1.01, 1.1, 1.5, 2.0, 5.0])
 def test_above_one_grows_every_step_and_diverges(lr):
-    assert quadratic.regime(lr) == quadratic.DIVERGING
+    assert quadratic.regime(lr) == quadratic.Regime.DIVERGING
     xs = quadratic.iterates(X0, lr, 20)
     assert np.all(np.diff(np.abs(xs)) > 0)
     assert np.all(xs[:-1] * xs[1:] < 0)

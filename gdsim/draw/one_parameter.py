@@ -1,0 +1,244 @@
+"""Figures of "One parameter": tangents of x², the step story, the four regimes (an animation),
+and how many steps each learning rate needs. Layout only: every number and curve drawn comes
+from the chapter's result objects."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from gdsim.draw.frames import Movie
+from gdsim.draw.style import (
+    CURVE, INK, LABEL_BOX, LOSS_DOWN, LOSS_UP, MINIMUM, MUTED, SKY, START, TANGENT, TEXT, THRESHOLD,
+    minus, new_figure,
+)
+from gdsim.quadratic import Regime
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.one_parameter import Curve, Regimes, StepCounts, StepStory, TangentsView, Walk
+
+# A new role, this chapter only: one colour per regime of x², in the animation and the step counts
+# alike. Converging regimes are blues (monotone as a step that lowers the loss), η = 2/L'' is the
+# threshold colour, and diverging is the colour of a loss that goes up.
+REGIME = {Regime.MONOTONE: LOSS_DOWN, Regime.OSCILLATING: SKY, Regime.BOUNCING: THRESHOLD, Regime.DIVERGING: LOSS_UP}
+REGIME_NAMES = {Regime.MONOTONE: "monotone", Regime.OSCILLATING: "oscillating", Regime.BOUNCING: "bouncing",
+                Regime.DIVERGING: "diverging"}
+X_LABEL = "$x$ (the one parameter)"
+
+
+def _power_of_ten(value: float) -> str:
+    """$10^{-6}$ for 1e-6; any other number as it formats."""
+    exponent = round(math.log10(value))
+    if not math.isclose(10.0**exponent, value):
+        return f"{value:g}"
+    return f"$10^{{{exponent}}}$"
+
+
+def _curve(ax, curve: Curve, **kwargs) -> None:
+    ax.plot(curve.x, curve.y, color=CURVE, linewidth=1.8, zorder=2, **kwargs)
+    ax.set_xlim(curve.x[0], curve.x[-1])
+
+
+def _dot(ax, x, y, colour: str, size: float = 8.0, **kwargs) -> None:
+    ax.plot(x, y, "o", color=colour, markersize=size, markeredgecolor="white", markeredgewidth=1.2, zorder=5,
+            linestyle="none", **kwargs)
+
+
+def parabola_tangents(view: TangentsView) -> Figure:
+    """x² with its tangents at a few points, and the slope 2x turned into a move against it."""
+    fig = new_figure(3.7)
+    ax, ax_slope = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    _curve(ax, view.parabola)
+    green = TEXT[TANGENT]
+    for t in view.tangents:
+        ax.plot(t.line.x, t.line.y, color=TANGENT, linewidth=1.6, linestyle="--", zorder=3)
+        _dot(ax, [t.x0], [t.loss], TANGENT)
+        # labels go where neither the curve nor the tangent runs: below-left of a falling tangent,
+        # below-right of a gently rising one, left of a steep one
+        if t.slope < 0:
+            offset, ha, va = (-10, -10), "right", "top"
+        elif t.slope < 8:
+            offset, ha, va = (10, -10), "left", "top"
+        else:
+            offset, ha, va = (-12, 0), "right", "center"
+        ax.annotate(minus(f"$x$ = {t.x0:g}\nslope {t.slope:g}"), (t.x0, t.loss), xytext=offset,
+                    textcoords="offset points", ha=ha, va=va, fontsize=9, color=green)
+    ax.set_ylim(-5, view.parabola.y.max() * 1.05)
+    ax.set_xlabel(X_LABEL)
+    ax.set_ylabel("loss $L(x) = x^2$")
+    ax.set_title("$x^2$ and its tangents\nat three points")
+
+    _curve(ax_slope, view.slope_line, label="slope $2x$")
+    ax_slope.axhline(0, color=MUTED, linewidth=0.9)
+    blue = TEXT[LOSS_DOWN]
+    for t in view.tangents:
+        _dot(ax_slope, [t.x0], [t.slope], TANGENT)
+        # the move is drawn as an arrow below the point, its value under the arrow and to the right,
+        # where the rising line leaves room
+        y = t.slope - 3.5
+        ax_slope.annotate("", xy=(t.x0 + t.move, y), xytext=(t.x0, y),
+                          arrowprops=dict(arrowstyle="-|>", color=LOSS_DOWN, lw=2.0, shrinkA=0, shrinkB=0))
+        ax_slope.text(min(t.x0, t.x0 + t.move), y - 0.9, minus(f"move {t.move:+.1f}"), ha="left", va="top",
+                      fontsize=9, color=blue, bbox=LABEL_BOX, zorder=6)
+    ax_slope.set_ylim(view.slope_line.y[0] - 4, view.slope_line.y[-1] + 2)
+    ax_slope.set_xlabel("$x$")
+    ax_slope.set_ylabel("slope $L'(x)$")
+    ax_slope.set_title(f"The slope $2x$, and the move\n$-\\eta$ × slope with $\\eta$ = {view.lr:g}")
+    ax_slope.legend(loc="upper left")
+    return fig
+
+
+def _hop(ax, x0: float, y0: float, x1: float, y1: float, colour: str, rad: float) -> None:
+    ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.6, connectionstyle=f"arc3,rad={rad}",
+                                shrinkA=4, shrinkB=4))
+
+
+def _walk_dots(ax, walk: Walk, bend: float) -> list[str]:
+    """The start as a START dot, each landing coloured by whether its step lowered or raised the loss.
+
+    ``bend`` is the arc of a step to the left (a step to the right bends the other way)."""
+    colours = [LOSS_UP if rose else LOSS_DOWN for rose in walk.rose]
+    xs, losses = walk.positions, walk.losses
+    for k, colour in enumerate(colours):
+        rad = bend if xs[k + 1] < xs[k] else -bend
+        _hop(ax, xs[k], losses[k], xs[k + 1], losses[k + 1], colour, rad)
+        _dot(ax, [xs[k + 1]], [losses[k + 1]], colour, size=7.5)
+    _dot(ax, [xs[0]], [losses[0]], START, size=8.5)
+    return colours
+
+
+def step_story(story: StepStory) -> Figure:
+    """Left, fixed steps of 1 and then 5 from x = 2; right, steps of η × slope from the same start."""
+    fig = new_figure(3.8)
+    ax_fixed, ax_lr = fig.subplots(1, 2)
+
+    walk = story.fixed
+    _curve(ax_fixed, walk.parabola)
+    colours = _walk_dots(ax_fixed, walk, bend=-0.4)
+    xs, losses = walk.positions, walk.losses
+    offsets = {0: (10, -4, "left", "top"), 1: (6, -8, "left", "top"), 2: (9, 0, "left", "center")}
+    for k, (x, loss) in enumerate(zip(xs, losses)):
+        dx, dy, ha, va = offsets.get(k, (8, 0, "left", "center"))
+        ax_fixed.annotate(minus(f"$x$ = {x:g}, loss {loss:g}"), (x, loss), xytext=(dx, dy),
+                          textcoords="offset points", fontsize=9, ha=ha, va=va, color=INK)
+    for k, (size, colour) in enumerate(zip(story.sizes, colours)):
+        verdict = "loss rises" if walk.rose[k] else "loss falls"
+        # beside the arc of its step: the short first one above-left of its end, the long one mid-arc
+        where = (xs[k + 1] - 0.15, losses[k] + 2.2) if k == 0 else (0.5 * (xs[k] + xs[k + 1]), 0.62 * losses[k + 1])
+        ax_fixed.text(*where, f"step {size:g}:\n{verdict}", ha="center", va="bottom", fontsize=9, color=TEXT[colour])
+    ax_fixed.set_ylabel("loss")
+    ax_fixed.set_xlabel(X_LABEL)
+    ax_fixed.set_ylim(-1.5, losses.max() * 1.25)
+    ax_fixed.set_title(minus(f"Fixed steps: {story.sizes[0]:g}, then {story.sizes[1]:g}"))
+
+    walk = story.scaled
+    _curve(ax_lr, walk.parabola)
+    _walk_dots(ax_lr, walk, bend=0.35)
+    for k in range(2):
+        # below-right of the point: the parabola rises to the right, so that corner is empty
+        ax_lr.annotate(minus(f"slope {walk.slopes[k]:g}\nmove {walk.moves[k]:g}"), (walk.positions[k], walk.losses[k]),
+                       xytext=(9, -6), textcoords="offset points", fontsize=9, ha="left", va="top", color=INK)
+    ax_lr.set_xlabel(X_LABEL)
+    ax_lr.set_ylim(-0.3, walk.losses[0] * 1.25)
+    ax_lr.set_title(f"Step = $\\eta$ × slope, $\\eta$ = {story.lr:g}:\nthe steps shrink by themselves")
+    return fig
+
+
+def parabola_regimes(view: Regimes) -> Movie:
+    """Animation: the four regimes of x² in a 2×2 grid of parabolas, their losses together on the right.
+
+    Only the paths and the current points change from frame to frame (no changing text), which
+    keeps the GIF small; for the same reason the parabola panels have no grid and the loss panel
+    only horizontal grid lines."""
+    fig = new_figure(4.3)
+    grid = fig.add_gridspec(2, 3, width_ratios=[1, 1, 1.3])
+    ax_loss = fig.add_subplot(grid[:, 2])
+    first = fig.add_subplot(grid[0, 0])
+    # the three runs that stay within |x| ≤ 2 share one window; the diverging one needs a wider view
+    cells = [first, fig.add_subplot(grid[0, 1], sharex=first, sharey=first),
+             fig.add_subplot(grid[1, 0], sharex=first, sharey=first), fig.add_subplot(grid[1, 1])]
+    panels = []
+    for ax, run in zip(cells, view.runs):
+        colour = REGIME[run.regime]
+        _curve(ax, run.parabola)
+        reach = run.parabola.x[-1]
+        ax.set_ylim(-0.1 * reach**2, 1.1 * reach**2)
+        ax.grid(False)
+        ax.set_title(minus(f"$\\eta$ = {run.lr:g}: {REGIME_NAMES[run.regime]}\n$x$ ← {run.factor:.2g}·$x$"),
+                     fontsize=9.5, color=TEXT[colour])
+        path, = ax.plot([], [], "-", color=colour, linewidth=1.2, alpha=0.9, zorder=3)
+        dots, = ax.plot([], [], "o", color=colour, markersize=4, markeredgecolor="white", markeredgewidth=0.6, zorder=4)
+        here, = ax.plot([], [], "o", color=START, markersize=8, markeredgecolor="white", markeredgewidth=1.2, zorder=6)
+        curve, = ax_loss.plot([], [], "-o", color=colour, markersize=3.5, linewidth=1.6,
+                              label=minus(f"$\\eta$ = {run.lr:g}"))
+        panels.append((run, path, dots, here, curve))
+    cells[2].set_xlabel("$x$", labelpad=1)
+    cells[3].set_xlabel("$x$ (wider axes)", labelpad=1)
+    for ax in cells[::2]:
+        ax.set_ylabel("loss")
+    for ax in cells[:2]:
+        ax.tick_params(labelbottom=False)
+    cells[1].tick_params(labelleft=False)
+
+    losses = np.concatenate([run.losses for run in view.runs])
+    ax_loss.set_yscale("log")
+    ax_loss.set_xlim(-0.5, view.steps + 0.5)
+    ax_loss.set_ylim(losses[losses > 0].min() / 4, losses.max() * 4)
+    ax_loss.set_xlabel("step")
+    ax_loss.set_ylabel("loss (log scale)")
+    ax_loss.grid(False, axis="x")
+    ax_loss.legend(loc="lower left")
+    ax_loss.set_title("Loss per step, all four")
+
+    def update(k: int) -> None:
+        for run, path, dots, here, curve in panels:
+            shown = min(k, len(run.xs) - 1)
+            xs, ys = run.xs[: shown + 1], run.losses[: shown + 1]
+            path.set_data(xs, ys)
+            dots.set_data(xs, ys)
+            here.set_data(xs[-1:], ys[-1:])
+            curve.set_data(np.arange(shown + 1), ys)
+
+    return Movie(fig, update, view.steps + 1, frame_ms=450)
+
+
+def steps_vs_learning_rate(counts: StepCounts) -> Figure:
+    """Steps to reach |x| ≤ tol against η, on a log axis, with the regimes shaded."""
+    fig = new_figure(3.9)
+    ax = fig.subplots()
+    finite = np.isfinite(counts.steps)
+    top = counts.steps[finite].max() * 5
+    hi = counts.lrs.max()
+    bands = ((0, counts.one_step_lr, REGIME[Regime.MONOTONE], 0.16, "monotone"),
+             (counts.one_step_lr, counts.limit_lr, REGIME[Regime.OSCILLATING], 0.08, "oscillating,\nconverging"),
+             (counts.limit_lr, hi, REGIME[Regime.DIVERGING], 0.12, "diverging:\nnever gets there"))
+    for left, right, colour, alpha, label in bands:
+        ax.axvspan(left, right, color=colour, alpha=alpha, linewidth=0)
+        ax.text((left + right) / 2, top / 1.5, label, ha="center", va="top", fontsize=9.5, color=INK)
+    ax.axvline(counts.one_step_lr, color=MUTED, linewidth=0.9, linestyle=":")
+    ax.axvline(counts.limit_lr, color=THRESHOLD, linewidth=2.0)
+    ax.annotate(f"$\\eta$ = {counts.limit_lr:g}: bouncing\nforever, never", (counts.limit_lr, 3), xytext=(6, 0),
+                textcoords="offset points", fontsize=9, color=TEXT[THRESHOLD], va="center")
+    ax.plot(counts.lrs[finite], counts.steps[finite], "-", color=CURVE, linewidth=1.8)
+    best = float(counts.steps[counts.lrs == counts.one_step_lr][0])
+    ax.plot([counts.one_step_lr], [best], "*", color=MINIMUM, markersize=15, markeredgecolor="white", zorder=5)
+    ax.annotate(f"$\\eta$ = {counts.one_step_lr:g}: one step", (counts.one_step_lr, best), xytext=(10, 0),
+                textcoords="offset points", fontsize=9, color=TEXT[MINIMUM], va="center")
+    for mark in counts.marks:
+        _dot(ax, [mark.lr], [mark.steps], REGIME[mark.regime])
+        # on the side the V leaves empty: above-right on its falling arm, below-right on its rising one
+        falling = mark.lr < counts.one_step_lr
+        ax.annotate(f"$\\eta$ = {mark.lr:g}: {mark.steps} steps", (mark.lr, mark.steps),
+                    xytext=(9, 5 if falling else -5), textcoords="offset points", fontsize=9, color=INK, ha="left",
+                    va="bottom" if falling else "top", bbox=LABEL_BOX)
+    ax.set_yscale("log")
+    ax.set_ylim(0.6, top)
+    ax.set_xlim(0, hi)
+    ax.set_xlabel("learning rate $\\eta$")
+    ax.set_ylabel(f"steps until $|x| \\leq$ {_power_of_ten(counts.tol)}")
+    ax.set_title(minus(f"Gradient descent on $x^2$ from $x$ = {counts.x0:g}: steps needed per learning rate"))
+    return fig

@@ -1,0 +1,383 @@
+"""Chapter "How big is too big": the table, the sweep across 2/λ_max and the Hessian's axes,
+checked against closed forms of the 2×2 Hessian, ``numpy.linalg`` and gradient descent itself."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+
+from gdsim import model, scenarios
+from gdsim.chapters import how_big as ch
+from gdsim.chapters.learning_rate import RATES
+from gdsim.descent import EXPLODE_FACTOR, gradient_descent, gradient_descent_many
+from gdsim.draw.style import smallest_text_px
+from gdsim.paths import STYLE
+
+NAMES = scenarios.NAMES
+EACH = pytest.mark.parametrize("name", NAMES)
+
+
+def hessian_by_hand(x: np.ndarray) -> np.ndarray:
+    """H = (2/n)XᵀX for X = [1, x], written out: 2·[[1, mean x], [mean x, mean x²]]."""
+    return 2 * np.array([[1.0, np.mean(x)], [np.mean(x), np.mean(x * x)]])
+
+
+def problem(name: str):
+    s = scenarios.get(name)
+    return s.split.x_train, s.split.y_train, s.start
+
+
+@pytest.fixture(scope="module")
+def view():
+    return ch.sweeps()
+
+
+@pytest.fixture(scope="module")
+def sweeps(view):
+    return {s.name: s for s in view.sweeps}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return {row.name: row for row in ch.table()}
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return ch.facts()
+
+
+# ------------------------------------------------------------------ batched descent
+
+
+@EACH
+def test_batched_runs_equal_a_loop_of_gradient_descent_bit_for_bit(sweeps, name):
+    x, y, start = problem(name)
+    s = sweeps[name]
+    many = gradient_descent_many(x, y, start, s.lrs, s.steps)
+    for k, lr in enumerate(s.lrs):
+        run = gradient_descent(x, y, start, float(lr), s.steps)
+        assert many.diverged[k] == run.diverged
+        assert many.steps[k] == run.steps
+        assert many.final_losses[k] == run.losses[-1]
+        assert np.array_equal(many.finals[k], run.final)
+        assert s.losses[k] == (math.inf if run.diverged else run.losses[-1])
+    assert many.diverged.any() and not many.diverged.all()
+
+
+def test_batched_runs_stop_by_the_explode_rule():
+    # x = [1], y = [0], start [1, 0]: L = e² with e = b + w, and ∇L = [2e, 2e], so each step
+    # multiplies e by 1 − 4η: 0.6 (shrinks), −1 (bounces at loss 1), −11 (explodes)
+    x, y = np.array([1.0]), np.array([0.0])
+    many = gradient_descent_many(x, y, [1.0, 0.0], [0.1, 0.5, 3.0], 50)
+    assert list(many.diverged) == [False, False, True]
+    assert list(many.steps[:2]) == [50, 50]
+    # the stopped run holds only losses under EXPLODE_FACTOR × the start loss of 1
+    assert many.final_losses[1] == 1.0
+    # 11²ᵏ ≤ 10⁶ holds up to k = 2, so the run stopped after 2 steps, at loss 11⁴
+    assert many.steps[2] == 2 and many.final_losses[2] == pytest.approx(11.0**4)
+    assert many.final_losses[2] <= EXPLODE_FACTOR
+
+
+@pytest.mark.parametrize("lrs", [[], [0.1, -0.2], [0.1, float("nan")], [[0.1]], [None]])
+def test_batched_runs_reject_bad_rates(lrs):
+    x, y, start = problem("original")
+    with pytest.raises(ValueError):
+        gradient_descent_many(x, y, start, lrs, 10)
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.5, True])
+def test_batched_runs_reject_bad_step_counts(steps):
+    x, y, start = problem("original")
+    with pytest.raises(ValueError, match="steps"):
+        gradient_descent_many(x, y, start, [0.1], steps)
+
+
+# ------------------------------------------------------------------ the sweep
+
+
+@EACH
+def test_sweep_threshold_is_two_over_the_largest_eigenvalue(sweeps, name):
+    x, _, _ = problem(name)
+    s = sweeps[name]
+    assert s.threshold == pytest.approx(2 / np.linalg.eigvalsh(hessian_by_hand(x))[-1], rel=1e-12)
+    np.testing.assert_allclose(s.ratios, ch.SWEEP_RATIOS, rtol=1e-12)
+    np.testing.assert_allclose(s.lrs, ch.SWEEP_RATIOS * s.threshold, rtol=1e-12)
+
+
+@EACH
+def test_sweep_is_stable_below_the_limit_and_unstable_above(sweeps, name):
+    s = sweeps[name]
+    below, above = s.lrs < s.threshold, s.lrs > s.threshold * (1 + 1e-9)
+    assert below.sum() > 100 and above.sum() > 50
+    assert np.all(np.isfinite(s.losses[below])) and not s.diverged[below].any()
+    assert np.all(s.losses[below] < s.start_loss)
+    assert np.all(s.diverged[above] | (s.losses[above] > s.start_loss))
+    assert np.array_equal(s.unstable, s.diverged | (s.losses > s.start_loss))
+
+
+@EACH
+def test_sweep_edge_lies_on_the_prediction(sweeps, name):
+    s = sweeps[name]
+    assert abs(s.boundary - s.threshold) <= s.spacing
+    assert s.last_stable <= s.threshold * (1 + 1e-9) < s.first_unstable
+    assert s.first_unstable - s.last_stable == pytest.approx(s.spacing)
+    assert s.boundary == pytest.approx((s.last_stable + s.first_unstable) / 2)
+    assert s.boundary_ratio * s.threshold == pytest.approx(s.boundary)
+
+
+@EACH
+def test_sweep_floor_and_start_are_the_least_squares_and_starting_losses(sweeps, name):
+    x, y, start = problem(name)
+    s = sweeps[name]
+    solution, *_ = np.linalg.lstsq(np.column_stack([np.ones_like(x), x]), y, rcond=None)
+    assert s.best_loss == pytest.approx(np.mean((solution[0] + solution[1] * x - y) ** 2), rel=1e-12)
+    assert s.start_loss == pytest.approx(np.mean((start[0] + start[1] * x - y) ** 2), rel=1e-12)
+    assert np.all(s.losses[np.isfinite(s.losses)] >= s.best_loss * (1 - 1e-12))
+
+
+def test_sweep_of_a_tiny_problem_by_hand():
+    # x = [0, 1, 2], y = 2x: H = (2/3)[[3, 3], [3, 5]]
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0, 4.0])
+    s = ch.sweep(x, y, [0.0, 0.0], np.linspace(0.5, 1.5, 101), steps=400)
+    lam_max = max(np.linalg.eigvalsh(2 / 3 * np.array([[3.0, 3.0], [3.0, 5.0]])))
+    assert s.threshold == pytest.approx(2 / lam_max)
+    assert abs(s.boundary - s.threshold) <= s.spacing
+
+
+def test_sweep_that_never_crosses_says_so():
+    x, y, start = problem("original")
+    with pytest.raises(ValueError, match="does not cross"):
+        ch.sweep(x, y, start, np.linspace(0.2, 0.9, 8), steps=50)
+
+
+@pytest.mark.parametrize("ratios", [[], [[0.5, 1.0]], [0.5, np.nan], [0.0, 1.0], [1.0, 0.5], [1.0, 1.0]])
+def test_sweep_rejects_bad_ratios(ratios):
+    x, y, start = problem("original")
+    with pytest.raises(ValueError):
+        ch.sweep(x, y, start, ratios)
+
+
+@pytest.mark.parametrize(
+    "xs, ys, start, match",
+    [
+        ([], [], [0.0, 0.0], "non-empty"),
+        ([1.0, np.nan], [1.0, 2.0], [0.0, 0.0], "finite"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0], [0.0, 0.0], "one length"),
+        ([1.0, 2.0], [1.0, 2.0], [0.0], "start"),
+        ([1.0, 2.0], [1.0, 2.0], [0.0, np.inf], "start"),
+    ],
+)
+def test_public_functions_reject_bad_problems(xs, ys, start, match):
+    with pytest.raises(ValueError, match=match):
+        ch.sweep(xs, ys, start, [0.5, 1.5])
+    with pytest.raises(ValueError, match=match):
+        ch.table_row("bad input", xs, ys, start)
+    with pytest.raises(ValueError, match=match):
+        ch.steps_to_converge(xs, ys, start, 0.1)
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), float("inf"), "0.1", None])
+def test_steps_to_converge_rejects_bad_learning_rates(lr):
+    x, y, start = problem("original")
+    with pytest.raises(ValueError, match="learning rate"):
+        ch.steps_to_converge(x, y, start, lr)
+
+
+# ------------------------------------------------------------------ the table
+
+
+@EACH
+def test_table_rows_match_the_closed_form_hessian(rows, name):
+    row, (x, y, start) = rows[name], problem(name)
+    h = hessian_by_hand(x)
+    lam = np.linalg.eigvalsh(h)
+    assert (row.lam_min, row.lam_max) == pytest.approx((lam[0], lam[1]), rel=1e-10)
+    assert (row.h_bb, row.h_ww, row.h_bw) == pytest.approx((h[0, 0], h[1, 1], h[0, 1]), rel=1e-12, abs=1e-14)
+    assert row.max_lr == pytest.approx(2 / lam[1], rel=1e-10)
+    assert row.best_lr == pytest.approx(2 / (lam[0] + lam[1]), rel=1e-10)
+    assert row.kappa == pytest.approx(lam[1] / lam[0], rel=1e-9)
+    # ρ* is the worst factor max|1 − η*λᵢ|, and the bound the smallest k with ρ*ᵏ ≤ 10⁻⁶
+    rho = max(abs(1 - row.best_lr * lam))
+    assert row.best_contraction == pytest.approx(rho, abs=1e-12)
+    if rho > 1e-12:
+        k = 1
+        while rho**k > ch.TOLERANCE:
+            k += 1
+        assert row.steps_bound == k
+    else:
+        assert row.steps_bound == 1
+
+
+@EACH
+def test_bisected_boundary_matches_the_formula(rows, name):
+    row = rows[name]
+    assert row.boundary == pytest.approx(row.max_lr, rel=0.005)
+    assert row.boundary >= row.max_lr * (1 - 1e-4)
+
+
+@EACH
+def test_steps_counted_on_a_run_reach_the_tolerance_and_no_sooner(rows, name):
+    # at η* both error components shrink by exactly ρ*, so the bound is met with equality
+    row, (x, y, start) = rows[name], problem(name)
+    assert row.steps_run == pytest.approx(row.steps_bound, abs=1)
+    k = int(row.steps_run)
+    solution, *_ = np.linalg.lstsq(np.column_stack([np.ones_like(x), x]), y, rcond=None)
+    run = gradient_descent(x, y, start, row.best_lr, k)
+    errors = np.linalg.norm(run.params - solution, axis=1)
+    assert errors[k] <= ch.TOLERANCE * errors[0]
+    assert k == 1 or errors[k - 1] > ch.TOLERANCE * errors[0]
+
+
+def test_step_counts_order_by_condition_number(rows):
+    original, bad, standardized = (rows[n] for n in NAMES)
+    assert standardized.kappa == pytest.approx(1.0) and standardized.steps_run == 1
+    assert original.kappa < bad.kappa and original.steps_run < bad.steps_run
+    # iterations grow roughly linearly with κ
+    assert bad.steps_run / original.steps_run == pytest.approx(bad.kappa / original.kappa, rel=0.1)
+
+
+def test_steps_to_converge_is_infinite_above_the_limit(rows):
+    x, y, start = problem("original")
+    assert ch.steps_to_converge(x, y, start, 1.01 * rows["original"].max_lr) == math.inf
+
+
+@EACH
+def test_one_axis_thresholds_are_two_over_the_diagonal(rows, name):
+    row, (x, _, _) = rows[name], problem(name)
+    assert row.axis_lr_b == pytest.approx(1.0)
+    assert row.axis_lr_w == pytest.approx(1.0 / np.mean(x**2))
+    # the joint limit is never above either one-axis limit (λ_max ≥ max diagonal entry)
+    assert row.max_lr <= min(row.axis_lr_b, row.axis_lr_w) * (1 + 1e-12)
+
+
+def test_one_axis_thresholds_explain_the_learning_rate_chapter(rows):
+    row = rows["original"]
+    x, y, start = problem("original")
+    big, very_big = RATES["big"], RATES["very_big"]
+    assert row.max_lr < min(row.axis_lr_b, row.axis_lr_w)  # strictly: the coupling is not zero
+    assert big < row.max_lr < very_big < row.axis_lr_w
+    assert row.axis_lr_b < very_big
+    # walking along b alone, 1.1 climbs; along w alone it settles; both at once it diverges
+    along_b = gradient_descent(x, y, start, very_big, 20, update=("b",))
+    along_w = gradient_descent(x, y, start, very_big, 20, update=("w",))
+    assert along_b.losses[-1] > along_b.losses[0] and along_w.losses[-1] < along_w.losses[0]
+    assert gradient_descent(x, y, start, very_big, 400).diverged
+
+
+@pytest.mark.parametrize("bad_x", [[], [np.nan, 1.0], [[1.0, 2.0]]])
+def test_axis_thresholds_reject_bad_features(bad_x):
+    with pytest.raises(ValueError):
+        ch.axis_thresholds(bad_x)
+
+
+# ------------------------------------------------------------------ principal axes
+
+
+@EACH
+def test_arrows_follow_eigenvectors_to_one_contour(name):
+    found = {m.name: m for m in ch.hessian_axes().maps}[name]
+    x, y, _ = problem(name)
+    h = hessian_by_hand(x)
+    solution, *_ = np.linalg.lstsq(np.column_stack([np.ones_like(x), x]), y, rcond=None)
+    np.testing.assert_allclose(found.solution, solution, rtol=1e-10)
+    for i in range(2):
+        v = found.vectors[:, i]
+        np.testing.assert_allclose(h @ v, found.eigenvalues[i] * v, atol=1e-10)
+        assert np.max(np.abs(v)) == np.max(v)  # largest component positive: arrows point up or right
+        tip = found.tips[:, i]
+        np.testing.assert_allclose(tip, solution + found.lengths[i] * v, rtol=1e-12)
+        assert np.mean((tip[0] + tip[1] * x - y) ** 2) == pytest.approx(found.level, rel=1e-9)
+        # the dashed axis line runs through the minimum along v, beyond the window on both sides
+        a, b = found.lines[i][:, 0], found.lines[i][:, 1]
+        d, r = b - a, solution - a
+        assert d[0] * r[1] - d[1] * r[0] == pytest.approx(0, abs=1e-9)
+        np.testing.assert_allclose(abs(np.dot((b - a) / np.linalg.norm(b - a), v)), 1, rtol=1e-12)
+    # lengths ∝ 1/√λ, and the longest arrow stays inside the window
+    assert found.lengths[0] / found.lengths[1] == pytest.approx(np.sqrt(found.eigenvalues[1] / found.eigenvalues[0]))
+    g = found.grid
+    assert g.b[0] < found.tips[0, 0] < g.b[-1] and g.w[0] < found.tips[1, 0] < g.w[-1]
+    assert found.kappa == pytest.approx(found.eigenvalues[1] / found.eigenvalues[0])
+    assert found.round_bowl == (name == "standardized")
+
+
+# ------------------------------------------------------------------ facts
+
+
+def test_table_facts_quote_the_rows(rows, facts):
+    for name in NAMES:
+        row = rows[name]
+        assert facts[f"lam_min_{name}"].value == row.lam_min
+        assert facts[f"lam_max_{name}"].value == row.lam_max
+        assert facts[f"kappa_{name}"].value == row.kappa
+        assert facts[f"eta_max4_{name}"].value == row.max_lr
+        assert facts[f"eta_best_{name}"].value == row.best_lr
+        assert facts[f"steps_best_{name}"].value == row.steps_bound
+        assert facts[f"steps_run_{name}"].value == row.steps_run
+        assert facts[f"boundary_{name}"].value == row.boundary
+    assert facts["kappa_standardized"].text() == "1"
+    assert facts["rho_best_standardized"].text() == "0"
+    assert facts["axis_lr_b_original"].text() == "1"
+    assert facts["h_bb_original"].text() == "2"
+
+
+def test_sweep_facts_by_hand(facts, sweeps):
+    assert facts["sweep_runs"].value == 300 and facts["sweep_steps"].value == 400
+    assert facts["sweep_spacing_percent"].text() == "0.5" and facts["sweep_max_ratio"].value == 1.5
+    for name in NAMES:
+        assert facts[f"sweep_last_stable_{name}"].value == sweeps[name].last_stable
+        assert facts[f"sweep_first_unstable_{name}"].value == sweeps[name].first_unstable
+    # exactly at 2/λ_max the steep part bounces: after 400 steps the loss is still just under the start
+    x, y, start = problem("original")
+    at_limit = gradient_descent(x, y, start, 2 / np.linalg.eigvalsh(hessian_by_hand(x))[-1], 400)
+    assert facts["sweep_loss_at_threshold"].value == pytest.approx(at_limit.losses[-1], rel=1e-6)
+    assert facts["sweep_loss_at_threshold"].value < facts["sweep_start_loss"].value
+    assert facts["sweep_start_loss"].value == pytest.approx(np.mean((start[0] + start[1] * x - y) ** 2))
+
+
+def test_learning_rate_chapter_facts_by_hand(facts):
+    x, _, _ = problem("original")
+    lam_max = np.linalg.eigvalsh(hessian_by_hand(x))[-1]
+    big, very_big = RATES["big"], RATES["very_big"]
+    assert facts["big_percent_of_threshold"].value == pytest.approx(100 * big * lam_max / 2)
+    assert facts["very_big_percent_of_threshold"].value == pytest.approx(100 * very_big * lam_max / 2)
+    assert facts["big_percent_of_threshold"].value < 100 < facts["very_big_percent_of_threshold"].value
+    assert facts["big_steep_factor"].value == pytest.approx(1 - big * lam_max)
+    assert facts["very_big_steep_factor"].value == pytest.approx(1 - very_big * lam_max)
+    assert facts["big_steep_shrink_percent"].value == pytest.approx(100 * (1 - abs(1 - big * lam_max)))
+    assert facts["very_big_grow_percent"].value == pytest.approx(100 * (abs(1 - very_big * lam_max) - 1))
+    assert facts["eta_max_original"].value == pytest.approx(2 / lam_max)
+    assert facts["h_ww_original"].value == pytest.approx(2 * np.mean(x**2))
+    assert facts["h_bw_original"].value == pytest.approx(2 * np.mean(x))
+    assert facts["axis_lr_w_original"].value == pytest.approx(1 / np.mean(x**2))
+
+
+def test_ratio_and_gap_facts(rows, facts):
+    orig, bad = rows["original"], rows["bad"]
+    assert facts["kappa_ratio_bad"].value == pytest.approx(bad.kappa / orig.kappa)
+    assert facts["steps_ratio_bad"].value == pytest.approx(bad.steps_bound / orig.steps_bound)
+    gaps = [abs(r.boundary - r.max_lr) / r.max_lr for r in rows.values()]
+    assert facts["boundary_gap_percent"].value == pytest.approx(100 * max(gaps))
+    assert facts["boundary_gap_percent"].value < 0.5
+
+
+def test_fact_names_are_literal_strings():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(ch.facts))
+    keys = [k for node in ast.walk(tree) if isinstance(node, ast.Dict) for k in node.keys]
+    assert keys and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys)
+
+
+# ------------------------------------------------------------------ figures
+
+
+@pytest.mark.parametrize("asset", ch.ASSETS, ids=[a.name for a in ch.ASSETS])
+def test_figures_keep_text_at_least_12_css_px(asset, facts):
+    with matplotlib.rc_context(fname=str(STYLE)):
+        assert smallest_text_px(asset.build()) >= 12
+    assert asset.alt.format_map(facts) and asset.caption.format_map(facts)
