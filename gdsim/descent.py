@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks, model
 
@@ -43,7 +44,7 @@ class Trajectory:
 def descend(
     loss: Callable[[np.ndarray], float],
     gradient: Callable[[np.ndarray], np.ndarray],
-    start,
+    start: ArrayLike,
     lr: float,
     steps: int,
 ) -> Trajectory:
@@ -67,7 +68,9 @@ def descend(
     return Trajectory(np.array(params), np.array(losses), np.array(grads), lr, diverged)
 
 
-def gradient_descent(x, y, start, lr: float, steps: int, update: tuple[str, ...] = PARAMETERS) -> Trajectory:
+def gradient_descent(
+    x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, steps: int, update: tuple[str, ...] = PARAMETERS
+) -> Trajectory:
     """Gradient descent on the MSE of the line ``b + w·x``, from ``start = [b, w]``.
 
     ``update`` names the parameters that move (default both); the others stay fixed, which walks
@@ -109,7 +112,7 @@ def _gradients_many(thetas: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndar
     return np.stack([2.0 * np.mean(e, axis=1), 2.0 * np.mean(x * e, axis=1)], axis=1)
 
 
-def gradient_descent_many(x, y, start, lrs, steps: int) -> ManyRuns:
+def gradient_descent_many(x: ArrayLike, y: ArrayLike, start: ArrayLike, lrs: ArrayLike, steps: int) -> ManyRuns:
     """``gradient_descent(x, y, start, lr, steps)`` for every ``lr`` in ``lrs`` at once, in arrays.
 
     Each row follows exactly the arithmetic of ``descend`` and stops by the same rule (a

@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, expand, mathjax_files
+from gdsim.site import TagError, expand, mathjax_files, strip_remote_scripts
 
 _catalogue: Catalogue | None = None
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
@@ -79,6 +79,11 @@ def _lines_above(page, markdown: str) -> int:
         return 0
     at = source.find(markdown[:200]) if markdown else -1
     return source.count("\n", 0, at) if at > 0 else 0
+
+
+def on_post_page(output, page, config):
+    """No page ships a loader for code on another host, not even a dormant one."""
+    return strip_remote_scripts(output)
 
 
 def on_serve(server, config, builder):

@@ -11,6 +11,7 @@ import math
 from enum import Enum
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks
 from gdsim.descent import Trajectory, descend
@@ -26,23 +27,23 @@ class Regime(str, Enum):
     DIVERGING = "diverging"
 
 
-def loss(x):
+def loss(x: ArrayLike) -> np.ndarray | float:
     """L(x) = x²."""
     return np.square(x)
 
 
-def slope(x):
+def slope(x: ArrayLike) -> np.ndarray | float:
     """L'(x) = 2x: the gradient, which sets both the direction and the size of a step."""
     return 2.0 * np.asarray(x, dtype=float)
 
 
-def tangent(x0, xs):
+def tangent(x0: float, xs: ArrayLike) -> np.ndarray | float:
     """The tangent line of x² at x0, evaluated at xs: the local picture gradient descent trusts."""
     # t(x) = L(x₀) + L'(x₀)·(x − x₀)
     return loss(x0) + slope(x0) * (np.asarray(xs, dtype=float) - x0)
 
 
-def cubic_slope(x):
+def cubic_slope(x: ArrayLike) -> np.ndarray | float:
     """Slope of 5x³, i.e. 15x²: a steeper function the same learning rate would overshoot."""
     # d(5x³)/dx = 15x²
     return 15.0 * np.square(x)
@@ -65,7 +66,7 @@ def iterates(x0: float, lr: float, steps: int) -> np.ndarray:
     return run(x0, lr, steps).params[:, 0]
 
 
-def regime(lr) -> Regime:
+def regime(lr: float) -> Regime:
     """Name what η does on x², from the factor 1 − 2η each step multiplies x by."""
     lr = checks.learning_rate(lr)
     if lr < 0.5:
@@ -79,7 +80,7 @@ def regime(lr) -> Regime:
     return Regime.DIVERGING
 
 
-def steps_to_reach(x0: float, lr, tol: float) -> int | float:
+def steps_to_reach(x0: float, lr: float, tol: float) -> int | float:
     """The smallest k with |x_k| ≤ tol, from |1 − 2η|ᵏ·|x₀| ≤ tol; ``math.inf`` if never."""
     lr = checks.learning_rate(lr)
     tol = checks.positive_number(tol, "tol")

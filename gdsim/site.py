@@ -121,14 +121,28 @@ def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "
     return "".join(out)
 
 
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+REMOTE = re.compile(r"""(?:src\s*=\s*["']?\s*(?:https?:)?//|import\s*\(\s*["'](?:https?:)?//|["']https?://[^"']*\.m?js)""", re.I)
+
+
+def strip_remote_scripts(page: str) -> str:
+    """The page without any <script> that could fetch code from another host, even one that only
+    would if the page held something it does not (nbconvert's diagram loader, say)."""
+    return SCRIPT.sub(lambda m: "" if REMOTE.search(m.group(0)) else m.group(0), page)
+
+
 def mathjax_files() -> list[tuple[Path, str]]:
     """MathJax's files to publish, as ``(source path, path inside the site)`` pairs.
 
-    Only the TeX-to-CommonHTML bundle and its web fonts are needed; they come from the
-    ``django-static-mathjax`` wheel, so pages never ask a CDN for anything.
+    The TeX-to-CommonHTML bundle and its web fonts, plus what its menu loads on demand when a
+    reader turns on an accessibility option (``a11y/`` extensions and the speech rule engine
+    ``sre/``). All come from the ``django-static-mathjax`` wheel: pages never ask a CDN for anything.
     """
     es5 = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
     fonts = es5 / "output" / "chtml" / "fonts" / "woff-v2"
     pairs = [(es5 / "tex-chtml.js", f"{MATHJAX_SITE_DIR}/tex-chtml.js")]
     pairs += [(font, f"{MATHJAX_SITE_DIR}/output/chtml/fonts/woff-v2/{font.name}") for font in sorted(fonts.glob("*.woff"))]
+    for folder in ("a11y", "sre"):
+        pairs += [(path, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}")
+                  for path in sorted((es5 / folder).rglob("*")) if path.is_file()]
     return pairs

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks
 from gdsim.descent import gradient_descent
@@ -31,51 +32,51 @@ class Stability:
     best_contraction: float
 
 
-def design_matrix(x) -> np.ndarray:
+def design_matrix(x: ArrayLike) -> np.ndarray:
     """X = [1, x]: a column of ones for the bias b, then the feature for the weight w."""
     x = checks.vector(x, "x")
     return np.column_stack([np.ones_like(x), x])
 
 
-def hessian(X) -> np.ndarray:
+def hessian(X: ArrayLike) -> np.ndarray:
     """The MSE's Hessian, the same at every θ because the loss is quadratic."""
     X = checks.design(X)
     # H = (2/n) XᵀX
     return 2.0 / X.shape[0] * (X.T @ X)
 
 
-def eigenvalues(X) -> np.ndarray:
+def eigenvalues(X: ArrayLike) -> np.ndarray:
     """The Hessian's eigenvalues, ascending: the loss's curvatures along its principal axes."""
     return np.linalg.eigvalsh(hessian(X))
 
 
-def eigenvectors(X) -> tuple[np.ndarray, np.ndarray]:
+def eigenvectors(X: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and unit eigenvectors (columns) of the Hessian."""
     return np.linalg.eigh(hessian(X))
 
 
-def max_stable_lr(X) -> float:
+def max_stable_lr(X: ArrayLike) -> float:
     """The largest learning rate that does not diverge; at it, the steepest direction bounces forever."""
     lam_max = _positive_lam_max(eigenvalues(X))
     # η_max = 2 / λ_max
     return 2.0 / lam_max
 
 
-def best_lr(X) -> float:
+def best_lr(X: ArrayLike) -> float:
     """The fixed learning rate that shrinks the slowest-shrinking error component fastest."""
     lam_min, lam_max = _nonsingular(eigenvalues(X), "the best learning rate")
     # η* = 2 / (λ_min + λ_max)
     return 2.0 / (lam_min + lam_max)
 
 
-def condition_number(X) -> float:
+def condition_number(X: ArrayLike) -> float:
     """How much steeper the steepest direction is than the flattest: 1 is a round bowl."""
     lam_min, lam_max = _nonsingular(eigenvalues(X), "the condition number")
     # κ = λ_max / λ_min
     return lam_max / lam_min
 
 
-def contraction(X, lr) -> float:
+def contraction(X: ArrayLike, lr: float) -> float:
     """The factor by which one step shrinks the worst error component; ≥ 1 means no convergence."""
     lr = checks.learning_rate(lr)
     lam = eigenvalues(X)
@@ -83,14 +84,14 @@ def contraction(X, lr) -> float:
     return float(np.max(np.abs(1.0 - lr * lam)))
 
 
-def best_contraction(X) -> float:
+def best_contraction(X: ArrayLike) -> float:
     """The per-step factor at the best learning rate: it tends to 1 as κ grows."""
     kappa = condition_number(X)
     # ρ* = (κ − 1) / (κ + 1)
     return (kappa - 1.0) / (kappa + 1.0)
 
 
-def steps_to_tolerance(X, lr, tol: float = 1e-6) -> int | float:
+def steps_to_tolerance(X: ArrayLike, lr: float, tol: float = 1e-6) -> int | float:
     """Steps the contraction bound needs to shrink the error by ``tol``; ``math.inf`` if it never does."""
     tol = checks.fraction(tol, "tol")
     rho = contraction(X, lr)
@@ -102,14 +103,14 @@ def steps_to_tolerance(X, lr, tol: float = 1e-6) -> int | float:
     return max(1, math.ceil(math.log(tol) / math.log(rho)))
 
 
-def analyse(X) -> Stability:
+def analyse(X: ArrayLike) -> Stability:
     """All the facts of ``Stability`` for one design matrix."""
     return Stability(
         eigenvalues(X), max_stable_lr(X), best_lr(X), condition_number(X), best_contraction(X)
     )
 
 
-def is_unstable(x, y, start, lr, steps: int = BOUNDARY_STEPS) -> bool:
+def is_unstable(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, steps: int = BOUNDARY_STEPS) -> bool:
     """True if ``steps`` steps at ``lr`` diverge or end above the starting loss.
 
     Below 2/λ_max every error component shrinks, so the loss never rises; above it the steepest
@@ -120,7 +121,9 @@ def is_unstable(x, y, start, lr, steps: int = BOUNDARY_STEPS) -> bool:
     return bool(run.diverged or run.losses[-1] > run.losses[0])
 
 
-def divergence_boundary(x, y, start, lo, hi, steps: int = BOUNDARY_STEPS, rtol: float = 1e-4) -> float:
+def divergence_boundary(
+    x: ArrayLike, y: ArrayLike, start: ArrayLike, lo: float, hi: float, steps: int = BOUNDARY_STEPS, rtol: float = 1e-4
+) -> float:
     """The learning rate where gradient descent turns unstable, found by bisection on [lo, hi].
 
     ``lo`` must be stable and ``hi`` unstable by ``is_unstable``; the interval is halved until

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-
 from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, page_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

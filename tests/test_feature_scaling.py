@@ -128,7 +128,11 @@ def test_surfaces_levels_come_from_one_rule_and_the_bowls_maxima():
         step = _nice_step(top)
         np.testing.assert_allclose(panel.levels, step * np.arange(len(panel.levels)))
         assert panel.levels[-1] >= top > panel.levels[-2]
-        assert facts[{"original": "level_original", "bad": "level_bad"}[panel.name]].value == pytest.approx(step) == panel.innermost
+        assert (
+            facts[{"original": "level_original", "bad": "level_bad"}[panel.name]].value
+            == pytest.approx(step)
+            == panel.innermost
+        )
         np.testing.assert_allclose(panel.solution, _lstsq(x, y))
     # the same rule gives a much coarser innermost line once the bowl is ×10 steeper along w
     assert facts["level_bad"].value > 10 * facts["level_original"].value
@@ -254,7 +258,7 @@ def test_the_rate_is_harmless_on_two_problems_and_fatal_on_the_bad_one():
         x, _ = PROBLEMS[name]()
         X = np.column_stack([np.ones_like(x), x])
         lam_max = np.linalg.eigvalsh(2 / len(x) * X.T @ X).max()
-        assert (fs.SCALING_LR < 2 / lam_max) == stable
+        assert (2 / lam_max > fs.SCALING_LR) == stable
     runs = fs.scaling_runs()
     assert runs["bad"].diverged and not runs["original"].diverged and not runs["standardized"].diverged
     x, y = PROBLEMS["bad"]()

@@ -8,10 +8,10 @@ import math
 import matplotlib
 import numpy as np
 import pytest
-
-from gdsim import model, scenarios
-from gdsim.chapters import how_big as ch
 from gdsim.chapters.learning_rate import RATES
+
+from gdsim import scenarios
+from gdsim.chapters import how_big as ch
 from gdsim.descent import EXPLODE_FACTOR, gradient_descent, gradient_descent_many
 from gdsim.draw.style import smallest_text_px
 from gdsim.paths import STYLE
@@ -192,7 +192,7 @@ def test_steps_to_converge_rejects_bad_learning_rates(lr):
 
 @EACH
 def test_table_rows_match_the_closed_form_hessian(rows, name):
-    row, (x, y, start) = rows[name], problem(name)
+    row, (x, _, _) = rows[name], problem(name)
     h = hessian_by_hand(x)
     lam = np.linalg.eigvalsh(h)
     assert (row.lam_min, row.lam_max) == pytest.approx((lam[0], lam[1]), rel=1e-10)

@@ -8,8 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from gdsim import stability
-from gdsim import scenarios
+from gdsim import scenarios, stability
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))

@@ -32,7 +32,9 @@ class Tree:
         self.root, self.out = root, root / "figures"
         shutil.copytree(ROOT / "gdsim", root / "gdsim", ignore=shutil.ignore_patterns("__pycache__"))
         chapters, draw = root / "gdsim" / "chapters", root / "gdsim" / "draw"
-        for module in list(chapters.glob("*.py")) + [p for p in draw.glob("*.py") if p.stem not in ("__init__", "style", "frames")]:
+        for module in list(chapters.glob("*.py")) + [
+            p for p in draw.glob("*.py") if p.stem not in ("__init__", "style", "frames")
+        ]:
             module.unlink()
         shutil.copy(TINY / "chapters_init.py", chapters / "__init__.py")
         shutil.copy(TINY / "chapter.py", chapters / "model_and_data.py")

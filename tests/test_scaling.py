@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdsim import data, experiments, model, scaling, surface
-from gdsim.scenario import bad, original, standardized
+from gdsim import data, model, scaling, scenarios, surface
 
 
 def test_bad_feature_is_ten_times_x_with_the_same_labels():
@@ -50,24 +49,12 @@ def test_standardizer_rejects_what_it_cannot_scale(x):
 
 
 def test_contour_level_3_becomes_50():
-    assert surface.nice_levels(original().grid.loss)[1] == 3
-    assert surface.nice_levels(bad().grid.loss)[1] == 50
+    assert surface.nice_levels(scenarios.get("original").grid.loss)[1] == 3
+    assert surface.nice_levels(scenarios.get("bad").grid.loss)[1] == 50
 
 
 def test_bad_window_is_centred_on_the_bad_truth():
-    g = bad().grid
+    g = scenarios.get("bad").grid
     assert (g.w[0], g.w[-1]) == pytest.approx((-2.8, 3.2))
 
 
-def test_standardized_problem_converges_much_faster_at_the_same_rate():
-    runs = experiments.scaling_runs()
-    assert runs["bad"].diverged
-    std_epochs = experiments.epochs_to_converge(runs["standardized"], standardized())
-    assert std_epochs is not None and std_epochs < 20
-    assert experiments.epochs_to_converge(runs["original"], original()) is None
-
-
-def test_trained_model_matches_least_squares_in_original_units():
-    _, theta = experiments.trained_model()
-    o = data.original_split()
-    np.testing.assert_allclose(theta, model.least_squares(o.x_train, o.y_train), atol=1e-6)

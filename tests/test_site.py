@@ -12,7 +12,7 @@ import pytest
 
 from gdsim import cache
 from gdsim.catalogue import Catalogue, Fact
-from gdsim.site import TagError, expand, mathjax_files, references
+from gdsim.site import REMOTE, TagError, expand, mathjax_files, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
@@ -67,6 +67,13 @@ def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_litera
     assert references(text) == [("fact", "loss", None)]
 
 
+def test_scripts_that_could_load_from_another_host_are_removed():
+    page = ('<script type="module">if (d.length) { m = await import("https://cdnjs.cloudflare.com/m.mjs") }</script>'
+            '<script src="//cdn.example/x.js"></script><script src="https://cdn.example/y.js"></script>'
+            '<script src="../assets/local.js"></script><script>const here = "local";</script>')
+    assert strip_remote_scripts(page) == '<script src="../assets/local.js"></script><script>const here = "local";</script>'
+
+
 def test_mathjax_is_shipped_by_a_package():
     files = mathjax_files()
     assert files[0][1] == "assets/mathjax/tex-chtml.js" and files[0][0].is_file()
@@ -90,6 +97,10 @@ def test_strict_build_succeeds(built_site):
     assert "{{" not in html and 'src="../figures/loss-surface.png"' in html
     for name in (built_site / "figures").iterdir():
         assert name.stat().st_size > 1000
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not REMOTE.search(html), f"{page.relative_to(built_site)} could load code from another host"
+        assert "cdnjs" not in html and "jsdelivr" not in html and "unpkg" not in html
 
 
 @pytest.mark.slow

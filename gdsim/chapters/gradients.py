@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks, model, scenarios
 from gdsim.assets import ANIMATION, STILL, Asset
@@ -126,7 +128,7 @@ def secant(base: Cut, step: float) -> Secant:
     return Secant(base, step, far_x, far_loss, slope, far_loss - base.at_loss, secant_y)
 
 
-def _loss_range(curves) -> tuple[float, float]:
+def _loss_range(curves: Sequence[ArrayLike]) -> tuple[float, float]:
     """The range of losses all the curves reach: one loss axis for panels that are compared."""
     return (min(float(np.min(c)) for c in curves), max(float(np.max(c)) for c in curves))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks, model, scenarios, stability, surface
 from gdsim.assets import STILL, Asset
@@ -107,19 +108,19 @@ class AxesView:
     maps: tuple[PrincipalAxes, ...]
 
 
-def _problem(x, y, start) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _problem(x: ArrayLike, y: ArrayLike, start: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x, y = checks.data(x, y)
     return x, y, checks.point(start, "start [b, w]", len(model.PARAMETERS))
 
 
-def axis_thresholds(x) -> tuple[float, float]:
+def axis_thresholds(x: ArrayLike) -> tuple[float, float]:
     """The largest stable rate when only b moves (2/H_bb) and when only w moves (2/H_ww)."""
     h = stability.hessian(stability.design_matrix(x))
     # along one axis the loss is a parabola of curvature H_ii: stable iff η < 2/H_ii
     return float(2.0 / h[0, 0]), float(2.0 / h[1, 1])
 
 
-def steps_to_converge(x, y, start, lr, tol: float = TOLERANCE) -> float:
+def steps_to_converge(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, tol: float = TOLERANCE) -> float:
     """Steps an actual run at ``lr`` takes until ‖θ_k − θ*‖ ≤ tol·‖θ₀ − θ*‖; inf if it never does.
 
     The run is ``stability.steps_to_tolerance`` steps long (the bound), plus a margin.
@@ -136,7 +137,7 @@ def steps_to_converge(x, y, start, lr, tol: float = TOLERANCE) -> float:
     return float(reached[0]) if reached.size else math.inf
 
 
-def table_row(name: str, x, y, start, tol: float = TOLERANCE) -> Row:
+def table_row(name: str, x: ArrayLike, y: ArrayLike, start: ArrayLike, tol: float = TOLERANCE) -> Row:
     """All the numbers of one table row for the problem (x, y) started at ``start``."""
     x, y, start = _problem(x, y, start)
     X = stability.design_matrix(x)
@@ -154,7 +155,9 @@ def table_row(name: str, x, y, start, tol: float = TOLERANCE) -> Row:
     )
 
 
-def sweep(x, y, start, ratios, steps: int = SWEEP_STEPS, name: str = "", label: str = "") -> Sweep:
+def sweep(
+    x: ArrayLike, y: ArrayLike, start: ArrayLike, ratios: ArrayLike, steps: int = SWEEP_STEPS, name: str = "", label: str = ""
+) -> Sweep:
     """Run gradient descent ``steps`` steps at η = ratio × 2/λ_max for each ratio (increasing).
 
     Raises ValueError if the sweep does not cross the threshold (all runs stable, or all unstable).
@@ -191,7 +194,7 @@ def principal_axes(s: Scenario, reach: float = AXIS_REACH) -> PrincipalAxes:
     the flattest axis is the longest. c is chosen so that axis reaches ``reach`` of the way to the
     nearest edge of the scenario's window.
     """
-    x, y = s.split.x_train, s.split.y_train
+    x = s.split.x_train
     values, vectors = stability.eigenvectors(stability.design_matrix(x))
     # an eigenvector's sign is arbitrary: make its largest component positive (arrows point up or right)
     signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])

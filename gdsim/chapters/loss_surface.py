@@ -45,7 +45,9 @@ class CutView:
 def surface_view() -> SurfaceView:
     """The original problem's loss over the chapter's grid, with its minimum and the random start."""
     s = scenarios.get("original")
-    return SurfaceView(model.PARAMETERS, s.grid, surface.bowl_levels(s.grid.loss), s.start, s.start_loss, s.solution, s.solution_loss)
+    return SurfaceView(
+        model.PARAMETERS, s.grid, surface.bowl_levels(s.grid.loss), s.start, s.start_loss, s.solution, s.solution_loss
+    )
 
 
 def _section(s: scenarios.Scenario, varied: model.Parameter) -> surface.CrossSection:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from gdsim import checks, quadratic
 from gdsim.assets import ANIMATION, STILL, Asset
@@ -201,7 +202,7 @@ def regimes() -> Regimes:
     return Regimes(tuple(runs), X0, REGIME_STEPS)
 
 
-def step_counts(lrs, x0: float = X0, tol: float = TOL) -> StepCounts:
+def step_counts(lrs: ArrayLike, x0: float = X0, tol: float = TOL) -> StepCounts:
     """``quadratic.steps_to_reach`` for each learning rate of ``lrs`` (strictly increasing)."""
     lrs = checks.increasing_rates(lrs)
     steps = np.array([quadratic.steps_to_reach(x0, float(lr), tol) for lr in lrs], dtype=float)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -64,7 +65,7 @@ def _short(label: str) -> str:
     return _title(label.replace(" feature", ""))
 
 
-def _map(ax, panel: MapPanel, start: bool = True, equal: bool = True) -> object:
+def _map(ax: Axes, panel: MapPanel, start: bool = True, equal: bool = True) -> object:
     """One contour map of a problem: its levels, the minimum star, the random start, its axes."""
     filled = contour_map(ax, panel.grid, levels=panel.levels)
     mark_point(ax, panel.solution, MINIMUM, None, marker="*", size=STAR_SIZE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdsim.draw.frames import Movie
@@ -17,7 +18,7 @@ MONO = "DejaVu Sans Mono"
 FRAME_MS = 280
 
 
-def _cut_axes(ax, cut: Cut, loss_range: tuple[float, float]) -> None:
+def _cut_axes(ax: Axes, cut: Cut, loss_range: tuple[float, float]) -> None:
     """One cut's curve, its start, its titles; the loss axis from ``loss_range`` with a little margin."""
     ax.plot(cut.values, cut.loss, color=CURVE, zorder=2)
     ax.plot([cut.at], [cut.at_loss], "o", color=START, markersize=8, markeredgecolor="white", zorder=6)

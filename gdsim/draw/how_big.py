@@ -13,7 +13,18 @@ from matplotlib.patheffects import withStroke
 
 from gdsim import model
 from gdsim.draw.style import (
-    CURVE, FLAT, INK, LOSS_DOWN, LOSS_UP, MINIMUM, START, STEEP, TEXT, THRESHOLD, contour_map, mark_point, minus,
+    CURVE,
+    FLAT,
+    INK,
+    LOSS_DOWN,
+    LOSS_UP,
+    MINIMUM,
+    START,
+    STEEP,
+    THRESHOLD,
+    contour_map,
+    mark_point,
+    minus,
     new_figure,
 )
 

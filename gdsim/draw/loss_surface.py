@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import matplotlib.patheffects as path_effects
+from matplotlib.axes import Axes
+from matplotlib.colorbar import Colorbar
 from matplotlib.colors import BoundaryNorm
+from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -13,6 +16,8 @@ from matplotlib.ticker import MaxNLocator
 from gdsim.draw.style import CURVE, MINIMUM, START, SURFACE_CMAP, contour_map, mark_point, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    import numpy as np
+
     from gdsim.chapters.loss_surface import CutView, SurfaceView
     from gdsim.model import Parameter
 
@@ -28,12 +33,12 @@ def axis_label(p: Parameter) -> str:
     return f"{p.symbol} ({p.role})"
 
 
-def _point_label(what: str, theta, loss: float) -> str:
+def _point_label(what: str, theta: np.ndarray, loss: float) -> str:
     """``random start: b = 0.50, w = −0.14`` and its loss on a second line."""
     return f"{what}\n{minus(f'$b$ = {theta[0]:.2f}, $w$ = {theta[1]:.2f}, loss {loss:.2f}')}"
 
 
-def loss_map(ax, view: SurfaceView):
+def loss_map(ax: Axes, view: SurfaceView) -> QuadContourSet:
     """The contour map of a SurfaceView with its axes named; returns the filled set for a colour bar."""
     filled = contour_map(ax, view.grid, levels=view.levels)
     b, w = view.parameters
@@ -43,7 +48,9 @@ def loss_map(ax, view: SurfaceView):
     return filled
 
 
-def level_bar(fig: Figure, filled, ax, view: SurfaceView, label: str = LEVELS_NOTE, **kwargs):
+def level_bar(
+    fig: Figure, filled: QuadContourSet, ax: Axes, view: SurfaceView, label: str = LEVELS_NOTE, **kwargs
+) -> Colorbar:
     """A colour bar saying how its levels are spaced, labelled at every other level."""
     bar = fig.colorbar(filled, ax=ax, format="%.2g", **kwargs)
     bar.set_ticks(view.levels[::2])

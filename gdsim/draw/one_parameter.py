@@ -8,12 +8,26 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
-    CURVE, INK, LABEL_BOX, LOSS_DOWN, LOSS_UP, MINIMUM, MUTED, SKY, START, TANGENT, TEXT, THRESHOLD,
-    minus, new_figure,
+    CURVE,
+    INK,
+    LABEL_BOX,
+    LOSS_DOWN,
+    LOSS_UP,
+    MINIMUM,
+    MUTED,
+    SKY,
+    START,
+    TANGENT,
+    TEXT,
+    THRESHOLD,
+    minus,
+    new_figure,
 )
 from gdsim.quadratic import Regime
 
@@ -37,12 +51,12 @@ def _power_of_ten(value: float) -> str:
     return f"$10^{{{exponent}}}$"
 
 
-def _curve(ax, curve: Curve, **kwargs) -> None:
+def _curve(ax: Axes, curve: Curve, **kwargs) -> None:
     ax.plot(curve.x, curve.y, color=CURVE, linewidth=1.8, zorder=2, **kwargs)
     ax.set_xlim(curve.x[0], curve.x[-1])
 
 
-def _dot(ax, x, y, colour: str, size: float = 8.0, **kwargs) -> None:
+def _dot(ax: Axes, x: ArrayLike, y: ArrayLike, colour: str, size: float = 8.0, **kwargs) -> None:
     ax.plot(x, y, "o", color=colour, markersize=size, markeredgecolor="white", markeredgewidth=1.2, zorder=5,
             linestyle="none", **kwargs)
 
@@ -91,13 +105,13 @@ def parabola_tangents(view: TangentsView) -> Figure:
     return fig
 
 
-def _hop(ax, x0: float, y0: float, x1: float, y1: float, colour: str, rad: float) -> None:
+def _hop(ax: Axes, x0: float, y0: float, x1: float, y1: float, colour: str, rad: float) -> None:
     ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                 arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.6, connectionstyle=f"arc3,rad={rad}",
                                 shrinkA=4, shrinkB=4))
 
 
-def _walk_dots(ax, walk: Walk, bend: float) -> list[str]:
+def _walk_dots(ax: Axes, walk: Walk, bend: float) -> list[str]:
     """The start as a START dot, each landing coloured by whether its step lowered or raised the loss.
 
     ``bend`` is the arc of a step to the left (a step to the right bends the other way)."""
