@@ -1,8 +1,14 @@
 """Gradient descent a reader can call: run it, get the whole trajectory, see if it diverged.
 
-The update is θ ← θ − η ∇L(θ). A run stops early, cleanly and without NumPy warnings, as soon as
-the loss stops being finite or grows past ``EXPLODE_FACTOR`` times the starting loss; the
-trajectory is then marked ``diverged`` and holds only the finite steps before that.
+The update is θ ← θ − η ∇L(θ). Runs are bounded: at most ``checks.MAX_STEPS`` steps, and a run
+stops early, cleanly and without NumPy warnings,
+
+- as soon as the loss stops being finite or grows past ``EXPLODE_FACTOR`` times the starting
+  loss: the trajectory is marked ``diverged`` and holds only the finite steps before that;
+- at an exact fixed point, where a step leaves θ unchanged to the last bit: every later step
+  would repeat it, so the trajectory is marked ``converged`` and ends there.
+
+Inputs whose start loss or gradient overflow are a ValueError, never a NaN or inf in the result.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Trajectory:
     gradients: np.ndarray  # (k + 1, d)
     lr: float
     diverged: bool
+    converged: bool = False  # stopped at an exact fixed point: later steps would repeat it
 
     @property
     def steps(self) -> int:
@@ -51,21 +58,62 @@ def descend(
     """Plain gradient descent on any differentiable function of a parameter vector."""
     lr, steps = checks.learning_rate(lr), checks.step_count(steps)
     theta = checks.vector(np.atleast_1d(start), "start").copy()
-    params, losses, grads = [theta], [loss(theta)], [gradient(theta)]
-    limit = EXPLODE_FACTOR * max(losses[0], 1e-12)
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
+        first_loss, first_gradient = float(loss(theta)), np.asarray(gradient(theta), dtype=float)
+        if not (math.isfinite(first_loss) and np.all(np.isfinite(first_gradient))):
+            raise ValueError("the loss or its gradient at the start is not finite: the inputs are too large")
+        history = _History(theta, first_loss, first_gradient, steps)
+        limit = EXPLODE_FACTOR * max(first_loss, 1e-12)
+        diverged = converged = False
         for _ in range(steps):
             # θ ← θ − η ∇L(θ)
-            candidate = params[-1] - lr * grads[-1]
-            value = loss(candidate)
+            candidate = history.theta - lr * history.gradient
+            if np.array_equal(candidate, history.theta):
+                converged = True
+                break
+            value = float(loss(candidate))
             if not (np.all(np.isfinite(candidate)) and math.isfinite(value)) or value > limit:
                 diverged = True
                 break
-            params.append(candidate)
-            losses.append(value)
-            grads.append(gradient(candidate))
-    return Trajectory(np.array(params), np.array(losses), np.array(grads), lr, diverged)
+            slope = np.asarray(gradient(candidate), dtype=float)
+            if not np.all(np.isfinite(slope)):
+                diverged = True
+                break
+            history.append(candidate, value, slope)
+    return Trajectory(*history.arrays(), lr, diverged, converged)
+
+
+class _History:
+    """The iterates of one run in arrays that grow by doubling: memory follows the steps taken,
+    not the steps asked for."""
+
+    def __init__(self, theta: np.ndarray, loss: float, gradient: np.ndarray, steps: int):
+        size = min(steps + 1, 1024)
+        self.params = np.empty((size, theta.size))
+        self.losses = np.empty(size)
+        self.gradients = np.empty((size, theta.size))
+        self.count = 0
+        self.append(theta, loss, gradient)
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self.params[self.count - 1]
+
+    @property
+    def gradient(self) -> np.ndarray:
+        return self.gradients[self.count - 1]
+
+    def append(self, theta: np.ndarray, loss: float, gradient: np.ndarray) -> None:
+        if self.count == len(self.losses):
+            self.params = np.concatenate([self.params, np.empty_like(self.params)])
+            self.losses = np.concatenate([self.losses, np.empty_like(self.losses)])
+            self.gradients = np.concatenate([self.gradients, np.empty_like(self.gradients)])
+        self.params[self.count], self.losses[self.count], self.gradients[self.count] = theta, loss, gradient
+        self.count += 1
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = self.count
+        return self.params[:n].copy(), self.losses[:n].copy(), self.gradients[:n].copy()
 
 
 def gradient_descent(
@@ -124,25 +172,32 @@ def gradient_descent_many(x: ArrayLike, y: ArrayLike, start: ArrayLike, lrs: Arr
     lrs = np.array([checks.learning_rate(v) for v in checks.vector(lrs, "lrs")])
     steps = checks.step_count(steps)
     m = lrs.size
-    thetas = np.tile(start, (m, 1))
-    start_loss = model.mse(start, x, y)
-    losses = np.full(m, start_loss)
-    grads = np.tile(model.gradient(start, x, y), (m, 1))
-    taken = np.zeros(m, dtype=int)
-    diverged = np.zeros(m, dtype=bool)
-    limit = EXPLODE_FACTOR * max(start_loss, 1e-12)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
+        start_loss, start_gradient = model.mse(start, x, y), model.gradient(start, x, y)
+        if not (math.isfinite(start_loss) and np.all(np.isfinite(start_gradient))):
+            raise ValueError("the loss or its gradient at the start is not finite: the inputs are too large")
+        thetas = np.tile(start, (m, 1))
+        losses = np.full(m, start_loss)
+        grads = np.tile(start_gradient, (m, 1))
+        taken = np.zeros(m, dtype=int)
+        diverged = np.zeros(m, dtype=bool)
+        settled = np.zeros(m, dtype=bool)  # reached an exact fixed point, as descend stops there
+        limit = EXPLODE_FACTOR * max(start_loss, 1e-12)
         for _ in range(steps):
-            live = np.flatnonzero(~diverged)
+            live = np.flatnonzero(~(diverged | settled))
             if live.size == 0:
                 break
             # θ ← θ − η ∇L(θ), for every run still going
             candidates = thetas[live] - lrs[live, None] * grads[live]
+            still = np.all(candidates == thetas[live], axis=1)
+            settled[live[still]] = True
+            live, candidates = live[~still], candidates[~still]
             values = model.mse_many(candidates, x, y)
-            bad = ~(np.all(np.isfinite(candidates), axis=1) & np.isfinite(values)) | (values > limit)
+            slopes = _gradients_many(candidates, x, y)
+            bad = ~(np.all(np.isfinite(candidates), axis=1) & np.isfinite(values) & np.all(np.isfinite(slopes), axis=1)) \
+                | (values > limit)
             diverged[live[bad]] = True
-            ok, kept = live[~bad], candidates[~bad]
-            thetas[ok], losses[ok] = kept, values[~bad]
-            grads[ok] = _gradients_many(kept, x, y)
+            ok = live[~bad]
+            thetas[ok], losses[ok], grads[ok] = candidates[~bad], values[~bad], slopes[~bad]
             taken[ok] += 1
     return ManyRuns(lrs, thetas, losses, diverged, taken)

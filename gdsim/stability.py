@@ -41,18 +41,26 @@ def design_matrix(x: ArrayLike) -> np.ndarray:
 def hessian(X: ArrayLike) -> np.ndarray:
     """The MSE's Hessian, the same at every θ because the loss is quadratic."""
     X = checks.design(X)
-    # H = (2/n) XᵀX
-    return 2.0 / X.shape[0] * (X.T @ X)
+    with np.errstate(all="ignore"):
+        # H = (2/n) XᵀX
+        H = 2.0 / X.shape[0] * (X.T @ X)
+    if not np.all(np.isfinite(H)):
+        raise ValueError("the Hessian overflows: the design matrix's values are too large to square")
+    return H
 
 
 def eigenvalues(X: ArrayLike) -> np.ndarray:
     """The Hessian's eigenvalues, ascending: the loss's curvatures along its principal axes."""
-    return np.linalg.eigvalsh(hessian(X))
+    H = hessian(X)
+    with np.errstate(all="ignore"):
+        return np.linalg.eigvalsh(H)
 
 
 def eigenvectors(X: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and unit eigenvectors (columns) of the Hessian."""
-    return np.linalg.eigh(hessian(X))
+    H = hessian(X)
+    with np.errstate(all="ignore"):
+        return np.linalg.eigh(H)
 
 
 def max_stable_lr(X: ArrayLike) -> float:

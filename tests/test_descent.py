@@ -22,7 +22,9 @@ def test_lr_0_2_converges_to_least_squares(s):
     run = gradient_descent(x, y, s.start, 0.2, 1500)
     design = np.column_stack([np.ones_like(x), x])
     expected, *_ = np.linalg.lstsq(design, y, rcond=None)
-    assert not run.diverged and run.steps == 1500
+    # it reaches an exact fixed point before the 1500 steps asked for, and stops there
+    assert not run.diverged and run.converged and run.steps < 1500
+    assert np.array_equal(run.final - 0.2 * run.gradients[-1], run.final)
     np.testing.assert_allclose(run.final, expected, atol=1e-8)
     assert np.all(np.diff(run.losses) <= 1e-15)  # monotone at this rate
 
@@ -68,3 +70,36 @@ def test_bad_data_or_start_is_a_value_error(x, y, start):
 def test_descend_works_on_any_function():
     run = descend(lambda t: float(t[0] ** 2), lambda t: 2 * t, [3.0], 0.25, 40)
     assert abs(run.final[0]) < 1e-10 and not run.diverged
+
+
+def test_a_huge_step_count_is_refused_before_any_work():
+    x, y = np.array([0.0, 1.0]), np.array([1.0, 3.0])
+    with pytest.raises(ValueError, match="at most 1,000,000"):
+        gradient_descent(x, y, [0.0, 0.0], 0.1, 10**9)
+
+
+def test_a_converged_run_stops_and_keeps_only_what_it_needs():
+    """10⁶ steps asked for, on a problem that settles in a few hundred: the run ends at its fixed point."""
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0])
+    run = gradient_descent(x, y, [0.0, 0.0], 0.1, 1_000_000)
+    assert run.converged and not run.diverged and run.steps < 10_000
+    assert run.params.shape == (run.steps + 1, 2)
+    np.testing.assert_allclose(run.final, [1.0, 2.0], atol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e300])
+def test_inputs_whose_loss_overflows_are_a_value_error_without_warnings(scale):
+    x, y = np.array([0.0, 1.0, 2.0]) * scale, np.array([1.0, 3.0, 5.0]) * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="not finite"):
+            gradient_descent(x, y, [0.0, 0.0], 0.1, 10)
+
+
+@pytest.mark.parametrize("start", [None, "ab", [1.0, "b"], {"b": 1}])
+def test_wrong_types_are_value_errors(start):
+    x, y = np.array([0.0, 1.0]), np.array([1.0, 3.0])
+    with pytest.raises(ValueError):
+        gradient_descent(x, y, start, 0.1, 10)
+    with pytest.raises(ValueError):
+        gradient_descent(["a", "b"], y, [0.0, 0.0], 0.1, 10)

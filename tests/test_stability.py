@@ -215,3 +215,20 @@ def test_divergence_boundary_rejects_bad_brackets():
         stability.divergence_boundary(x, y, start, -0.1, 1.0)
     with pytest.raises(ValueError, match="learning rate"):
         stability.divergence_boundary(x, y, start, 0.1, float("nan"))
+
+
+@pytest.mark.parametrize("scale", [1e160, 1e300])
+def test_inputs_whose_hessian_overflows_are_a_value_error_without_warnings(scale):
+    import warnings
+
+    X = stability.design_matrix(np.array([0.0, 1.0, 2.0]) * scale)
+    for function in (stability.max_stable_lr, stability.condition_number, stability.best_lr, stability.eigenvalues):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match="overflows"):
+                function(X)
+
+
+def test_large_but_representable_inputs_still_give_finite_answers():
+    X = stability.design_matrix(np.array([0.0, 1.0, 2.0]) * 1e100)
+    assert np.isfinite(stability.max_stable_lr(X)) and stability.max_stable_lr(X) > 0
