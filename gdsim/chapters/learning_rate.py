@@ -426,8 +426,8 @@ ASSETS = (
             "Animation of {cut_steps} steps with learning rate {lr_very_big}, on the same axes as the other "
             "two. Left, w still reaches the bottom of its flat curve. Right, b jumps from side to side of its "
             "steep curve, landing higher each time, every step drawn in purple because it raised the loss; "
-            "after two jumps the zig-zag leaves the chart, and the readout above the panel counts the loss up "
-            "to {cut_very_big_b_loss}."
+            "after two jumps the zig-zag leaves the top of the chart and a note in the bowl says so. After "
+            "{cut_steps} steps the loss along b is {cut_very_big_b_loss}."
         ),
         caption="η = {lr_very_big}: along b every step lands higher than the last, climbing out of the valley.",
     ),
@@ -442,7 +442,8 @@ ASSETS = (
             "leaves the random start, heads quickly into the valley, then bends and creeps along the valley "
             "floor towards the green star of the least-squares minimum. Right, the loss per epoch on a log "
             "scale falls fast, then slowly, ending at {full_small_loss}, above the dashed least-squares loss "
-            "{lstsq_loss}. The three descent animations share the map window and the loss axis."
+            "{lstsq_loss}; a counter in the loss panel shows the epoch and its loss. The three descent "
+            "animations share the map window and the loss axis."
         ),
         caption=(
             "Full gradient descent, η = {lr_small}: quickly into the valley, then slowly along it; after "
