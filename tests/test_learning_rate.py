@@ -181,7 +181,7 @@ def test_cut_windows_share_one_width_and_hold_every_step():
             assert lo < step.before < hi and lo < step.after < hi
         assert lo < parabola(cut.param.name)[1] < hi  # the bottom is in view
         # the curve drawn is the exact loss along the cut, over the whole window
-        v0, bottom, h, lowest = parabola(cut.param.name)
+        _, bottom, h, lowest = parabola(cut.param.name)
         assert cut.values[0] == pytest.approx(lo) and cut.values[-1] == pytest.approx(hi)
         np.testing.assert_allclose(cut.loss, lowest + h / 2 * (cut.values - bottom) ** 2, rtol=1e-9)
         assert cut.fixed_value == pytest.approx(B0 if cut.param.name == "w" else W0)
@@ -230,7 +230,7 @@ def test_very_big_run_diverges_where_the_recursion_says_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         run = lr_chapter.full_run.__wrapped__(lr)  # a fresh run, not the cached one
-    theta, losses = full_oracle(lr, 100)
+    _, losses = full_oracle(lr, 100)
     first_exploded = int(np.argmax(losses > EXPLODE_FACTOR * losses[0]))
     assert run.diverged and run.steps == first_exploded - 1
     np.testing.assert_allclose(run.losses, losses[: run.steps + 1], rtol=1e-9)

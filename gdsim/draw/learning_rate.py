@@ -15,12 +15,29 @@ from matplotlib.lines import Line2D
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
-    CURVE, LABEL_BOX, LOSS_DOWN, LOSS_UP, MINIMUM, MUTED, PATH, START, TEXT, contour_map, mark_point, minus,
+    CURVE,
+    LABEL_BOX,
+    LOSS_DOWN,
+    LOSS_UP,
+    MINIMUM,
+    MUTED,
+    PATH,
+    START,
+    TEXT,
+    contour_map,
+    mark_point,
+    minus,
     new_figure,
 )
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
-    from gdsim.chapters.learning_rate import Cut, CutAxes, CutWalksView, DescentView, OneStepView
+    from gdsim.chapters.learning_rate import (
+        Cut,
+        CutAxes,
+        CutWalksView,
+        DescentView,
+        OneStepView,
+    )
 
 # Where each cut's readout sits (axes fraction, alignment): the empty corner of its panel.
 READOUT_AT = {"w": (0.97, 0.96, "right"), "b": (0.5, 0.96, "center")}
@@ -37,8 +54,8 @@ def _step_colour(rose: bool) -> str:
 
 
 def _dot(color: str, size: float = 8.0) -> dict:
-    return dict(marker="o", color=color, markersize=size, markeredgecolor="white", markeredgewidth=1.2,
-                linestyle="none")
+    return {"marker": "o", "color": color, "markersize": size, "markeredgecolor": "white",
+            "markeredgewidth": 1.2, "linestyle": "none"}
 
 
 def _cut_panels(fig: Figure, axes: CutAxes):
@@ -73,8 +90,8 @@ def one_step(view: OneStepView) -> Figure:
         colour = _step_colour(step.rose)
         ax.axhline(step.loss_before, color=MUTED, linestyle=":", linewidth=1.1)
         ax.annotate("", xy=(step.after, step.loss_after), xytext=(step.before, step.loss_before),
-                    arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.6, shrinkA=5, shrinkB=6,
-                                    connectionstyle="arc3,rad=-0.15"), zorder=4)
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "shrinkA": 5, "shrinkB": 6,
+                                "connectionstyle": "arc3,rad=-0.15"}, zorder=4)
         ax.plot([step.before], [step.loss_before], **_dot(START), zorder=5)
         ax.plot([step.after], [step.loss_after], **_dot(colour, 9.0), zorder=5)
         verdict = "the loss went up" if step.rose else "the loss went down"
