@@ -1,0 +1,226 @@
+"""Figures of "The learning rate": one step on each cut, steps along the cuts, full descent.
+
+Each family (three one-step figures, three steps-on-cuts animations, three descent animations)
+is drawn on the axes its result object carries, which the chapter computed once for all three
+rates, so the figures of one family compare at a glance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from gdsim.draw.frames import Movie
+from gdsim.draw.style import (
+    CURVE,
+    LABEL_BOX,
+    LOSS_DOWN,
+    LOSS_UP,
+    MINIMUM,
+    MUTED,
+    PATH,
+    START,
+    TEXT,
+    contour_map,
+    mark_point,
+    minus,
+    new_figure,
+)
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.learning_rate import (
+        Cut,
+        CutAxes,
+        CutWalksView,
+        DescentView,
+        OneStepView,
+    )
+
+# Where each cut's readout sits (axes fraction, alignment): the empty corner of its panel.
+READOUT_AT = {"w": (0.97, 0.96, "right"), "b": (0.5, 0.96, "center")}
+# Where a walk that leaves its window says so (axes fraction): inside the bowl, under every step.
+LEFT_NOTE_AT = {"w": (0.5, 0.55), "b": (0.54, 0.32)}
+CUT_HEIGHT = 3.0  # inches: the one-step figures and the steps-on-cuts animations
+DESCENT_HEIGHT = 2.8
+DESCENT_FRAME_MS = 180
+MONO = "DejaVu Sans Mono"  # readouts that change from frame to frame: only their digits move
+
+
+def _step_colour(rose: bool) -> str:
+    return LOSS_UP if rose else LOSS_DOWN
+
+
+def _dot(color: str, size: float = 8.0) -> dict:
+    return {"marker": "o", "color": color, "markersize": size, "markeredgecolor": "white",
+            "markeredgewidth": 1.2, "linestyle": "none"}
+
+
+def _cut_panels(fig: Figure, axes: CutAxes):
+    """Two panels sharing the loss axis, one per cut, each over its window with its exact curve."""
+    panels = fig.subplots(1, 2, sharey=True)
+    for ax, cut in zip(panels, axes.cuts):
+        _draw_cut(ax, cut)
+    panels[0].set_ylim(*axes.loss_range)
+    panels[0].set_ylabel("loss (MSE)")
+    return panels
+
+
+def _draw_cut(ax, cut: Cut) -> None:
+    ax.plot(cut.values, cut.loss, color=CURVE, linewidth=1.8)
+    ax.grid(False)  # the readouts carry the numbers; a grid would only weigh on the GIFs of this family
+    ax.set_xlim(*cut.window)
+    ax.set_title(minus(f"{cut.param.symbol} varies, {cut.fixed.symbol} fixed at {cut.fixed_value:.2f}"))
+    ax.set_xlabel(f"{cut.param.symbol} ({cut.param.role})")
+
+
+def _readout(ax, name: str, text: str = ""):
+    x, y, ha = READOUT_AT[name]
+    return ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="top", fontsize=10, color=TEXT[CURVE],
+                   bbox=LABEL_BOX, linespacing=1.35)
+
+
+def one_step(view: OneStepView) -> Figure:
+    """One update of each parameter on its own cut: before, after, and whether the loss fell."""
+    fig = new_figure(CUT_HEIGHT)
+    panels = _cut_panels(fig, view.axes)
+    for ax, step in zip(panels, view.steps):
+        colour = _step_colour(step.rose)
+        ax.axhline(step.loss_before, color=MUTED, linestyle=":", linewidth=1.1)
+        ax.annotate("", xy=(step.after, step.loss_after), xytext=(step.before, step.loss_before),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "shrinkA": 5, "shrinkB": 6,
+                                "connectionstyle": "arc3,rad=-0.15"}, zorder=4)
+        ax.plot([step.before], [step.loss_before], **_dot(START), zorder=5)
+        ax.plot([step.after], [step.loss_after], **_dot(colour, 9.0), zorder=5)
+        verdict = "the loss went up" if step.rose else "the loss went down"
+        text = _readout(ax, step.param.name, minus(
+            f"move {step.move:+.2f}\nloss {step.loss_before:.2f} → {step.loss_after:.2f}\n{verdict}"))
+        text.set_color(TEXT[colour] if step.rose else TEXT[CURVE])
+    handles = [Line2D([], [], **_dot(START), label="before the step"),
+               Line2D([], [], color=MUTED, linestyle=":", linewidth=1.1, label="loss before the step")]
+    for rose, label in ((False, "after: loss went down"), (True, "after: loss went up")):
+        if any(step.rose == rose for step in view.steps):
+            handles.append(Line2D([], [], **_dot(_step_colour(rose), 9.0), label=label))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.3,
+               columnspacing=1.0)
+    fig.suptitle(f"One step with learning rate $\\eta$ = {view.lr:g}")
+    return fig
+
+
+def steps_on_cuts(view: CutWalksView) -> Movie:
+    """Animation: repeated steps along each cut, each step coloured by whether it lowered the loss."""
+    fig = new_figure(CUT_HEIGHT)
+    panels = _cut_panels(fig, view.axes)
+    lanes = []
+    for ax, walk, cut in zip(panels, view.walks, view.axes.cuts):
+        segments, dots = [], []
+        for k in range(walk.steps):
+            colour = _step_colour(bool(walk.rose[k]))
+            segment, = ax.plot(walk.values[k : k + 2], walk.losses[k : k + 2], color=colour, linewidth=1.3,
+                               visible=False)
+            dot, = ax.plot(walk.values[k + 1 : k + 2], walk.losses[k + 1 : k + 2], **_dot(colour, 5.5),
+                           visible=False)
+            segments.append(segment)
+            dots.append(dot)
+        here, = ax.plot(walk.values[:1], walk.losses[:1], **_dot(START, 9.0), zorder=6)
+        x, y = LEFT_NOTE_AT[walk.param.name]
+        left = ax.text(x, y, "", transform=ax.transAxes, ha="center", va="center", fontsize=10,
+                       color=TEXT[LOSS_UP])
+        lanes.append((walk, cut, segments, dots, here, left))
+    handles = [Line2D([], [], **_dot(START, 9.0), label="where the walk is")]
+    for rose, label in ((False, "a step that lowered the loss"), (True, "a step that raised the loss")):
+        if any(bool(np.any(walk.rose == rose)) for walk in view.walks):
+            handles.append(Line2D([], [], **{**_dot(_step_colour(rose), 5.5), "linestyle": "-"}, linewidth=1.3,
+                                  label=label))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.3,
+               columnspacing=1.0)
+    fig.suptitle(f"Steps along each cross-section, $\\eta$ = {view.lr:g}")
+    # one step counter for both panels, in the suptitle's row, clear of it; fixed width, so
+    # from frame to frame only its digits are redrawn
+    counter = fig.text(0.995, 0.985, "", ha="right", va="top", fontsize=10, family=MONO, color=TEXT[CURVE])
+
+    low, high = view.axes.loss_range
+
+    def update(k: int) -> None:
+        for walk, cut, segments, dots, here, left in lanes:
+            shown = min(k, walk.steps)
+            for j, (segment, dot) in enumerate(zip(segments, dots)):
+                segment.set_visible(j < shown)
+                dot.set_visible(j < shown)
+            value, loss = walk.values[shown], walk.losses[shown]
+            here.set_data([value], [loss])
+            inside = cut.window[0] <= value <= cut.window[1] and low <= loss <= high
+            left.set_text("" if inside else "the walk has\nleft the chart")
+        counter.set_text(f"step {min(k, view.steps):2d} of {view.steps}")
+
+    return Movie(fig, update, view.frames, frame_ms=420)
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _loss_text(value: float) -> str:
+    """A loss as a readout prints it: three significant digits, large ones as 1.33×10⁶."""
+    if value < 1e4:
+        return f"{value:.3g}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
+
+
+def descent(view: DescentView) -> Movie:
+    """Animation: full gradient descent on the contour map beside the loss per epoch (log scale)."""
+    run = view.run
+    fig = new_figure(DESCENT_HEIGHT)
+    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.0, 1.0])
+    contour_map(ax_map, view.grid)
+    ax_map.set_xlim(view.grid.b[0], view.grid.b[-1])
+    ax_map.set_ylim(view.grid.w[0], view.grid.w[-1])
+    ax_map.set_xlabel("$b$ (bias)")
+    ax_map.set_ylabel("$w$ (weight)")
+    ax_map.set_title(f"Descent with $\\eta$ = {view.lr:g}: the path")
+    mark_point(ax_map, view.solution, MINIMUM, "least-squares minimum", marker="*", size=15)
+    mark_point(ax_map, view.start, START, None, size=5.5)
+    # not antialiased: the path's long white segments then cost a third less in the GIF
+    path, = ax_map.plot([], [], "-o", color=PATH, markersize=3.0, linewidth=1.2, markeredgewidth=0, zorder=4,
+                        antialiased=False)
+    here, = ax_map.plot([], [], **_dot(START, 9.0), zorder=6, label="where the run is")
+    legend = ax_map.legend(loc="upper right", title="contours: even steps in √loss", frameon=True,
+                           framealpha=1.0, facecolor="white", edgecolor="none", borderpad=0.4,
+                           handletextpad=0.3, title_fontsize=9)
+    legend.set_zorder(7)
+
+    ax_loss.axhline(view.solution_loss, color=MINIMUM, linestyle="--", linewidth=1.3,
+                    label=f"least-squares loss {view.solution_loss:.4f}")
+    ax_loss.set_yscale("log")
+    ax_loss.grid(False)
+    ax_loss.set_xlim(0, view.epochs)
+    ax_loss.set_ylim(*view.loss_range)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("training loss (MSE, log scale)")
+    ax_loss.set_title("… and the loss per epoch")
+    # below the least-squares line, where no loss curve can go
+    ticker_loss = ax_loss.text(0.03, 0.04, "", transform=ax_loss.transAxes, ha="left", va="bottom", fontsize=10,
+                               family=MONO, color=TEXT[CURVE])
+    curve, = ax_loss.plot([], [], color=CURVE, linewidth=1.8)
+    rises, = ax_loss.plot([], [], **_dot(LOSS_UP, 6.0), zorder=5, label="an epoch that raised the loss")
+    if not np.any(view.rose):
+        rises.set_label(None)
+    ax_loss.legend(loc="upper right")
+    status = ax_loss.text(0.97, 0.66, "", transform=ax_loss.transAxes, ha="right", va="top", fontsize=10,
+                          color=TEXT[LOSS_UP])
+    epochs = np.arange(run.steps + 1)
+
+    def update(k: int) -> None:
+        shown = view.frame_epochs[k]
+        path.set_data(run.params[: shown + 1, 0], run.params[: shown + 1, 1])
+        here.set_data(run.params[shown : shown + 1, 0], run.params[shown : shown + 1, 1])
+        curve.set_data(epochs[: shown + 1], run.losses[: shown + 1])
+        risen = np.flatnonzero(view.rose[:shown]) + 1
+        rises.set_data(epochs[risen], run.losses[risen])
+        ticker_loss.set_text(f"epoch {shown:2d}  loss {_loss_text(run.losses[shown])}")
+        if run.diverged and shown == run.steps:
+            status.set_text("diverged: run stopped")
+
+    return Movie(fig, update, len(view.frame_epochs), frame_ms=DESCENT_FRAME_MS)
