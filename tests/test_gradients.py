@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import matplotlib
 import numpy as np
 import pytest
 
-from gdsim import data, model, registry
+from gdsim import data, model
 from gdsim.chapters import gradients
-from gdsim.draw.style import smallest_text_px
-from gdsim.paths import STYLE
-
-PACKAGE = Path(__file__).resolve().parent.parent / "gdsim"
 
 
 @pytest.fixture(scope="module")
@@ -160,21 +152,3 @@ def test_a_secant_needs_a_positive_step():
         gradients.secant(cut, 0.0)
 
 
-def test_geometric_figure_has_no_text_below_12_css_px():
-    with matplotlib.rc_context(fname=str(STYLE)):
-        assert smallest_text_px(registry.get("geometric-gradients").build()) >= 12
-
-
-def test_animation_has_no_text_below_12_css_px_on_any_sampled_frame():
-    with matplotlib.rc_context(fname=str(STYLE)):
-        movie = registry.get("secant-to-tangent").build()
-        for k in (0, movie.count // 2, movie.count - 1):
-            movie.update(k)
-            assert smallest_text_px(movie.figure) >= 12
-
-
-def test_chapter_module_is_pure_numpy():
-    tree = ast.parse((PACKAGE / "chapters" / "gradients.py").read_text())
-    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(m.startswith(("matplotlib", "gdsim.draw")) for m in imported)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
 import numpy as np
 import pytest
-from gdsim.chapters.learning_rate import RATES
 
 from gdsim import scenarios
 from gdsim.chapters import how_big as ch
+from gdsim.chapters.learning_rate import RATES
 from gdsim.descent import EXPLODE_FACTOR, gradient_descent, gradient_descent_many
-from gdsim.draw.style import smallest_text_px
-from gdsim.paths import STYLE
 
 NAMES = scenarios.NAMES
 EACH = pytest.mark.parametrize("name", NAMES)
@@ -376,8 +373,3 @@ def test_fact_names_are_literal_strings():
 # ------------------------------------------------------------------ figures
 
 
-@pytest.mark.parametrize("asset", ch.ASSETS, ids=[a.name for a in ch.ASSETS])
-def test_figures_keep_text_at_least_12_css_px(asset, facts):
-    with matplotlib.rc_context(fname=str(STYLE)):
-        assert smallest_text_px(asset.build()) >= 12
-    assert asset.alt.format_map(facts) and asset.caption.format_map(facts)

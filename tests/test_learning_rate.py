@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import inspect
 import warnings
-from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -296,75 +295,6 @@ def test_fact_names_are_literal_strings():
     assert all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys)
     assert len({k.value for k in keys}) == len(keys) == len(lr_chapter.facts())
 
-
-# ---------------------------------------------------------------- modules and figures
-
-ROOT = Path(__file__).resolve().parent.parent
-OLD = ("gdsim.scenario", "gdsim.experiments", "gdsim.thresholds", "gdsim.facts")
-
-
-def _is_old(module: str) -> bool:
-    return any(module == old or module.startswith(old + ".") for old in OLD)
-
-
-def _imports(path: Path, runtime_only: bool = False) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = set()
-    if runtime_only:  # imports under ``if TYPE_CHECKING:`` never run
-        for node in ast.walk(tree):
-            if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-                skipped.update(id(n) for sub in node.body for n in ast.walk(sub))
-    found = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
-
-
-def test_the_chapter_is_pure_numpy_and_uses_none_of_the_old_modules():
-    found = _imports(ROOT / "gdsim" / "chapters" / "learning_rate.py")
-    assert not {m for m in found if m.startswith(("matplotlib", "gdsim.draw"))}
-    assert not {m for m in found if _is_old(m)}
-
-
-def test_the_drawing_module_computes_nothing_and_runs_no_chapter_code():
-    found = _imports(ROOT / "gdsim" / "draw" / "learning_rate.py", runtime_only=True)
-    assert not {m for m in found if _is_old(m) or m.startswith(("gdsim.chapters", "gdsim.model", "gdsim.descent",
-                                                                "gdsim.surface", "gdsim.scenarios"))}
-
-
-def _figures(movie_frames=(0, None, -1)):
-    from gdsim import registry
-    from gdsim.draw.frames import Movie
-    from gdsim.paths import STYLE
-
-    for asset in lr_chapter.ASSETS:
-        with matplotlib.rc_context(fname=str(STYLE)):
-            result = registry.get(asset.name).build()
-            if isinstance(result, Movie):
-                for k in movie_frames:
-                    frame = result.count // 2 if k is None else k % result.count
-                    result.update(frame)
-                    yield asset.name, frame, result.figure
-            else:
-                yield asset.name, None, result
-
-
-def test_every_figure_is_column_wide_and_has_no_text_under_12_css_px():
-    from gdsim.draw.style import COLUMN_IN, smallest_text_px
-
-    seen = set()
-    for name, frame, figure in _figures():
-        seen.add(name)
-        assert figure.get_figwidth() == pytest.approx(COLUMN_IN), name
-        assert figure.get_figheight() <= 5.5, name
-        assert smallest_text_px(figure) >= 12, (name, frame)
-    assert seen == {asset.name for asset in lr_chapter.ASSETS}
 
 
 def test_movies_have_one_frame_per_step_or_scheduled_epoch():

@@ -5,14 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
 
-from gdsim import data, model, registry
+from gdsim import data, model
 from gdsim.chapters import loss_surface
-from gdsim.draw.style import smallest_text_px
-from gdsim.paths import STYLE
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gdsim"
 
@@ -170,15 +167,3 @@ def test_loss_grid_has_no_python_loop_over_points():
     assert not any(isinstance(n, (ast.For, ast.While, ast.ListComp)) for n in ast.walk(loss_grid))
 
 
-@pytest.mark.parametrize("name", ["loss-surface", "cross-section-b-fixed", "cross-section-w-fixed"])
-def test_figures_have_no_text_below_12_css_px(name):
-    with matplotlib.rc_context(fname=str(STYLE)):
-        figure = registry.get(name).build()
-        assert smallest_text_px(figure) >= 12
-
-
-def test_chapter_module_is_pure_numpy():
-    tree = ast.parse((PACKAGE / "chapters" / "loss_surface.py").read_text())
-    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(m.startswith(("matplotlib", "gdsim.draw")) for m in imported)

@@ -7,15 +7,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import matplotlib
 import numpy as np
 import pytest
 
 from gdsim import quadratic
 from gdsim.chapters import one_parameter as ch
-from gdsim.draw.frames import Movie
-from gdsim.draw.style import smallest_text_px
-from gdsim.paths import STYLE
 from gdsim.quadratic import Regime
 
 
@@ -218,14 +214,3 @@ def test_fact_names_are_literal_strings():
 # ------------------------------------------------------------------ figures
 
 
-@pytest.mark.parametrize("asset", ch.ASSETS, ids=[a.name for a in ch.ASSETS])
-def test_figures_keep_text_at_least_12_css_px(asset):
-    with matplotlib.rc_context(fname=str(STYLE)):
-        result = asset.build()
-        if isinstance(result, Movie):
-            for k in (0, result.count // 2, result.count - 1):
-                result.update(k)
-                assert smallest_text_px(result.figure) >= 12
-        else:
-            assert smallest_text_px(result) >= 12
-    assert asset.alt.format_map(ch.facts()) and asset.caption.format_map(ch.facts())

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import matplotlib
 import numpy as np
 import pytest
 
-from gdsim import data, registry
+from gdsim import data
 from gdsim.chapters import random_guess
-from gdsim.draw.style import smallest_text_px
-from gdsim.paths import STYLE
-
-PACKAGE = Path(__file__).resolve().parent.parent / "gdsim"
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +82,3 @@ def test_error_view_is_the_gap_between_the_point_and_the_line(train):
     assert view.error == pytest.approx(view.prediction - view.y, rel=1e-12)
 
 
-@pytest.mark.parametrize("name", ["random-start-prediction", "random-start-error"])
-def test_figures_have_no_text_below_12_css_px(name):
-    with matplotlib.rc_context(fname=str(STYLE)):
-        figure = registry.get(name).build()
-        assert smallest_text_px(figure) >= 12
-
-
-def test_chapter_module_is_pure_numpy():
-    tree = ast.parse((PACKAGE / "chapters" / "random_guess.py").read_text())
-    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(m.startswith(("matplotlib", "gdsim.draw")) for m in imported)

@@ -100,6 +100,22 @@ def test_text_size_measure_is_in_css_px():
         assert smallest_text_px(fig) == pytest.approx(expected)
 
 
+# What each animation weighed before the figures were redrawn for the page (KiB): 2× density must
+# not make a reader download more. A new animation gets the smallest of these budgets.
+GIF_BUDGET_KIB = {
+    "secant-to-tangent": 152.7, "steps-on-cuts-small": 61.6, "steps-on-cuts-big": 58.8,
+    "steps-on-cuts-very-big": 66.2, "descent-small": 134.7, "descent-big": 166.7, "descent-very-big": 96.5,
+    "scaled-vs-unscaled": 181.5, "parabola-regimes": 96.6,
+}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if registry.get(n).kind == registry.ANIMATION])
+def test_gif_stays_within_its_budget(rendered, name):
+    size = (rendered / f"{name}.gif").stat().st_size / 1024
+    budget = GIF_BUDGET_KIB.get(name, min(GIF_BUDGET_KIB.values()))
+    assert size <= budget, f"{name}.gif is {size:.1f} KiB, over its {budget} KiB budget"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_asset_has_real_alt_text_and_caption(manifest, name):
     alt, caption = manifest[name]["alt"], manifest[name]["caption"]
@@ -154,24 +170,23 @@ def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
     asset = registry.get(NAMES[0])
     render([asset.name], out_dir=tmp_path, stream=io.StringIO())
     manifest = catalogue.read_manifest(tmp_path)
-    assert render_module.stale([asset], tmp_path, manifest, {asset.name: cache.asset_key(asset)}) == []
+    assert not render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
     monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
-    assert render_module.stale([asset], tmp_path, manifest, {asset.name: cache.asset_key(asset)}) == [asset]
+    assert render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
 
 
 def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
     from gdsim import cache
     from gdsim import render as render_module
 
-    name = NAMES[0]
-    render([name], out_dir=tmp_path, stream=io.StringIO())
-    assert render_module.current_facts(tmp_path) == registry.facts(), "cached facts must equal fresh ones"
+    render([NAMES[0]], out_dir=tmp_path, stream=io.StringIO())
+    assert catalogue.read_facts(tmp_path)[1] == registry.facts(), "cached facts must equal fresh ones"
 
     def must_not_run():
         raise AssertionError("facts recomputed although nothing changed")
 
     monkeypatch.setattr(registry, "facts", must_not_run)
-    render([name], out_dir=tmp_path, stream=io.StringIO())
+    render_module.plan([NAMES[0]], False, str(tmp_path))  # the plan, in this process
     monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
     with pytest.raises(AssertionError, match="recomputed"):
-        render([name], out_dir=tmp_path, stream=io.StringIO())
+        render_module.plan([NAMES[0]], False, str(tmp_path))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-ORDER = (
+STEMS = (
     "model-and-data",
     "random-guess",
     "loss-surface",
@@ -21,8 +21,6 @@ ORDER = (
     "one-parameter",
     "how-big",
 )
-# TEMPORARY during the migration: the chapters whose module exists already.
-STEMS = tuple(s for s in ORDER if (__import__("pathlib").Path(__file__).parent / f"{s.replace('-', '_')}.py").exists())
 
 
 def module_name(stem: str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
@@ -68,7 +70,7 @@ def _cut_panels(fig: Figure, axes: CutAxes):
     return panels
 
 
-def _draw_cut(ax, cut: Cut) -> None:
+def _draw_cut(ax: Axes, cut: Cut) -> None:
     ax.plot(cut.values, cut.loss, color=CURVE, linewidth=1.8)
     ax.grid(False)  # the readouts carry the numbers; a grid would only weigh on the GIFs of this family
     ax.set_xlim(*cut.window)
@@ -76,7 +78,7 @@ def _draw_cut(ax, cut: Cut) -> None:
     ax.set_xlabel(f"{cut.param.symbol} ({cut.param.role})")
 
 
-def _readout(ax, name: str, text: str = ""):
+def _readout(ax: Axes, name: str, text: str = "") -> Text:
     x, y, ha = READOUT_AT[name]
     return ax.text(x, y, text, transform=ax.transAxes, ha=ha, va="top", fontsize=10, color=TEXT[CURVE],
                    bbox=LABEL_BOX, linespacing=1.35)
