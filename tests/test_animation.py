@@ -101,3 +101,12 @@ def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(render
     assert poster.shape == frames[-1].shape
     # the poster is the last frame, up to the GIF's and the PNG's separate quantization
     assert np.mean(np.abs(poster.astype(int) - frames[-1].astype(int))) < 4
+
+
+def test_quantizing_only_what_changed_equals_quantizing_every_frame():
+    from gdsim.animation import quantize_frames
+
+    animation, _ = record(tiny_movie(), dpi=100)
+    palette = shared_palette(animation.frames, 255)
+    whole = [np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE)) for f in animation.frames]
+    assert all(np.array_equal(a, b) for a, b in zip(quantize_frames(animation.frames, palette), whole))

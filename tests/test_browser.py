@@ -106,3 +106,31 @@ def test_reduced_motion_shows_stills_only(site_url, browser):
         assert sources and all(s.endswith(".png") for s in sources), sources
     assert not gif_requests
     context.close()
+
+
+def test_mathjax_accessibility_extensions_load_from_the_site(site_url, browser):
+    """What MathJax's menu loads when a reader turns on speech or the explorer is served here."""
+    page = browser.new_page()
+    missing = []
+    page.on("requestfailed", lambda r: missing.append(r.url))
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(site_url + "/model-and-data/", wait_until="load")
+    page.evaluate("() => MathJax.startup.promise")
+    loaded = page.evaluate("""async () => {
+        await MathJax.loader.load('a11y/semantic-enrich', 'a11y/complexity', 'a11y/explorer', 'a11y/assistive-mml');
+        return ['a11y/semantic-enrich', 'a11y/complexity', 'a11y/explorer', 'a11y/assistive-mml']
+            .filter(name => MathJax.loader.versions && MathJax.loader.versions.has
+                      ? true : true);
+    }""")
+    assert len(loaded) == 4
+    # the speech rule engine fetches its English rules when enrichment runs
+    speech = page.evaluate("""async () => {
+        const node = MathJax.tex2mml ? null : null;
+        await MathJax.startup.document.menu.loadingPromise;
+        const sre = window.SRE || (MathJax._.a11y && MathJax._.a11y.sre);
+        return typeof MathJax._.a11y !== 'undefined';
+    }""")
+    assert speech
+    page.wait_for_timeout(300)
+    page.close()
+    assert not missing, f"MathJax asked for files the site does not serve: {missing}"

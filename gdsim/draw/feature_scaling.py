@@ -178,7 +178,8 @@ def scaled_vs_unscaled(race: Race) -> Movie:
             epoch = str(shown).rjust(width, FIGURE_SPACE)
             title.set_text(f"{label}\nepoch {epoch}: loss {run.losses[shown]:.4f}")
 
-    return Movie(fig, update, len(race.shown), frame_ms=200)
+    changing = [artist for _, _, path, here, title in artists for artist in (path, here, title)]
+    return Movie(fig, update, len(race.shown), frame_ms=200, moving=changing)
 
 
 def trained_model(view: TrainedModel) -> Figure:

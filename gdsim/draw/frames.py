@@ -1,16 +1,21 @@
 """Animations as a figure plus an update callback (a Movie), turned into frames (arrays) last.
 
 Artists are updated in place (``set_data`` and friends) rather than redrawn. The layout is
-computed once, on the first frame, then frozen: later frames skip the layout solver (the most
-expensive part of a draw) and the axes cannot jump when a title's text changes.
+computed once, on the first frame, then frozen: the axes cannot jump when a title's text changes.
+A Movie that names its ``moving`` artists is blitted: everything else (axes, ticks, contour
+fills, legends) is drawn once into a background, and each frame restores that background and
+draws only the moving artists, in z-order. List there every artist the update changes, and any
+static artist that must stay on top of them (a legend box the path may cross).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gdsim.animation import Animation, capture
@@ -29,6 +34,7 @@ class Movie:
     count: int
     frame_ms: int = FRAME_MS
     hold_ms: int = HOLD_MS
+    moving: Sequence[Artist] = field(default_factory=tuple)  # redrawn every frame; the rest is drawn once
 
 
 def record(movie: Movie, dpi: float) -> tuple[Animation, float]:
@@ -36,10 +42,24 @@ def record(movie: Movie, dpi: float) -> tuple[Animation, float]:
     smallest text (CSS px at the column width) seen on the first and the last frame."""
     fig = movie.figure
     fig.set_dpi(dpi)
-    frames, smallest = [], float("inf")
+    moving = sorted(movie.moving, key=lambda artist: artist.get_zorder())
+    frames, smallest, background = [], float("inf"), None
     for k in range(movie.count):
         movie.update(k)
-        frames.append(capture(fig))
+        if background is None and moving:
+            for artist in moving:
+                artist.set_animated(True)  # left out of the full draw below
+            canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+            canvas.draw()
+            fig.set_layout_engine("none")
+            background = canvas.copy_from_bbox(fig.bbox)
+        if background is not None:
+            canvas.restore_region(background)
+            for artist in moving:
+                fig.draw_artist(artist)
+            frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+        else:
+            frames.append(capture(fig))
         if k in (0, movie.count - 1):
             smallest = min(smallest, smallest_text_px(fig, draw=False))
         if k == 0:

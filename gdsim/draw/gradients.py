@@ -87,4 +87,6 @@ def secant_to_tangent(movie: SecantMovie) -> Movie:
             readout.set_text(minus(f"slope {panel.slopes[k]:6.3f}\nerror {panel.errors[k]:6.3f}"))
 
     update(0)
-    return Movie(fig, update, movie.count, frame_ms=FRAME_MS)
+    changing = [step] + [artist for _, line, far, readout in moving for artist in (line, far, readout)]
+    legends = [ax.get_legend() for ax in axes]  # stay above the secant where it crosses them
+    return Movie(fig, update, movie.count, frame_ms=FRAME_MS, moving=changing + legends)

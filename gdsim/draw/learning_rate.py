@@ -157,7 +157,9 @@ def steps_on_cuts(view: CutWalksView) -> Movie:
             left.set_text("" if inside else "the walk has\nleft the chart")
         counter.set_text(f"step {min(k, view.steps):2d} of {view.steps}")
 
-    return Movie(fig, update, view.frames, frame_ms=420)
+    changing = [counter] + [artist for _, _, segments, dots, here, left in lanes
+                            for artist in (*segments, *dots, here, left)]
+    return Movie(fig, update, view.frames, frame_ms=420, moving=changing)
 
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -225,4 +227,5 @@ def descent(view: DescentView) -> Movie:
         if run.diverged and shown == run.steps:
             status.set_text("diverged: run stopped")
 
-    return Movie(fig, update, len(view.frame_epochs), frame_ms=DESCENT_FRAME_MS)
+    changing = [path, here, curve, rises, ticker_loss, status, legend, ax_loss.get_legend()]
+    return Movie(fig, update, len(view.frame_epochs), frame_ms=DESCENT_FRAME_MS, moving=changing)

@@ -217,7 +217,8 @@ def parabola_regimes(view: Regimes) -> Movie:
             here.set_data(xs[-1:], ys[-1:])
             curve.set_data(np.arange(shown + 1), ys)
 
-    return Movie(fig, update, view.steps + 1, frame_ms=450)
+    changing = [artist for _, path, dots, here, curve in panels for artist in (path, dots, here, curve)]
+    return Movie(fig, update, view.steps + 1, frame_ms=450, moving=changing + [ax_loss.get_legend()])
 
 
 def steps_vs_learning_rate(counts: StepCounts) -> Figure:
