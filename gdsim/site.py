@@ -135,14 +135,15 @@ def mathjax_files() -> list[tuple[Path, str]]:
     """MathJax's files to publish, as ``(source path, path inside the site)`` pairs.
 
     The TeX-to-CommonHTML bundle and its web fonts, plus what its menu loads on demand when a
-    reader turns on an accessibility option (``a11y/`` extensions and the speech rule engine
-    ``sre/``). All come from the ``django-static-mathjax`` wheel: pages never ask a CDN for anything.
+    reader turns on an accessibility option (``a11y/`` extensions, the speech rule engine ``sre/``
+    and the MathML input they enrich through). All come from the ``django-static-mathjax`` wheel: pages never ask a CDN for anything.
     """
     es5 = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
     fonts = es5 / "output" / "chtml" / "fonts" / "woff-v2"
     pairs = [(es5 / "tex-chtml.js", f"{MATHJAX_SITE_DIR}/tex-chtml.js")]
     pairs += [(font, f"{MATHJAX_SITE_DIR}/output/chtml/fonts/woff-v2/{font.name}") for font in sorted(fonts.glob("*.woff"))]
-    for folder in ("a11y", "sre"):
-        pairs += [(path, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}")
-                  for path in sorted((es5 / folder).rglob("*")) if path.is_file()]
+    on_demand = [es5 / "input" / "mml.js"]  # the enrichment reads math back in as MathML
+    for folder in ("a11y", "sre", "input/mml"):
+        on_demand += sorted(path for path in (es5 / folder).rglob("*") if path.is_file())
+    pairs += [(path, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}") for path in on_demand]
     return pairs

@@ -108,29 +108,30 @@ def test_reduced_motion_shows_stills_only(site_url, browser):
     context.close()
 
 
-def test_mathjax_accessibility_extensions_load_from_the_site(site_url, browser):
-    """What MathJax's menu loads when a reader turns on speech or the explorer is served here."""
+def test_mathjax_menus_accessibility_options_find_every_file_they_load(site_url, browser):
+    """Turning on speech, braille, the explorer and assistive MathML, as a reader does from MathJax's
+    menu, loads extensions and speech rules on demand: every one must be served by the site."""
     page = browser.new_page()
-    missing = []
-    page.on("requestfailed", lambda r: missing.append(r.url))
-    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    responses = []
+    page.on("response", lambda r: responses.append((r.status, urlparse(r.url).path)))
+    page.on("requestfailed", lambda r: responses.append((0, urlparse(r.url).path)))
     page.goto(site_url + "/model-and-data/", wait_until="load")
     page.evaluate("() => MathJax.startup.promise")
-    loaded = page.evaluate("""async () => {
-        await MathJax.loader.load('a11y/semantic-enrich', 'a11y/complexity', 'a11y/explorer', 'a11y/assistive-mml');
-        return ['a11y/semantic-enrich', 'a11y/complexity', 'a11y/explorer', 'a11y/assistive-mml']
-            .filter(name => MathJax.loader.versions && MathJax.loader.versions.has
-                      ? true : true);
+    before = len(responses)
+    found = page.evaluate("""async () => {
+        const pool = MathJax.startup.document.menu.menu.pool;
+        const names = ['speech', 'braille', 'collapsible', 'explorer', 'assistiveMml'];
+        const found = names.filter(name => pool.lookup(name));
+        found.forEach(name => pool.lookup(name).setValue(true));
+        return found;
     }""")
-    assert len(loaded) == 4
-    # the speech rule engine fetches its English rules when enrichment runs
-    speech = page.evaluate("""async () => {
-        const node = MathJax.tex2mml ? null : null;
-        await MathJax.startup.document.menu.loadingPromise;
-        const sre = window.SRE || (MathJax._.a11y && MathJax._.a11y.sre);
-        return typeof MathJax._.a11y !== 'undefined';
-    }""")
-    assert speech
-    page.wait_for_timeout(300)
+    assert len(found) >= 4, f"the menu no longer has these options: {found}"
+    page.wait_for_function(
+        "() => [...performance.getEntriesByType('resource')].some(e => e.name.endsWith('/sre/mathmaps/en.json'))",
+        timeout=20000)
+    page.wait_for_timeout(500)
+    loaded = responses[before:]
     page.close()
-    assert not missing, f"MathJax asked for files the site does not serve: {missing}"
+    assert not [r for r in loaded if r[0] == 0 or r[0] >= 400], f"MathJax asked for files the site lacks: {loaded}"
+    paths = {path for _, path in loaded}
+    assert any(p.endswith("/a11y/explorer.js") for p in paths) and any(p.endswith("/a11y/semantic-enrich.js") for p in paths)
