@@ -15,6 +15,8 @@ from typing import Any
 
 STILL = "still"
 ANIMATION = "animation"
+COLUMN, PHONE = "column", "phone"
+LAYOUTS = (COLUMN, PHONE)  # names of draw.style.COLUMN and draw.style.PHONE
 CHAPTER_PACKAGE = "gdsim.chapters."
 DRAW_PACKAGE = "gdsim.draw."
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -61,16 +63,29 @@ class Asset:
         """Dotted name of the drawing module: ``gdsim.draw.<chapter module>``."""
         return DRAW_PACKAGE + self.data.__module__.removeprefix(CHAPTER_PACKAGE)
 
+    def layout_files(self, layout: str) -> tuple[str, ...]:
+        """File names of one layout: a PNG for a still; a GIF and its PNG poster for an animation.
+        The column layout is ``NAME.png``, the phone layout ``NAME.phone.png``."""
+        stem = self.name if layout == COLUMN else f"{self.name}.{layout}"
+        return (f"{stem}.png",) if self.kind == STILL else (f"{stem}.gif", f"{stem}.png")
+
     @property
     def files(self) -> tuple[str, ...]:
-        """Output file names: a PNG for a still; a GIF and its PNG poster for an animation."""
-        return (f"{self.name}.png",) if self.kind == STILL else (f"{self.name}.gif", f"{self.name}.png")
+        """Every output file, of every layout."""
+        return tuple(file for layout in LAYOUTS for file in self.layout_files(layout))
 
     def compute(self) -> Any:
         """The data the picture shows, from the chapter module."""
         return self.data(**self.params)
 
-    def build(self) -> Any:
-        """Compute, then draw: a matplotlib Figure (still) or a ``draw.frames.Movie`` (animation)."""
+    def draw_result(self, result: Any, layout: Any) -> Any:
+        """Draw computed data in one layout (a ``draw.style.Layout``)."""
         painter = getattr(importlib.import_module(self.draw_module), self.draw)
-        return painter(self.compute())
+        return painter(result, layout)
+
+    def build(self, layout: Any = None) -> Any:
+        """Compute, then draw: a matplotlib Figure (still) or a ``draw.frames.Movie`` (animation),
+        in the column layout unless another is given."""
+        if layout is None:
+            from gdsim.draw.style import COLUMN as layout  # noqa: N811 - the default layout
+        return self.draw_result(self.compute(), layout)

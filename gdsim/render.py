@@ -47,8 +47,7 @@ class Built:
     """One asset drawn in memory: its files' bytes, CSS size and frame count."""
 
     files: dict[str, bytes]
-    width: int
-    height: int
+    sizes: dict[str, tuple[int, int]]  # layout name → CSS width, height
     frames: int = 0
     min_text_px: float = float("inf")
 
@@ -64,7 +63,8 @@ class Rendered:
     frames: int = 0
     bytes_written: int = 0
     files: dict | None = None  # file name → {"size", "sha256"}
-    min_text_px: float = float("inf")  # the smallest text, in CSS px at the column width
+    min_text_px: float = float("inf")  # the smallest text, in CSS px at its layout's column width
+    phone: dict | None = None  # the phone layout's CSS width and height
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def stale(name: str, files: Iterable[str], manifest: dict, key: str, out_dir: Pa
 
 
 def build(name: str) -> Built:
-    """Draw one asset in memory."""
+    """Draw one asset in memory, in every layout: its data computed once, drawn twice."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -142,26 +142,33 @@ def build(name: str) -> Built:
     from gdsim import registry
     from gdsim.animation import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
-    from gdsim.draw.style import smallest_text_px
+    from gdsim.draw.style import LAYOUTS, smallest_text_px
     from gdsim.paths import STYLE
 
     asset = registry.get(name)
+    files, sizes, frames, smallest = {}, {}, 0, float("inf")
     with matplotlib.rc_context(fname=str(STYLE)):
-        result = asset.build()
-        if asset.kind == registry.STILL:
-            if not isinstance(result, Figure):
-                raise TypeError(f"asset {asset.name!r} is a still but drew {type(result).__name__}")
-            result.set_dpi(DPI)
-            image = capture(result)
-            height, width = image.shape[:2]
-            return Built({f"{asset.name}.png": encode_png(image)}, *_css(width, height),
-                         min_text_px=smallest_text_px(result, draw=False))
-        if not isinstance(result, Movie):
-            raise TypeError(f"asset {asset.name!r} is an animation but drew {type(result).__name__}")
-        animation, smallest = record(result, DPI)
-    height, width = animation.frames.shape[1:3]
-    files = {f"{asset.name}.gif": encode_gif(animation), f"{asset.name}.png": encode_png(animation.poster)}
-    return Built(files, *_css(width, height), len(animation.frames), smallest)
+        result = asset.compute()
+        for layout in LAYOUTS:
+            picture, poster, gif = asset.draw_result(result, layout), None, None
+            if asset.kind == registry.STILL:
+                if not isinstance(picture, Figure):
+                    raise TypeError(f"asset {asset.name!r} is a still but drew {type(picture).__name__}")
+                picture.set_dpi(DPI)
+                poster = capture(picture)
+                smallest = min(smallest, smallest_text_px(picture, draw=False, column_px=layout.width_px))
+            else:
+                if not isinstance(picture, Movie):
+                    raise TypeError(f"asset {asset.name!r} is an animation but drew {type(picture).__name__}")
+                animation, small = record(picture, DPI, column_px=layout.width_px)
+                poster, gif, smallest = animation.poster, encode_gif(animation), min(smallest, small)
+                frames = frames or len(animation.frames)
+            names = asset.layout_files(layout.name)
+            if gif is not None:
+                files[names[0]] = gif
+            files[names[-1]] = encode_png(poster)
+            sizes[layout.name] = _css(poster.shape[1], poster.shape[0])
+    return Built(files, sizes, frames, smallest)
 
 
 def _css(width: int, height: int) -> tuple[int, int]:
@@ -178,8 +185,9 @@ def render_one(name: str, out_dir: str) -> Rendered:
     out = Path(out_dir)
     written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out / file, data))
     records = {file: catalogue.file_record(data) for file, data in built.files.items()}
-    return Rendered(name, built.width, built.height, time.perf_counter() - start, built.frames, written, records,
-                    round(built.min_text_px, 2))
+    (width, height), (phone_width, phone_height) = built.sizes["column"], built.sizes["phone"]
+    return Rendered(name, width, height, time.perf_counter() - start, built.frames, written, records,
+                    round(built.min_text_px, 2), {"width": phone_width, "height": phone_height})
 
 
 # ---------------------------------------------------------------- parent side
@@ -266,7 +274,7 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
                         manifest[item.name] = {
                             **the_plan.entries[item.name], "key": the_plan.keys[item.name], "files": item.files,
                             "width": item.width, "height": item.height, "frames": item.frames,
-                            "min_text_px": item.min_text_px}
+                            "min_text_px": item.min_text_px, "phone": item.phone}
                         catalogue.write_manifest(out_dir, manifest)
                         results.append(item)
                         progress.step(item)

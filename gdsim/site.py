@@ -74,25 +74,33 @@ def references(markdown: str, where: str = "<text>") -> list[tuple[str, str, str
     return [(m.group(1), m.group(2), m.group(3)) for m in _tags(markdown, where)]
 
 
+# Below this width the column is too narrow for the column layout's text: phones get their own.
+PHONE_MEDIA = "(max-width: 600px)"
+
+
 def figure_html(name: str, entry: dict, figures_url: str) -> str:
-    """A captioned <figure>: lazy image with its size; an animation gets its poster and a control."""
+    """A captioned <figure>: a sized, lazy <picture> with the phone layout for narrow screens; an
+    animation gets its posters and a play/pause control."""
     alt = html.escape(entry["alt"], quote=True)
     caption = html.escape(entry["caption"])
-    size = f'width="{entry["width"]}" height="{entry["height"]}"'
-    poster = f"{figures_url}/{name}.png"
+    phone = entry["phone"]
+    poster, phone_poster = f"{figures_url}/{name}.png", f"{figures_url}/{name}.phone.png"
+    picture = (
+        f'<picture><source media="{PHONE_MEDIA}" srcset="{phone_poster}" width="{phone["width"]}" '
+        f'height="{phone["height"]}">'
+        f'<img src="{poster}" alt="{alt}" width="{entry["width"]}" height="{entry["height"]}" loading="lazy" '
+        f'decoding="async"></picture>'
+    )
     if entry["kind"] == "animation":
         return (
             f'<figure class="gd-figure gd-animation" id="fig-{name}" data-gif="{figures_url}/{name}.gif" '
-            f'data-poster="{poster}">\n'
-            f'<div class="gd-stage"><img src="{poster}" alt="{alt}" {size} loading="lazy" decoding="async"></div>\n'
+            f'data-gif-phone="{figures_url}/{name}.phone.gif" data-poster="{poster}" '
+            f'data-poster-phone="{phone_poster}" data-phone-media="{PHONE_MEDIA}">\n'
+            f'<div class="gd-stage">{picture}</div>\n'
             f'<button type="button" class="gd-play" aria-pressed="false">Play animation</button>\n'
             f"<figcaption>{caption}</figcaption>\n</figure>"
         )
-    return (
-        f'<figure class="gd-figure" id="fig-{name}">\n'
-        f'<img src="{poster}" alt="{alt}" {size} loading="lazy" decoding="async">\n'
-        f"<figcaption>{caption}</figcaption>\n</figure>"
-    )
+    return f'<figure class="gd-figure" id="fig-{name}">\n{picture}\n<figcaption>{caption}</figcaption>\n</figure>'
 
 
 def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "<text>", line_offset: int = 0) -> str:

@@ -15,7 +15,8 @@ from gdsim.catalogue import Catalogue, Fact
 from gdsim.site import REMOTE, TagError, expand, mathjax_files, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = {"kind": "still", "width": 800, "height": 400, "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
+ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
+         "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
          "files": ["demo.png"]}
 CATALOGUE = Catalogue({"demo": ENTRY}, {"loss": Fact(-2.7421577, ".2f")})
 

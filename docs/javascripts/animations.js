@@ -1,7 +1,8 @@
 // Animations start paused on their poster (a still of the last frame). The reader starts and
 // stops them with a real <button>, so they are reachable and operable from the keyboard.
 // Pausing freezes the frame on screen; nothing ever plays by itself, whatever the reader's
-// motion preference.
+// motion preference. Each animation comes in two layouts (<picture> picks the phone one on
+// narrow screens): playing swaps both for their GIFs, pausing both for the frozen frame.
 (function () {
   "use strict";
 
@@ -22,7 +23,12 @@
     if (figure.dataset.ready) return;
     figure.dataset.ready = "yes";
     const img = figure.querySelector("img");
+    const source = figure.querySelector("source");
     const button = figure.querySelector(".gd-play");
+    const show = (column, phone) => {
+      if (source) source.srcset = phone;
+      img.src = column;
+    };
     const setPlaying = (playing) => {
       figure.classList.toggle("is-playing", playing);
       button.setAttribute("aria-pressed", String(playing));
@@ -31,11 +37,11 @@
     button.addEventListener("click", () => {
       if (figure.classList.contains("is-playing")) {
         const still = freeze(img);
-        img.src = still || figure.dataset.poster;
+        show(still || figure.dataset.poster, still || figure.dataset.posterPhone);
         setPlaying(false);
       } else {
         img.loading = "eager";
-        img.src = figure.dataset.gif;
+        show(figure.dataset.gif, figure.dataset.gifPhone);
         setPlaying(true);
       }
     });

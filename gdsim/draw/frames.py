@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gdsim.animation import Animation, capture
-from gdsim.draw.style import smallest_text_px
+from gdsim.draw.style import COLUMN_PX, smallest_text_px
 
 FRAME_MS = 160  # a comfortable reading pace for one step
 HOLD_MS = 2400  # the last frame stays up before the loop restarts
@@ -37,7 +37,7 @@ class Movie:
     moving: Sequence[Artist] = field(default_factory=tuple)  # redrawn every frame; the rest is drawn once
 
 
-def record(movie: Movie, dpi: float) -> tuple[Animation, float]:
+def record(movie: Movie, dpi: float, column_px: int = COLUMN_PX) -> tuple[Animation, float]:
     """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one, and the
     smallest text (CSS px at the column width) seen on the first and the last frame."""
     fig = movie.figure
@@ -61,7 +61,7 @@ def record(movie: Movie, dpi: float) -> tuple[Animation, float]:
         else:
             frames.append(capture(fig))
         if k in (0, movie.count - 1):
-            smallest = min(smallest, smallest_text_px(fig, draw=False))
+            smallest = min(smallest, smallest_text_px(fig, draw=False, column_px=column_px))
         if k == 0:
             fig.set_layout_engine("none")  # keep the positions the first draw computed
     durations = [movie.frame_ms] * movie.count

@@ -1,8 +1,9 @@
 """The site's look, defined once: page geometry, one colour per role, the figure factory, helpers.
 
-Figures are drawn for the text column: ``COLUMN_IN`` inches at ``CSS_PX_PER_INCH`` CSS pixels per
-inch is the column's 690 CSS px on a 1280 px window, and no text may be smaller than
-``MIN_TEXT_PX`` CSS px there (``smallest_text_px`` measures it). Colours are Okabe–Ito (safe for
+Figures are drawn for the text column, in two layouts: ``COLUMN`` (690 CSS px, the column on a
+1280 px window) and ``PHONE`` (358 CSS px, the column on a 390 px phone), at ``CSS_PX_PER_INCH``
+CSS pixels per inch. No text may be smaller than ``MIN_TEXT_PX`` CSS px in either
+(``smallest_text_px`` measures it); the phone layout stacks what the column puts side by side. Colours are Okabe–Ito (safe for
 colour-vision deficiencies); each role below has one colour on every figure, and a darker
 ``*_TEXT`` shade wherever that role colours text, so text keeps a 4.5:1 contrast.
 """
@@ -10,6 +11,7 @@ colour-vision deficiencies); each role below has one colour on every figure, and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,7 @@ from gdsim import surface
 COLUMN_PX = 690  # the text column at a 1280 px window
 CSS_PX_PER_INCH = 100  # figures are sized in inches; one inch shows as 100 CSS px
 COLUMN_IN = COLUMN_PX / CSS_PX_PER_INCH
+PHONE_PX = 358  # the text column on a 390 px phone (Material keeps 16 px each side)
 MIN_TEXT_PX = 12
 POINTS_PER_INCH = 72
 
@@ -71,9 +74,39 @@ def minus(text: str) -> str:
     return text.replace("-", "−")
 
 
-def new_figure(height: float, width: float = COLUMN_IN, **kwargs) -> Figure:
-    """A blank column-wide Figure with constrained layout; sizes in inches at 100 CSS px per inch."""
-    return Figure(figsize=(width, height), layout="constrained", **kwargs)
+@dataclass(frozen=True)
+class Layout:
+    """Where a figure will be shown: the width of the text column it is drawn for."""
+
+    name: str
+    width_px: int
+
+    @property
+    def width_in(self) -> float:
+        return self.width_px / CSS_PX_PER_INCH
+
+    @property
+    def narrow(self) -> bool:
+        """True for the phone: panels go one under the other."""
+        return self.width_px < COLUMN_PX
+
+    def grid(self, rows: int, cols: int) -> tuple[int, int]:
+        """``(rows, cols)`` of a panel grid in this layout: a row of panels becomes a column on a phone."""
+        return (rows * cols, 1) if self.narrow and cols > 1 else (rows, cols)
+
+    def height(self, column: float, phone: float) -> float:
+        """A figure's height in inches: one value for each layout."""
+        return phone if self.narrow else column
+
+
+COLUMN = Layout("column", COLUMN_PX)
+PHONE = Layout("phone", PHONE_PX)
+LAYOUTS = (COLUMN, PHONE)
+
+
+def new_figure(height: float, layout: Layout = COLUMN, **kwargs: Any) -> Figure:
+    """A blank Figure as wide as the layout's column, constrained layout; inches at 100 CSS px each."""
+    return Figure(figsize=(layout.width_in, height), layout="constrained", **kwargs)
 
 
 def contour_map(ax: Axes, grid: surface.LossGrid, levels: np.ndarray | None = None, labels: bool = False) -> QuadContourSet:
@@ -101,7 +134,7 @@ def mark_point(ax: Axes, theta: Sequence[float], color: str, label: str | None, 
     )
 
 
-def text_sizes_px(fig: Figure, draw: bool = True) -> list[tuple[float, str]]:
+def text_sizes_px(fig: Figure, draw: bool = True, column_px: int = COLUMN_PX) -> list[tuple[float, str]]:
     """Every visible text of a figure as (size in CSS px at the column width, the text).
 
     The figure shows at its own CSS width, or shrunk to the column if wider:
@@ -111,7 +144,7 @@ def text_sizes_px(fig: Figure, draw: bool = True) -> list[tuple[float, str]]:
     if draw:
         canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         canvas.draw()
-    shrink = min(1.0, COLUMN_PX / (fig.get_figwidth() * CSS_PX_PER_INCH))
+    shrink = min(1.0, column_px / (fig.get_figwidth() * CSS_PX_PER_INCH))
     return [
         (t.get_fontsize() / POINTS_PER_INCH * CSS_PX_PER_INCH * shrink, t.get_text())
         for t in fig.findobj(Text)
@@ -119,7 +152,7 @@ def text_sizes_px(fig: Figure, draw: bool = True) -> list[tuple[float, str]]:
     ]
 
 
-def smallest_text_px(fig: Figure, draw: bool = True) -> float:
+def smallest_text_px(fig: Figure, draw: bool = True, column_px: int = COLUMN_PX) -> float:
     """The smallest text of a figure in CSS px at the column width (inf if it has no text)."""
-    sizes = [size for size, _ in text_sizes_px(fig, draw)]
+    sizes = [size for size, _ in text_sizes_px(fig, draw, column_px)]
     return min(sizes) if sizes else float("inf")
