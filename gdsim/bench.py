@@ -82,7 +82,7 @@ def main() -> None:
         numpy = _median_seconds([sys.executable, "-c", "import numpy"])
         print(f"no-op render: {noop:.3f} s, import numpy: {numpy:.3f} s, ratio {noop / numpy:.2f}× (goal ≤ 3×)")
 
-        print("\nstills                          size      smallest text   ours     plain savefig   ratio")
+        print("\nstills (column layout)          size      smallest text   ours     plain savefig   ratio")
         for asset in registry.ASSETS:
             if asset.kind == registry.STILL:
                 ours, plain = _still_costs(asset)
@@ -93,7 +93,8 @@ def main() -> None:
         from gdsim.animation import encode_plain_gif
         from gdsim.draw.frames import record
 
-        print("\nanimations                      frames   GIF         plain imageio   ratio   poster      smallest text")
+        print("\nanimations                      frames   GIF         plain imageio   ratio   poster      phone GIF"
+              "   smallest text")
         for asset in registry.ASSETS:
             if asset.kind == registry.ANIMATION:
                 import matplotlib
@@ -103,8 +104,9 @@ def main() -> None:
                 ours = (out / f"{asset.name}.gif").stat().st_size
                 plain = len(encode_plain_gif(animation))
                 poster = (out / f"{asset.name}.png").stat().st_size
+                phone = (out / f"{asset.name}.phone.gif").stat().st_size
                 print(f"  {asset.name:28} {len(animation.frames):5d}  {_kib(ours)}  {_kib(plain)}   {ours / plain:5.2f}"
-                      f"  {_kib(poster)}   {manifest[asset.name]['min_text_px']:5.1f} px")
+                      f"  {_kib(poster)}  {_kib(phone)}   {manifest[asset.name]['min_text_px']:5.1f} px")
         total = sum(p.stat().st_size for p in out.iterdir() if p.suffix in {".png", ".gif"})
         print(f"\nall assets together: {_kib(total)}")
 

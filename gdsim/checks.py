@@ -9,6 +9,7 @@ never a TypeError or OverflowError leaking from NumPy.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
@@ -74,6 +75,26 @@ def vector(values: object, name: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold only finite values (no NaN or inf)")
     return array
+
+
+def finite_array(values: object, name: str) -> np.ndarray:
+    """Numbers of any shape (a scalar too) as a float array, all finite."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {values!r}") from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold only finite values (no NaN or inf)")
+    return array
+
+
+def finite_result(compute: Callable[[], np.ndarray], what: str) -> np.ndarray:
+    """``compute()`` inside ``errstate``: its result, or a ValueError if it overflowed."""
+    with np.errstate(all="ignore"):
+        result = np.asarray(compute(), dtype=float)
+    if not np.all(np.isfinite(result)):
+        raise ValueError(f"{what} overflows: the inputs are too large")
+    return result
 
 
 def data(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:

@@ -27,26 +27,34 @@ class Regime(str, Enum):
     DIVERGING = "diverging"
 
 
+def _shaped(result: np.ndarray) -> np.ndarray | float:
+    return float(result) if result.ndim == 0 else result
+
+
 def loss(x: ArrayLike) -> np.ndarray | float:
     """L(x) = x²."""
-    return np.square(x)
+    x = checks.finite_array(x, "x")
+    return _shaped(checks.finite_result(lambda: np.square(x), "x²"))
 
 
 def slope(x: ArrayLike) -> np.ndarray | float:
     """L'(x) = 2x: the gradient, which sets both the direction and the size of a step."""
-    return 2.0 * np.asarray(x, dtype=float)
+    x = checks.finite_array(x, "x")
+    return _shaped(checks.finite_result(lambda: 2.0 * x, "the slope 2x"))
 
 
 def tangent(x0: float, xs: ArrayLike) -> np.ndarray | float:
     """The tangent line of x² at x0, evaluated at xs: the local picture gradient descent trusts."""
+    x0, xs = np.float64(checks.finite_number(x0, "x0")), checks.finite_array(xs, "xs")
     # t(x) = L(x₀) + L'(x₀)·(x − x₀)
-    return loss(x0) + slope(x0) * (np.asarray(xs, dtype=float) - x0)
+    return _shaped(checks.finite_result(lambda: x0**2 + 2.0 * x0 * (xs - x0), "the tangent"))
 
 
 def cubic_slope(x: ArrayLike) -> np.ndarray | float:
     """Slope of 5x³, i.e. 15x²: a steeper function the same learning rate would overshoot."""
+    x = checks.finite_array(x, "x")
     # d(5x³)/dx = 15x²
-    return 15.0 * np.square(x)
+    return _shaped(checks.finite_result(lambda: 15.0 * np.square(x), "15x²"))
 
 
 def step_by(x: float, size: float) -> float:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdsim import data
+from gdsim import checks, data
 
 BAD_FACTOR = 10.0
 
@@ -24,10 +24,11 @@ class Standardizer:
 
     @classmethod
     def fit(cls, x_train: np.ndarray) -> Standardizer:
-        x_train = np.asarray(x_train, dtype=float)
-        if x_train.size < 2 or not np.all(np.isfinite(x_train)):
+        x_train = checks.vector(x_train, "x_train")
+        if x_train.size < 2:
             raise ValueError("need at least two finite training values to standardize")
-        std = float(np.std(x_train))
+        # σ is the population standard deviation (ddof = 0): the scaled training feature has std exactly 1
+        std = float(checks.finite_result(lambda: np.std(x_train), "the standard deviation"))
         if std == 0:
             raise ValueError("a constant feature cannot be standardized (its std is 0)")
         return cls(float(np.mean(x_train)), std)

@@ -144,7 +144,8 @@ def mathjax_files() -> list[tuple[Path, str]]:
 
     The TeX-to-CommonHTML bundle and its web fonts, plus what its menu loads on demand when a
     reader turns on an accessibility option (``a11y/`` extensions, the speech rule engine ``sre/``
-    and the MathML input they enrich through). All come from the ``django-static-mathjax`` wheel: pages never ask a CDN for anything.
+    and the MathML input they enrich through). All come from the ``django-static-mathjax`` wheel:
+    pages never ask a CDN for anything.
     """
     es5 = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
     fonts = es5 / "output" / "chtml" / "fonts" / "woff-v2"

@@ -88,16 +88,16 @@ def test_there_are_animations():
     assert len(ANIMATIONS) >= 8
 
 
-@pytest.mark.parametrize("name", ANIMATIONS)
-def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(rendered, name):
-    gif = (rendered / f"{name}.gif").read_bytes()
+@pytest.mark.parametrize("stem", [s for name in ANIMATIONS for s in (name, f"{name}.phone")])
+def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(rendered, stem):
+    gif = (rendered / f"{stem}.gif").read_bytes()
     frames, durations = decode(gif)
     assert len(frames) >= 8, "an animation needs frames to show"
     assert not np.array_equal(frames[0], frames[-1])
     assert durations[-1] > max(durations[:-1]), "the last frame is held"
     with Image.open(io.BytesIO(gif)) as image:
         assert image.info.get("loop") == 0
-    poster = np.asarray(Image.open(rendered / f"{name}.png").convert("RGB"))
+    poster = np.asarray(Image.open(rendered / f"{stem}.png").convert("RGB"))
     assert poster.shape == frames[-1].shape
     # the poster is the last frame, up to the GIF's and the PNG's separate quantization
     assert np.mean(np.abs(poster.astype(int) - frames[-1].astype(int))) < 4

@@ -93,6 +93,25 @@ def test_animation_starts_paused_and_play_pause_works_from_the_keyboard(site_url
     page.close()
 
 
+def test_a_phone_gets_the_phone_layout_and_its_gif(site_url, browser):
+    """At 390 px the <picture> shows the 358 px phone drawings, and playing loads the phone GIF."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    gifs = []
+    page.on("request", lambda r: gifs.append(r.url) if r.url.endswith(".gif") else None)
+    page.goto(site_url + "/learning-rate/", wait_until="load")
+    sources = page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)
+    figures = [s["src"] for s in sources if "/figures/" in s["src"]]
+    assert figures and all(src.endswith(".phone.png") for src in figures), figures
+    widths = page.locator("figure.gd-figure img").evaluate_all("imgs => imgs.map(i => i.getBoundingClientRect().width)")
+    assert max(widths) <= 358.5, widths  # shown at its own width: its 12 px text stays 12 px
+    figure, img, button = _first_animation(page)
+    button.click()
+    page.wait_for_function("img => img.complete && img.currentSrc.endsWith('.phone.gif')", arg=img.element_handle())
+    assert gifs and all(url.endswith(".phone.gif") for url in gifs), gifs
+    context.close()
+
+
 def test_reduced_motion_shows_stills_only(site_url, browser):
     context = browser.new_context(reduced_motion="reduce")
     page = context.new_page()

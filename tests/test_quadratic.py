@@ -111,3 +111,18 @@ def test_tangent_touches_and_stays_below():
     assert quadratic.tangent(1.5, 1.5) == pytest.approx(quadratic.loss(1.5))
     assert np.all(line <= quadratic.loss(xs) + 1e-12)
     assert (line[-1] - line[0]) / (xs[-1] - xs[0]) == pytest.approx(quadratic.slope(1.5))
+
+
+@pytest.mark.parametrize("function", [quadratic.loss, quadratic.cubic_slope])
+def test_results_that_overflow_are_a_value_error_without_warnings(function):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            function(1e200)
+        with pytest.raises(ValueError, match="overflows"):
+            quadratic.tangent(1e200, [0.0, 1.0])
+        with pytest.raises(ValueError):
+            function("two")
+    assert function(3.0) == (9.0 if function is quadratic.loss else 135.0)

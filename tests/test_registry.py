@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from gdsim import catalogue, chapters, registry
-from gdsim.draw.style import COLUMN_PX, MIN_TEXT_PX
+from gdsim.draw.style import COLUMN_PX, MIN_TEXT_PX, PHONE_PX
 from gdsim.render import render
 from gdsim.site import references
 
@@ -73,18 +73,21 @@ def test_fact_names_are_literal_strings_in_their_chapter():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_asset_is_rendered_at_the_column_width(manifest, rendered, name):
-    entry = manifest[name]
-    assert set(entry["files"]) == set(registry.get(name).files)
+def test_asset_is_rendered_for_the_column_and_for_the_phone(manifest, rendered, name):
+    entry, asset = manifest[name], registry.get(name)
+    assert set(entry["files"]) == set(asset.files)
     assert entry["width"] <= COLUMN_PX, f"{name} is {entry['width']} CSS px wide, wider than the column"
-    for file in entry["files"]:
-        with Image.open(rendered / file) as image:
-            # drawn at 2 device pixels per CSS pixel, stills and animations alike
-            assert image.size == (2 * entry["width"], 2 * entry["height"])
+    assert entry["phone"]["width"] <= PHONE_PX, f"{name}'s phone layout is wider than a phone's column"
+    for layout, size in (("column", entry), ("phone", entry["phone"])):
+        for file in asset.layout_files(layout):
+            with Image.open(rendered / file) as image:
+                # drawn at 2 device pixels per CSS pixel, stills and animations alike
+                assert image.size == (2 * size["width"], 2 * size["height"]), file
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_no_text_is_smaller_than_12_css_px_at_the_column_width(manifest, name):
+def test_no_text_is_smaller_than_12_css_px_in_either_layout(manifest, name):
+    """The renderer measures each layout at its own column width (690 or 358 px) and keeps the smaller."""
     assert manifest[name]["min_text_px"] >= MIN_TEXT_PX, f"{name}: smallest text {manifest[name]['min_text_px']} px"
 
 
@@ -110,10 +113,11 @@ GIF_BUDGET_KIB = {
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if registry.get(n).kind == registry.ANIMATION])
-def test_gif_stays_within_its_budget(rendered, name):
-    size = (rendered / f"{name}.gif").stat().st_size / 1024
+def test_gif_stays_within_its_budget_in_both_layouts(rendered, name):
     budget = GIF_BUDGET_KIB.get(name, min(GIF_BUDGET_KIB.values()))
-    assert size <= budget, f"{name}.gif is {size:.1f} KiB, over its {budget} KiB budget"
+    for file in (f"{name}.gif", f"{name}.phone.gif"):
+        size = (rendered / file).stat().st_size / 1024
+        assert size <= budget, f"{file} is {size:.1f} KiB, over its {budget} KiB budget"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -58,3 +58,12 @@ def test_bad_window_is_centred_on_the_bad_truth():
     assert (g.w[0], g.w[-1]) == pytest.approx((-2.8, 3.2))
 
 
+
+
+def test_a_feature_whose_spread_overflows_is_a_value_error_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows"):
+            scaling.Standardizer.fit(np.array([-1e300, 1e300, 0.0]))
