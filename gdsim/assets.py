@@ -78,14 +78,12 @@ class Asset:
         """The data the picture shows, from the chapter module."""
         return self.data(**self.params)
 
-    def draw_result(self, result: Any, layout: Any) -> Any:
-        """Draw computed data in one layout (a ``draw.style.Layout``)."""
+    def draw_result(self, result: Any, layout: Any = None) -> Any:
+        """Draw computed data in one layout (a ``draw.style.Layout``; the drawing's default, the
+        column, if none is given)."""
         painter = getattr(importlib.import_module(self.draw_module), self.draw)
-        return painter(result, layout)
+        return painter(result) if layout is None else painter(result, layout)
 
     def build(self, layout: Any = None) -> Any:
-        """Compute, then draw: a matplotlib Figure (still) or a ``draw.frames.Movie`` (animation),
-        in the column layout unless another is given."""
-        if layout is None:
-            from gdsim.draw.style import COLUMN as layout  # noqa: N811 - the default layout
+        """Compute, then draw: a matplotlib Figure (still) or a ``draw.frames.Movie`` (animation)."""
         return self.draw_result(self.compute(), layout)
