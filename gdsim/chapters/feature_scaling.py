@@ -314,9 +314,10 @@ ASSETS = (
         data=bad_feature_data_view,
         draw="bad_feature_data",
         alt=(
-            "Two scatter plots of the same {n_train} training points with the same vertical axis. Left, against "
-            "the original feature, x from 0 to 1; right, against the bad feature 10·x, from 0 to about "
-            "{bad_x_max}. The clouds have exactly the same shape; only the numbers on the horizontal axis differ."
+            "Two scatter plots of the same {n_train} training points on the same vertical scale. First (left or "
+            "top), against the original feature, x from 0 to 1; second (right or bottom), against the bad feature "
+            "10·x, from 0 to about {bad_x_max}. The clouds have exactly the same shape; only the numbers on the "
+            "horizontal axis differ."
         ),
         caption="Same points, same labels; only the feature's scale changed (×{bad_factor}).",
     ),
@@ -326,11 +327,12 @@ ASSETS = (
         data=surfaces_view,
         draw="bad_feature_surfaces",
         alt=(
-            "Two contour maps, each with its own colour bar. Left, the original loss surface: tilted ellipses "
-            "around the minimum, a green star; the innermost line, drawn in orange, is at loss {level_original}. "
-            "Right, the surface for the bad feature over a window of the same size around its own minimum: the "
-            "ellipses are squeezed into a thin, almost horizontal band, and the innermost orange line is at loss "
-            "{level_bad}; its colour bar reaches about {max_loss_bad} instead of {max_loss_original}."
+            "Two contour maps, each with its own colour bar. First (left or top), the original loss surface: tilted "
+            "ellipses around the minimum, a green star; the innermost line, drawn in orange, is at loss "
+            "{level_original}. Second (right or bottom), the surface for the bad feature over a window of the same "
+            "size around its own minimum: the ellipses are squeezed into a thin, almost horizontal band, and the "
+            "innermost orange line is at loss {level_bad}; its colour bar reaches about {max_loss_bad} instead of "
+            "{max_loss_original}."
         ),
         caption=(
             "Contour levels picked by the same rule: the innermost line reads {level_original} before and "
@@ -343,10 +345,10 @@ ASSETS = (
         data=steepness_view,
         draw="bad_feature_cross_sections",
         alt=(
-            "Two panels on the same axes of loss against how far one parameter moves from the start, black for "
-            "b and blue for w. Left, original feature: the black b curve bends more, the blue w curve is wider "
-            "and gentler. Right, bad feature: the blue w curve has become a very narrow, steep parabola that "
-            "leaves the top of the panel, while the black b curve keeps its gentle bend."
+            "Two panels on the same axes of loss against how far one parameter moves from the start, black for b and "
+            "blue for w. First (left or top), original feature: the black b curve bends more, the blue w curve is "
+            "wider and gentler. Second (right or bottom), bad feature: the blue w curve has become a very narrow, "
+            "steep parabola that leaves the top of the panel, while the black b curve keeps its gentle bend."
         ),
         caption=(
             "Moving one parameter at a time: after ×{bad_factor}, the loss bends about {curv_ratio_bad} times "
@@ -375,10 +377,10 @@ ASSETS = (
         data=race_view,
         draw="scaled_vs_unscaled",
         alt=(
-            "Animation of {scaling_epochs} epochs with learning rate {scaling_lr} on two contour maps. Left, the "
-            "original feature: the path drops into the long valley and then crawls along it, ending at loss "
-            "{scaling_original_loss}. Right, the standardized feature: the path runs straight to the centre of "
-            "the circular contours and stops there, at loss {scaling_std_loss}."
+            "Animation of {scaling_epochs} epochs with learning rate {scaling_lr} on two contour maps. First (left "
+            "or top), the original feature: the path drops into the long valley and then crawls along it, ending at "
+            "loss {scaling_original_loss}. Second (right or bottom), the standardized feature: the path runs "
+            "straight to the centre of the circular contours and stops there, at loss {scaling_std_loss}."
         ),
         caption=(
             "One learning rate, {scaling_lr}, for both: after {scaling_epochs} epochs the standardized problem is "

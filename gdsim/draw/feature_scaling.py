@@ -2,7 +2,7 @@
 learning rate on two problems, and the trained line.
 
 Every number and curve drawn here is a field of the chapter's result objects; this module only
-lays them out.
+lays them out, in the layout it is given: side by side in the column, stacked on a phone.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from gdsim.draw.frames import Movie
 from gdsim.draw.model_and_data import scatter_train, scatter_validation
 from gdsim.draw.style import (
+    COLUMN,
     CURVE,
     LABEL_BOX,
     MINIMUM,
@@ -25,6 +26,7 @@ from gdsim.draw.style import (
     TEXT,
     THRESHOLD,
     TRUTH,
+    Layout,
     contour_map,
     mark_point,
     minus,
@@ -65,6 +67,11 @@ def _short(label: str) -> str:
     return _title(label.replace(" feature", ""))
 
 
+def _break(layout: Layout) -> str:
+    """Between two halves of a long title: a space in the column, a new line on a phone."""
+    return "\n" if layout.narrow else " "
+
+
 def _map(ax: Axes, panel: MapPanel, start: bool = True, equal: bool = True) -> object:
     """One contour map of a problem: its levels, the minimum star, the random start, its axes."""
     filled = contour_map(ax, panel.grid, levels=panel.levels)
@@ -78,23 +85,24 @@ def _map(ax: Axes, panel: MapPanel, start: bool = True, equal: bool = True) -> o
     return filled
 
 
-def bad_feature_data(view: BadFeatureData) -> Figure:
+def bad_feature_data(view: BadFeatureData, layout: Layout = COLUMN) -> Figure:
     """The training points against x and against 10·x: same labels, stretched feature axis."""
-    fig = new_figure(3.1)
-    axes = fig.subplots(1, len(view.panels), sharey=True)
+    fig = new_figure(layout.height(3.1, 5.6), layout)
+    axes = fig.subplots(*layout.grid(1, len(view.panels)), sharey=True)
     for ax, panel in zip(axes, view.panels):
         scatter_train(ax, panel.x, panel.y)
         ax.set_title(_title(panel.label))
-        ax.set_xlabel(panel.label)
+        ax.set_xlabel(panel.label)  # each panel its own feature axis, stacked or not
         ax.set_xlim(0, panel.x.max() * 1.02)
-    axes[0].set_ylabel("label $y$")
+    for ax in axes if layout.narrow else axes[:1]:  # stacked, each panel shows its own y ticks
+        ax.set_ylabel("label $y$")
     return fig
 
 
-def bad_feature_surfaces(view: MapFamily) -> Figure:
+def bad_feature_surfaces(view: MapFamily, layout: Layout = COLUMN) -> Figure:
     """Contour maps before and after the feature was multiplied by 10, levels by one rule, own colour bars."""
-    fig = new_figure(3.3)
-    for ax, panel in zip(fig.subplots(1, len(view.panels)), view.panels):
+    fig = new_figure(layout.height(3.3, 6.4), layout)
+    for ax, panel in zip(fig.subplots(*layout.grid(1, len(view.panels))), view.panels):
         filled = _map(ax, panel, start=False, equal=False)  # both windows are square: the bar keeps its height
         inner = ax.contour(panel.grid.b, panel.grid.w, panel.grid.loss, levels=[panel.innermost],
                            colors=[THRESHOLD], linewidths=2.2)
@@ -107,14 +115,14 @@ def bad_feature_surfaces(view: MapFamily) -> Figure:
     return fig
 
 
-def bad_feature_cross_sections(view: SteepnessView) -> Figure:
+def bad_feature_cross_sections(view: SteepnessView, layout: Layout = COLUMN) -> Figure:
     """Loss as one parameter at a time moves away from the start, before and after ×10, on shared axes.
 
     The vertical axis shows every curve of the first problem and every b curve in full; a curve
     steeper than those (w after ×10) leaves the top of the panel.
     """
-    fig = new_figure(3.5)
-    axes = fig.subplots(1, len(view.panels), sharex=True, sharey=True)
+    fig = new_figure(layout.height(3.5, 6.6), layout)
+    axes = fig.subplots(*layout.grid(1, len(view.panels)), sharex=True, sharey=True)
     top = max([max(c.max() for c in view.panels[0].loss.values())] + [p.loss["b"].max() for p in view.panels])
     for ax, panel in zip(axes, view.panels):
         for name, loss in panel.loss.items():
@@ -126,47 +134,52 @@ def bad_feature_cross_sections(view: SteepnessView) -> Figure:
             ax.text(0.97, 0.96 - 0.09 * row, line, transform=ax.transAxes, ha="right", va="top",
                     color=TEXT[PARAMETER[name]], bbox=LABEL_BOX, zorder=6)
         ax.set_title(_title(panel.label))
+    for ax in axes[-1:] if layout.narrow else axes:  # stacked panels share one x axis, labelled once
         ax.set_xlabel("change of the parameter from the start")
-    axes[0].set_ylabel("loss (MSE)")
+    for ax in axes if layout.narrow else axes[:1]:
+        ax.set_ylabel("loss (MSE)")
     axes[0].set_ylim(0, 1.6 * top)
     axes[0].set_xlim(view.panels[0].deltas[0], view.panels[0].deltas[-1])
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if layout.narrow else len(labels))
     return fig
 
 
-def three_contour_maps(view: MapFamily) -> Figure:
-    """The original, bad and standardized problems side by side, each over a window of one size."""
-    fig = new_figure(3.05)
-    for ax, panel in zip(fig.subplots(1, len(view.panels)), view.panels):
+def three_contour_maps(view: MapFamily, layout: Layout = COLUMN) -> Figure:
+    """The original, bad and standardized problems side by side (a column of three on a phone), each
+    over a window of one size."""
+    fig = new_figure(layout.height(3.05, 8.6), layout)
+    for ax, panel in zip(fig.subplots(*layout.grid(1, len(view.panels))), view.panels):
         _map(ax, panel)
-        ax.set_title(_short(panel.label))
+        ax.set_title(_title(panel.label) if layout.narrow else _short(panel.label))
     spacing = view.panels[0].spacing
     fig.legend(
         [_minimum_handle(), _start_handle()], ["least-squares minimum", "random start"],
-        loc="outside lower center", ncols=2, title=f"Contours: {spacing}, each map on its own colour scale",
-        title_fontsize=9,
+        loc="outside lower center", ncols=2, title_fontsize=9,
+        title=f"Contours: {spacing},{_break(layout)}each map on its own colour scale",
     )
     return fig
 
 
-def scaled_vs_unscaled(race: Race) -> Movie:
-    """Animation: one learning rate on the original and on the standardized problem, side by side."""
-    fig = new_figure(3.9)
+def scaled_vs_unscaled(race: Race, layout: Layout = COLUMN) -> Movie:
+    """Animation: one learning rate on the original and on the standardized problem, side by side
+    (stacked on a phone)."""
+    fig = new_figure(layout.height(3.9, 7.6), layout)
     artists = []
-    for ax, panel in zip(fig.subplots(1, len(race.panels)), race.panels):
+    for ax, panel in zip(fig.subplots(*layout.grid(1, len(race.panels))), race.panels):
         _map(ax, panel.map, start=False)
         path, = ax.plot([], [], "-o", color=PATH, markersize=3, linewidth=1.2, markeredgewidth=0, zorder=4)
         here, = ax.plot([], [], "o", color=START, markersize=9, markeredgecolor="white", markeredgewidth=1.4,
                         zorder=6)
         title = ax.set_title(" ", fontsize=10)
         artists.append((_title(panel.map.label), panel.run, path, here, title))
-    fig.suptitle(f"Same learning rate $\\eta$ = {race.lr:g}, same start, {race.epochs} epochs")
+    fig.suptitle(f"Same learning rate $\\eta$ = {race.lr:g},{_break(layout)}same start, {race.epochs} epochs")
     path_handle = Line2D([], [], color=CURVE, marker="o", markersize=3, linewidth=1.2)
     fig.legend(
         [_minimum_handle(), _start_handle(), path_handle],
         ["least-squares minimum", "current parameters", "path (white on the map)"],
-        loc="outside lower center", ncols=3, title=f"Contours: {race.panels[0].map.spacing}", title_fontsize=9,
+        loc="outside lower center", ncols=1 if layout.narrow else 3, title=f"Contours: {race.panels[0].map.spacing}",
+        title_fontsize=9,
     )
     width = len(str(race.epochs))
 
@@ -182,9 +195,9 @@ def scaled_vs_unscaled(race: Race) -> Movie:
     return Movie(fig, update, len(race.shown), frame_ms=200, moving=changing)
 
 
-def trained_model(view: TrainedModel) -> Figure:
+def trained_model(view: TrainedModel, layout: Layout = COLUMN) -> Figure:
     """The line learned on the standardized feature, drawn back in the original units over the data."""
-    fig = new_figure(3.6)
+    fig = new_figure(layout.height(3.6, 5.1), layout)
     ax = fig.subplots()
     scatter_train(ax, view.split.x_train, view.split.y_train, label="training data")
     scatter_validation(ax, view.split.x_val, view.split.y_val, label="validation data")
@@ -196,6 +209,9 @@ def trained_model(view: TrainedModel) -> Figure:
     ax.set_xlim(view.line_x[0], view.line_x[-1])
     ax.set_xlabel("feature $x$")
     ax.set_ylabel("label $y$")
-    ax.set_title(f"After {view.epochs} epochs on the standardized feature")
-    ax.legend(loc="upper left")
+    ax.set_title(f"After {view.epochs} epochs{_break(layout)}on the standardized feature")
+    if layout.narrow:  # inside, the legend would cover a third of the phone's plot
+        fig.legend(loc="outside lower center")
+    else:
+        ax.legend(loc="upper left")
     return fig
