@@ -190,8 +190,9 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _loss_text(value: float) -> str:
     """A loss as a readout prints it: three significant digits, large ones as 1.33×10⁶."""
-    if value < 1e4:
-        return f"{value:.3g}"
+    short = f"{value:.3g}"
+    if "e+" not in short:
+        return short
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
