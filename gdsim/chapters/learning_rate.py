@@ -26,7 +26,8 @@ RATES = {"small": 0.2, "big": 0.8, "very_big": 1.1}
 # Steps taken along each cross-section, and epochs of full gradient descent.
 CUT_STEPS = 12
 EPOCHS = 60
-# The cross-sections in panel order: left, b fixed and w varies; right, w fixed and b varies.
+# The cross-sections in panel order: first (left; on top on a phone), b fixed and w varies;
+# second (right; below), w fixed and b varies.
 CUTS = ("w", "b")
 # The cut windows hold every iterate whose loss stays below this many times the snapped start's.
 VIEW_LOSS_FACTOR = 2.0
@@ -341,11 +342,12 @@ ASSETS = (
         draw="one_step",
         params={"rate": "small"},
         alt=(
-            "Two loss curves, w varying on the left and b on the right, each with an orange-red dot at the "
-            "snapped start and a blue dot one step later with learning rate {lr_small}, joined by an arrow. On "
-            "the left w moves right by {one_small_w_move} and the loss falls from {snap_loss} to "
-            "{one_small_w_loss}; on the right b moves right by {one_small_b_move} and the loss falls to "
-            "{one_small_b_loss}. Both steps stay on the near side of their curve's lowest point."
+            "Two loss curves in two panels, w varying in the first (left, or on top on a narrow screen) and b "
+            "in the second, each with an orange-red dot at the snapped start and a blue dot one step later with "
+            "learning rate {lr_small}, joined by an arrow. In the w panel w moves right by {one_small_w_move} "
+            "and the loss falls from {snap_loss} to {one_small_w_loss}; in the b panel b moves right by "
+            "{one_small_b_move} and the loss falls to {one_small_b_loss}. Both steps stay on the near side of "
+            "their curve's lowest point."
             + _ONE_STEP_ALT_TAIL
         ),
         caption=(
@@ -360,8 +362,8 @@ ASSETS = (
         draw="one_step",
         params={"rate": "big"},
         alt=(
-            "The same two curves with learning rate {lr_big}. On the left, w moves right by {one_big_w_move} "
-            "and the loss falls to {one_big_w_loss}, still on the near side of the minimum. On the right, b "
+            "The same two curves with learning rate {lr_big}. In the w panel, w moves right by {one_big_w_move} "
+            "and the loss falls to {one_big_w_loss}, still on the near side of the minimum. In the b panel, b "
             "moves by {one_big_b_move}, jumps over the curve's lowest point and lands on the far side, at loss "
             "{one_big_b_loss}: lower than before, but past the bottom." + _ONE_STEP_ALT_TAIL
         ),
@@ -377,8 +379,8 @@ ASSETS = (
         draw="one_step",
         params={"rate": "very_big"},
         alt=(
-            "The same two curves with learning rate {lr_very_big}. On the left, w moves by "
-            "{one_very_big_w_move} and the loss falls to {one_very_big_w_loss}. On the right, b moves by "
+            "The same two curves with learning rate {lr_very_big}. In the w panel, w moves by "
+            "{one_very_big_w_move} and the loss falls to {one_very_big_w_loss}. In the b panel, b moves by "
             "{one_very_big_b_move}, far past the lowest point, and lands higher up the other side: the loss "
             "rises from {snap_loss} to {one_very_big_b_loss}, so that step and its dot are drawn in purple, "
             "the colour of a step that raised the loss." + _ONE_STEP_ALT_TAIL
@@ -396,9 +398,9 @@ ASSETS = (
         params={"rate": "small"},
         alt=(
             "Animation of {cut_steps} steps with learning rate {lr_small} along each cross-section, on the same "
-            "axes as the one-step figures. Left, w creeps down its curve from one side in shrinking blue steps "
-            "and ends near {cut_small_w_final}; right, b does the same on its steeper curve and ends near "
-            "{cut_small_b_final}. No step crosses the bottom."
+            "axes as the one-step figures. In the w panel, w creeps down its curve from one side in shrinking "
+            "blue steps and ends near {cut_small_w_final}; in the b panel, b does the same on its steeper curve "
+            "and ends near {cut_small_b_final}. No step crosses the bottom."
         ),
         caption="η = {lr_small} along each cross-section: steady, one-sided progress towards each curve's lowest point.",
     ),
@@ -410,9 +412,9 @@ ASSETS = (
         params={"rate": "big"},
         alt=(
             "Animation of {cut_steps} steps with learning rate {lr_big}, on the same axes as the other two. "
-            "Left, w takes large steps down its flat curve and settles near its bottom. Right, b zig-zags: "
-            "every step jumps across the bottom of the steep curve to the other side, each time a little lower, "
-            "settling at loss {cut_big_b_loss}."
+            "In the w panel, w takes large steps down its flat curve and settles near its bottom. In the b "
+            "panel, b zig-zags: every step jumps across the bottom of the steep curve to the other side, each "
+            "time a little lower, settling at loss {cut_big_b_loss}."
         ),
         caption="η = {lr_big}: b overshoots on every step and zig-zags in, converging all the same.",
     ),
@@ -424,10 +426,10 @@ ASSETS = (
         params={"rate": "very_big"},
         alt=(
             "Animation of {cut_steps} steps with learning rate {lr_very_big}, on the same axes as the other "
-            "two. Left, w still reaches the bottom of its flat curve. Right, b jumps from side to side of its "
-            "steep curve, landing higher each time, every step drawn in purple because it raised the loss; "
-            "after two jumps the zig-zag leaves the top of the chart and a note in the bowl says so. After "
-            "{cut_steps} steps the loss along b is {cut_very_big_b_loss}."
+            "two. In the w panel, w still reaches the bottom of its flat curve. In the b panel, b jumps from "
+            "side to side of its steep curve, landing higher each time, every step drawn in purple because it "
+            "raised the loss; after two jumps the zig-zag leaves the top of the chart and a note in the bowl "
+            "says so. After {cut_steps} steps the loss along b is {cut_very_big_b_loss}."
         ),
         caption="η = {lr_very_big}: along b every step lands higher than the last, climbing out of the valley.",
     ),
@@ -438,12 +440,12 @@ ASSETS = (
         draw="descent",
         params={"rate": "small"},
         alt=(
-            "Animation over {epochs} epochs with learning rate {lr_small}. Left, the contour map: the white path "
-            "leaves the random start, heads quickly into the valley, then bends and creeps along the valley "
-            "floor towards the green star of the least-squares minimum. Right, the loss per epoch on a log "
-            "scale falls fast, then slowly, ending at {full_small_loss}, above the dashed least-squares loss "
-            "{lstsq_loss}; a counter in the loss panel shows the epoch and its loss. The three descent "
-            "animations share the map window and the loss axis."
+            "Animation over {epochs} epochs with learning rate {lr_small}, in two panels. First (left, or on "
+            "top on a narrow screen), the contour map: the white path leaves the random start, heads quickly "
+            "into the valley, then bends and creeps along the valley floor towards the green star of the "
+            "least-squares minimum. Second, the loss per epoch on a log scale falls fast, then slowly, ending at "
+            "{full_small_loss}, above the dashed least-squares loss {lstsq_loss}; a counter in the loss panel "
+            "shows the epoch and its loss. The three descent animations share the map window and the loss axis."
         ),
         caption=(
             "Full gradient descent, η = {lr_small}: quickly into the valley, then slowly along it; after "

@@ -2,7 +2,8 @@
 
 Each family (three one-step figures, three steps-on-cuts animations, three descent animations)
 is drawn on the axes its result object carries, which the chapter computed once for all three
-rates, so the figures of one family compare at a glance.
+rates, so the figures of one family compare at a glance. Every figure has two layouts: the
+column's panels side by side, and the phone's, the same panels one under the other.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
+    COLUMN,
     CURVE,
     LABEL_BOX,
     LOSS_DOWN,
@@ -26,6 +28,7 @@ from gdsim.draw.style import (
     PATH,
     START,
     TEXT,
+    Layout,
     contour_map,
     mark_point,
     minus,
@@ -47,6 +50,10 @@ READOUT_AT = {"w": (0.97, 0.96, "right"), "b": (0.5, 0.96, "center")}
 LEFT_NOTE_AT = {"w": (0.5, 0.55), "b": (0.54, 0.32)}
 CUT_HEIGHT = 3.0  # inches: the one-step figures and the steps-on-cuts animations
 DESCENT_HEIGHT = 2.8
+# On the phone the two panels are stacked, each about as large as one column panel.
+ONE_STEP_PHONE_HEIGHT = 6.0
+STEPS_PHONE_HEIGHT = 6.3
+DESCENT_PHONE_HEIGHT = 5.6
 DESCENT_FRAME_MS = 180
 MONO = "DejaVu Sans Mono"  # readouts that change from frame to frame: only their digits move
 
@@ -60,14 +67,24 @@ def _dot(color: str, size: float = 8.0) -> dict:
             "markeredgewidth": 1.2, "linestyle": "none"}
 
 
-def _cut_panels(fig: Figure, axes: CutAxes):
-    """Two panels sharing the loss axis, one per cut, each over its window with its exact curve."""
-    panels = fig.subplots(1, 2, sharey=True)
+def _cut_panels(fig: Figure, axes: CutAxes, layout: Layout):
+    """Two panels sharing the loss axis, one per cut, each over its window with its exact curve:
+    side by side with the loss labelled once at the left, or stacked with one label for both."""
+    panels = fig.subplots(*layout.grid(1, 2), sharey=True)
     for ax, cut in zip(panels, axes.cuts):
         _draw_cut(ax, cut)
     panels[0].set_ylim(*axes.loss_range)
-    panels[0].set_ylabel("loss (MSE)")
+    if layout.narrow:
+        fig.supylabel("loss (MSE)", fontsize=10)
+    else:
+        panels[0].set_ylabel("loss (MSE)")
     return panels
+
+
+def _legend(fig: Figure, handles: list, layout: Layout, phone_cols: int) -> None:
+    """The figure's key under the panels: one row in the column, ``phone_cols`` columns on the phone."""
+    fig.legend(handles=handles, loc="outside lower center", ncols=phone_cols if layout.narrow else len(handles),
+               handletextpad=0.3, columnspacing=1.0)
 
 
 def _draw_cut(ax: Axes, cut: Cut) -> None:
@@ -84,10 +101,10 @@ def _readout(ax: Axes, name: str, text: str = "") -> Text:
                    bbox=LABEL_BOX, linespacing=1.35)
 
 
-def one_step(view: OneStepView) -> Figure:
+def one_step(view: OneStepView, layout: Layout = COLUMN) -> Figure:
     """One update of each parameter on its own cut: before, after, and whether the loss fell."""
-    fig = new_figure(CUT_HEIGHT)
-    panels = _cut_panels(fig, view.axes)
+    fig = new_figure(layout.height(CUT_HEIGHT, ONE_STEP_PHONE_HEIGHT), layout)
+    panels = _cut_panels(fig, view.axes, layout)
     for ax, step in zip(panels, view.steps):
         colour = _step_colour(step.rose)
         ax.axhline(step.loss_before, color=MUTED, linestyle=":", linewidth=1.1)
@@ -105,16 +122,15 @@ def one_step(view: OneStepView) -> Figure:
     for rose, label in ((False, "after: loss went down"), (True, "after: loss went up")):
         if any(step.rose == rose for step in view.steps):
             handles.append(Line2D([], [], **_dot(_step_colour(rose), 9.0), label=label))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.3,
-               columnspacing=1.0)
+    _legend(fig, handles, layout, phone_cols=2)
     fig.suptitle(f"One step with learning rate $\\eta$ = {view.lr:g}")
     return fig
 
 
-def steps_on_cuts(view: CutWalksView) -> Movie:
+def steps_on_cuts(view: CutWalksView, layout: Layout = COLUMN) -> Movie:
     """Animation: repeated steps along each cut, each step coloured by whether it lowered the loss."""
-    fig = new_figure(CUT_HEIGHT)
-    panels = _cut_panels(fig, view.axes)
+    fig = new_figure(layout.height(CUT_HEIGHT, STEPS_PHONE_HEIGHT), layout)
+    panels = _cut_panels(fig, view.axes, layout)
     lanes = []
     for ax, walk, cut in zip(panels, view.walks, view.axes.cuts):
         segments, dots = [], []
@@ -136,12 +152,19 @@ def steps_on_cuts(view: CutWalksView) -> Movie:
         if any(bool(np.any(walk.rose == rose)) for walk in view.walks):
             handles.append(Line2D([], [], **{**_dot(_step_colour(rose), 5.5), "linestyle": "-"}, linewidth=1.3,
                                   label=label))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), handletextpad=0.3,
-               columnspacing=1.0)
-    fig.suptitle(f"Steps along each cross-section, $\\eta$ = {view.lr:g}")
-    # one step counter for both panels, in the suptitle's row, clear of it; fixed width, so
-    # from frame to frame only its digits are redrawn
-    counter = fig.text(0.995, 0.985, "", ha="right", va="top", fontsize=10, family=MONO, color=TEXT[CURVE])
+    _legend(fig, handles, layout, phone_cols=1)
+    title = f"Steps along each cross-section, $\\eta$ = {view.lr:g}"
+    # one step counter for both panels, fixed width, so from frame to frame only its digits are
+    # redrawn: in the column, in the title's row, clear of it; on the phone, where the title takes
+    # the whole row, centred on a second row that the title keeps free for it
+    if layout.narrow:
+        heading = fig.suptitle(title + "\n")
+        counter = Annotation("", xy=(0.5, 0.0), xycoords=heading, ha="center", va="bottom", fontsize=10,
+                             family=MONO, color=TEXT[CURVE])
+        fig.add_artist(counter)
+    else:
+        fig.suptitle(title)
+        counter = fig.text(0.995, 0.985, "", ha="right", va="top", fontsize=10, family=MONO, color=TEXT[CURVE])
 
     low, high = view.axes.loss_range
 
@@ -167,17 +190,19 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def _loss_text(value: float) -> str:
     """A loss as a readout prints it: three significant digits, large ones as 1.33×10⁶."""
-    if value < 1e4:
-        return f"{value:.3g}"
+    short = f"{value:.3g}"
+    if "e+" not in short:
+        return short
     mantissa, exponent = f"{value:.2e}".split("e")
     return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
-def descent(view: DescentView) -> Movie:
-    """Animation: full gradient descent on the contour map beside the loss per epoch (log scale)."""
+def descent(view: DescentView, layout: Layout = COLUMN) -> Movie:
+    """Animation: full gradient descent on the contour map beside (on the phone: above) the loss per
+    epoch (log scale)."""
     run = view.run
-    fig = new_figure(DESCENT_HEIGHT)
-    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.0, 1.0])
+    fig = new_figure(layout.height(DESCENT_HEIGHT, DESCENT_PHONE_HEIGHT), layout)
+    ax_map, ax_loss = fig.subplots(*layout.grid(1, 2))
     contour_map(ax_map, view.grid)
     ax_map.set_xlim(view.grid.b[0], view.grid.b[-1])
     ax_map.set_ylim(view.grid.w[0], view.grid.w[-1])
