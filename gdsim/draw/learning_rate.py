@@ -52,7 +52,7 @@ CUT_HEIGHT = 3.0  # inches: the one-step figures and the steps-on-cuts animation
 DESCENT_HEIGHT = 2.8
 # On the phone the two panels are stacked, each about as large as one column panel.
 ONE_STEP_PHONE_HEIGHT = 6.0
-STEPS_PHONE_HEIGHT = 6.3
+STEPS_PHONE_HEIGHT = 5.9  # phone: two stacked cuts, a legend below, the counter under the title
 DESCENT_PHONE_HEIGHT = 5.6
 DESCENT_FRAME_MS = 180
 MONO = "DejaVu Sans Mono"  # readouts that change from frame to frame: only their digits move
