@@ -192,12 +192,12 @@ ASSETS = (
         data=geometric_gradients,
         draw="geometric_gradients",
         alt=(
-            "Two panels on the same loss axis, each a loss curve through the snapped start. Left, loss along w "
+            "Two panels on the same loss axis, each a loss curve through the snapped start. First, loss along w "
             "with b fixed at {snap_b}: a small red right triangle shows that moving w by {secant_step:g} lowers "
             "the loss by {geo_drop_w_abs}, so the red secant has slope {geo_grad_w}; a dashed green tangent with "
-            "slope {exact_snap_w} is slightly steeper. Right, the same for b with w fixed at {snap_w}: the loss "
+            "slope {exact_snap_w} is slightly steeper. Second, the same for b with w fixed at {snap_w}: the loss "
             "falls by {geo_drop_b_abs}, secant slope {geo_grad_b} against a tangent of {exact_snap_b}, a steeper "
-            "curve than the left one."
+            "curve than the first one."
         ),
         caption=(
             "Slopes read off the cross-sections over a step of {secant_step:g}: {geo_grad_w} for w and "
@@ -210,7 +210,7 @@ ASSETS = (
         data=secant_movie,
         draw="secant_to_tangent",
         alt=(
-            "Animation in two panels on the same loss axis, the loss along w (left) and along b (right). A red "
+            "Animation in two panels on the same loss axis, the loss along w first and along b second. A red "
             "secant joins the start to a second point on the curve; the second point slides towards the start "
             "as the step shrinks from {secant_anim_first:g} to {secant_anim_last:g}, and the secant turns until "
             "it lies on the dashed green tangent. Above the panels the step is shown; in each panel a readout "

@@ -103,7 +103,7 @@ ASSETS = (
             "on the bowl's side. Below it, the same surface seen from above as a contour map in the same "
             "colours, its colour bar saying the levels are evenly spaced in the square root of the loss: "
             "nested, elongated, tilted ellipses around the green star, with the red start near the bottom. "
-            "A key beside the map gives both points' b, w and loss."
+            "A key gives both points' b, w and loss."
         ),
         caption=(
             "The loss over a {grid_points}×{grid_points} grid of (b, w): the 3-D surface and its contour map, "
@@ -117,7 +117,7 @@ ASSETS = (
         params={"varied": "w"},
         draw="cross_section",
         alt=(
-            "Left, the contour map with a vertical black line at b = {snap_b}. Right, the loss along "
+            "Two panels. First, the contour map with a vertical black line at b = {snap_b}. Second, the loss along "
             "that line as a function of w: a parabola whose lowest point is near w = {along_w_min_w}. The "
             "start, at w = {snap_w}, sits on its left flank, and an arrow points right, towards "
             "larger w. The loss axis is the same as in the next figure's."
@@ -134,7 +134,7 @@ ASSETS = (
         params={"varied": "b"},
         draw="cross_section",
         alt=(
-            "Left, the contour map with a horizontal black line at w = {snap_w}. Right, the loss along "
+            "Two panels. First, the contour map with a horizontal black line at w = {snap_w}. Second, the loss along "
             "that line as a function of b, on the same loss axis as the previous figure: a parabola, steeper "
             "than the one for w, whose lowest point is near b = {along_b_min_b}. The start, at b = {snap_b}, "
             "sits on its left flank, and an arrow points right, towards larger b."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
@@ -9,7 +10,7 @@ from matplotlib.figure import Figure
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.loss_surface import axis_label
-from gdsim.draw.style import CURVE, LABEL_BOX, SECANT, START, TANGENT, TEXT, minus, new_figure
+from gdsim.draw.style import COLUMN, CURVE, LABEL_BOX, SECANT, START, TANGENT, TEXT, Layout, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.gradients import Cut, GeometricGradients, SecantMovie
@@ -30,10 +31,18 @@ def _cut_axes(ax: Axes, cut: Cut, loss_range: tuple[float, float]) -> None:
     ax.set_xlabel(axis_label(cut.varied))
 
 
-def geometric_gradients(view: GeometricGradients) -> Figure:
-    """Both cuts with the secant over one step (rise over run) and the tangent, on one loss axis."""
-    fig = new_figure(3.5)
-    axes = fig.subplots(1, 2, sharey=True)
+def _loss_labels(axes: Sequence[Axes], layout: Layout) -> None:
+    """The shared loss axis named once beside a row of panels; on each panel when they are stacked,
+    since every stacked panel shows its own loss ticks."""
+    for ax in axes if layout.narrow else axes[:1]:
+        ax.set_ylabel("loss (MSE)")
+
+
+def geometric_gradients(view: GeometricGradients, layout: Layout = COLUMN) -> Figure:
+    """Both cuts with the secant over one step (rise over run) and the tangent, on one loss axis:
+    side by side in the column, stacked on a phone."""
+    fig = new_figure(layout.height(3.5, 6.2), layout)
+    axes = fig.subplots(*layout.grid(1, 2), sharey=True)
     for ax, panel in zip(axes, view.panels):
         cut = panel.cut
         _cut_axes(ax, cut, view.loss_range)
@@ -52,14 +61,15 @@ def geometric_gradients(view: GeometricGradients) -> Figure:
         ax.annotate(minus(f"$\\Delta L$ = {panel.drop:.2f}"), (far, (cut.at_loss + panel.far_loss) / 2),
                     xytext=(6, 0), textcoords="offset points", ha="left", va="center", color=TEXT[SECANT])
         ax.legend(loc="upper right")
-    axes[0].set_ylabel("loss (MSE)")
+    _loss_labels(axes, layout)
     return fig
 
 
-def secant_to_tangent(movie: SecantMovie) -> Movie:
-    """Animation: the step shrinks, the secant turns into the tangent, its slope into ∂L/∂θ."""
-    fig = new_figure(3.1)
-    axes = fig.subplots(1, 2, sharey=True)
+def secant_to_tangent(movie: SecantMovie, layout: Layout = COLUMN) -> Movie:
+    """Animation: the step shrinks, the secant turns into the tangent, its slope into ∂L/∂θ
+    (the two cuts side by side in the column, stacked on a phone)."""
+    fig = new_figure(layout.height(3.1, 5.6), layout)
+    axes = fig.subplots(*layout.grid(1, 2), sharey=True)
     moving = []
     for ax, panel in zip(axes, movie.panels):
         cut = panel.cut
@@ -75,7 +85,7 @@ def secant_to_tangent(movie: SecantMovie) -> Movie:
                           bbox=LABEL_BOX, zorder=7)
         ax.legend(loc="upper right")
         moving.append((panel, line, far, readout))
-    axes[0].set_ylabel("loss (MSE)")
+    _loss_labels(axes, layout)
     # One step for both panels, shown once above them.
     step = fig.suptitle("", family=MONO, fontsize=10, fontweight="normal")
 

@@ -9,11 +9,22 @@ from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
 from matplotlib.colors import BoundaryNorm
 from matplotlib.contour import QuadContourSet
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from gdsim.draw.style import CURVE, MINIMUM, START, SURFACE_CMAP, contour_map, mark_point, minus, new_figure
+from gdsim.draw.style import (
+    COLUMN,
+    CURVE,
+    MINIMUM,
+    START,
+    SURFACE_CMAP,
+    Layout,
+    contour_map,
+    mark_point,
+    minus,
+    new_figure,
+)
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     import numpy as np
@@ -23,6 +34,8 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
 
 LEVELS_NOTE = "loss (MSE)\nlevels evenly spaced in √loss"
 SHORT_LEVELS_NOTE = "loss levels, evenly spaced in √loss"
+# On a phone the map beside its colour bar is about 2 in tall: the bar's label takes two lines.
+PHONE_LEVELS_NOTE = "loss levels,\nevenly spaced in √loss"
 STAR_SIZE = 15.0
 # The cut drawn on a map is the cross-section's curve: the curve colour, with a white rim on dark fills.
 CUT_RIM = [path_effects.withStroke(linewidth=3.4, foreground="white")]
@@ -49,7 +62,7 @@ def loss_map(ax: Axes, view: SurfaceView) -> QuadContourSet:
 
 
 def level_bar(
-    fig: Figure, filled: QuadContourSet, ax: Axes, view: SurfaceView, label: str = LEVELS_NOTE, **kwargs
+    fig: Figure | SubFigure, filled: QuadContourSet, ax: Axes, view: SurfaceView, label: str = LEVELS_NOTE, **kwargs
 ) -> Colorbar:
     """A colour bar saying how its levels are spaced, labelled at every other level."""
     bar = fig.colorbar(filled, ax=ax, format="%.2g", **kwargs)
@@ -58,13 +71,25 @@ def level_bar(
     return bar
 
 
-def surface_and_contours(view: SurfaceView) -> Figure:
-    """The loss surface in 3-D above its contour map, the minimum and the start marked at their heights."""
-    fig = new_figure(5.6)
-    grid_spec = fig.add_gridspec(2, 2, height_ratios=[1.15, 1], width_ratios=[1.4, 1])
-    ax3d = fig.add_subplot(grid_spec[0, :], projection="3d", computed_zorder=False)
-    ax2d = fig.add_subplot(grid_spec[1, 0])
-    ax_key = fig.add_subplot(grid_spec[1, 1])
+def surface_and_contours(view: SurfaceView, layout: Layout = COLUMN) -> Figure:
+    """The loss surface in 3-D above its contour map, the minimum and the start marked at their heights.
+
+    The column puts the key beside the map. A phone stacks surface, map and key, each in a subfigure of
+    its own so the map's colour bar does not narrow the surface above it.
+    """
+    fig = new_figure(layout.height(5.6, 6.9), layout)
+    if layout.narrow:
+        top, middle, bottom = fig.subfigures(3, 1, height_ratios=[3.0, 2.95, 0.95])
+        # Placed by hand: the layout engine does not see the 3-D labels, and the z label would fall off
+        # the right edge. The box is shifted left into the empty corner of the projection.
+        ax3d = top.add_axes((-0.065, 0.0, 0.97, 0.92), projection="3d", computed_zorder=False)
+        map_figure, ax2d = middle, middle.add_subplot()
+        ax_key = bottom.add_subplot()
+    else:
+        grid_spec = fig.add_gridspec(2, 2, height_ratios=[1.15, 1], width_ratios=[1.4, 1])
+        ax3d = fig.add_subplot(grid_spec[0, :], projection="3d", computed_zorder=False)
+        map_figure, ax2d = fig, fig.add_subplot(grid_spec[1, 0])
+        ax_key = fig.add_subplot(grid_spec[1, 1])
     b_values, w_values = view.grid.mesh()
     # The same banded colours as the map and its colour bar: one scale for both views.
     norm = BoundaryNorm(view.levels, ncolors=256)
@@ -84,14 +109,15 @@ def surface_and_contours(view: SurfaceView) -> Figure:
         axis.set_major_locator(MaxNLocator(5, integer=True))
     ax3d.tick_params(pad=0, labelsize=9)
     ax3d.view_init(elev=28, azim=-60)
-    ax3d.set_box_aspect((1.6, 1.6, 0.8), zoom=1.25)
+    # Less zoom on a phone: there the axes fill the width, and the z label must stay inside it.
+    ax3d.set_box_aspect((1.6, 1.6, 0.8), zoom=layout.height(1.25, 1.05))
     ax3d.set_title("The loss surface")
 
     filled = loss_map(ax2d, view)
     mark_point(ax2d, view.solution, MINIMUM, None, marker="*", size=STAR_SIZE)
     mark_point(ax2d, view.start, START, None)
-    ax2d.set_title("Seen from above: the contour map")
-    level_bar(fig, filled, ax2d, view)
+    ax2d.set_title("Seen from above:\nthe contour map" if layout.narrow else "Seen from above: the contour map")
+    level_bar(map_figure, filled, ax2d, view, PHONE_LEVELS_NOTE if layout.narrow else LEVELS_NOTE)
     handles = [
         Line2D([], [], marker="*", color=MINIMUM, markersize=STAR_SIZE, markeredgecolor="white", linestyle="none",
                label=_point_label("least-squares minimum", view.solution, view.solution_loss)),
@@ -99,15 +125,25 @@ def surface_and_contours(view: SurfaceView) -> Figure:
                label=_point_label("random start", view.start, view.start_loss)),
     ]
     ax_key.axis("off")
-    ax_key.legend(handles=handles, loc="center left", labelspacing=1.4, handletextpad=0.5, borderaxespad=0)
+    if layout.narrow:
+        ax_key.legend(handles=handles, loc="center", ncols=1, labelspacing=0.8, handletextpad=0.5, borderaxespad=0)
+    else:
+        ax_key.legend(handles=handles, loc="center left", labelspacing=1.4, handletextpad=0.5, borderaxespad=0)
     return fig
 
 
-def cross_section(view: CutView) -> Figure:
-    """Left: the contour map with the cut drawn; right: the loss along the cut, the start and its lowest point."""
-    fig = new_figure(3.3)
-    fig.get_layout_engine().set(wspace=0.06)  # keep the colour bar's label clear of the cut's loss axis
-    ax_map, ax_cut = fig.subplots(1, 2, width_ratios=[1, 1.15])
+def cross_section(view: CutView, layout: Layout = COLUMN) -> Figure:
+    """The contour map with the cut drawn, and the loss along the cut with the start and its lowest point:
+    side by side in the column (map left), stacked on a phone (map on top, in a subfigure of its own so
+    its colour bar does not narrow the cut below)."""
+    fig = new_figure(layout.height(3.3, 5.9), layout)
+    if layout.narrow:
+        top, bottom = fig.subfigures(2, 1, height_ratios=[2.9, 3.0])
+        map_figure, ax_map, ax_cut = top, top.add_subplot(), bottom.add_subplot()
+    else:
+        fig.get_layout_engine().set(wspace=0.06)  # keep the colour bar's label clear of the cut's loss axis
+        ax_map, ax_cut = fig.subplots(1, 2, width_ratios=[1, 1.15])
+        map_figure = fig
     filled = loss_map(ax_map, view.map)
     fixed_value = view.snapped[view.fixed.index]
     draw_line = ax_map.axvline if view.fixed.name == "b" else ax_map.axhline
@@ -116,7 +152,7 @@ def cross_section(view: CutView) -> Figure:
     mark_point(ax_map, view.snapped, START, None)
     fixed = minus(f"{view.fixed.symbol} = {fixed_value:.2f}")
     ax_map.set_title(f"The cut at {fixed}")
-    level_bar(fig, filled, ax_map, view.map, SHORT_LEVELS_NOTE, pad=0.02)
+    level_bar(map_figure, filled, ax_map, view.map, PHONE_LEVELS_NOTE if layout.narrow else SHORT_LEVELS_NOTE, pad=0.02)
 
     section = view.section
     ax_cut.plot(section.values, section.loss, color=CURVE)

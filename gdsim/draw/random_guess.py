@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 
 from gdsim.draw.model_and_data import scatter_train
-from gdsim.draw.style import INK, LABEL_BOX, MINIMUM, START, TRAIN, minus, new_figure
+from gdsim.draw.style import COLUMN, INK, LABEL_BOX, MINIMUM, START, TRAIN, Layout, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.random_guess import ErrorView, GuessView
 
+# The column keeps its legend inside, in the empty upper left; on a phone that corner is too small
+# for three entries, so they go under the axes and the figure grows by their height.
 HEIGHT = 3.6
+PHONE_HEIGHT = 4.3
 
 
 def _signed(value: float) -> str:
@@ -20,7 +23,7 @@ def _signed(value: float) -> str:
     return minus(f"{'-' if value < 0 else '+'} {abs(value):.2f}")
 
 
-def _guess_axes(fig: Figure, view: GuessView):
+def _guess_axes(fig: Figure, view: GuessView, layout: Layout):
     """Training points, the random start's line (solid) and the least-squares line (dashed)."""
     ax = fig.subplots()
     scatter_train(ax, view.x_train, view.y_train, label="training points", zorder=2)
@@ -30,27 +33,32 @@ def _guess_axes(fig: Figure, view: GuessView):
     ax.set_xlim(view.line_x[0], view.line_x[-1])
     ax.set_xlabel("feature $x$")
     ax.set_ylabel("label $y$")
-    ax.legend(loc="upper left")
+    if layout.narrow:
+        fig.legend(loc="outside lower center", ncols=1)
+    else:
+        ax.legend(loc="upper left")
     return ax
 
 
-def prediction_line(view: GuessView) -> Figure:
+def prediction_line(view: GuessView, layout: Layout = COLUMN) -> Figure:
     """The random start's prediction line over the training data."""
-    fig = new_figure(HEIGHT)
-    ax = _guess_axes(fig, view)
+    fig = new_figure(layout.height(HEIGHT, PHONE_HEIGHT), layout)
+    ax = _guess_axes(fig, view, layout)
     b, w = view.start
     ax.set_title(minus(f"Random start: $\\hat{{y}} = {b:.2f} {_signed(w)}\\,x$"))
     return fig
 
 
-def one_error(view: ErrorView) -> Figure:
+def one_error(view: ErrorView, layout: Layout = COLUMN) -> Figure:
     """One training point's error drawn as the vertical gap between the point and the prediction."""
-    fig = new_figure(HEIGHT)
-    ax = _guess_axes(fig, view.guess)
+    fig = new_figure(layout.height(HEIGHT, PHONE_HEIGHT), layout)
+    ax = _guess_axes(fig, view.guess, layout)
     ax.vlines(view.x, view.prediction, view.y, color=INK, linewidth=2.2, zorder=4)
     ax.plot([view.x], [view.y], "o", color=TRAIN, markersize=10, markeredgecolor=INK, zorder=5)
     ax.plot([view.x], [view.prediction], "o", color=START, markersize=8, markeredgecolor=INK, zorder=5)
-    label = f"error $e = \\hat{{y}} - y = {view.prediction:.2f} {_signed(-view.y)} = {view.error:.2f}$"
+    # One line in the column; on a phone the definition and the numbers take a line each.
+    gap = "$\n$" if layout.narrow else " "
+    label = f"error $e = \\hat{{y}} - y{gap}= {view.prediction:.2f} {_signed(-view.y)} = {view.error:.2f}$"
     # Low on the gap, where the label sits below the cloud of points rather than over it.
     ax.annotate(minus(label), xy=(view.x, view.prediction + 0.3 * (view.y - view.prediction)),
                 xytext=(-14, 0), textcoords="offset points", ha="right", va="center", color=INK,
