@@ -324,7 +324,7 @@ ASSETS = (
         data=hessian_axes,
         draw="hessian_axes_maps",
         alt=(
-            "Three contour maps side by side: original, bad and standardized feature, each with its own colour "
+            "Three contour maps, one per problem: original, bad and standardized feature, each with its own colour "
             "scale. From the green star at each minimum two arrows follow the Hessian's eigenvectors to the same "
             "orange contour line: a long white one along the flat direction and a short red one along the steep "
             "direction, as the legend below says. Original: curvatures {lam_min_original} and {lam_max_original}, "

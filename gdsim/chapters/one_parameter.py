@@ -276,11 +276,12 @@ ASSETS = (
         data=tangents,
         draw="parabola_tangents",
         alt=(
-            "Left, the parabola loss = x² with dashed green tangent lines touching it at x = −2, 2 and 5, whose "
-            "slopes are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: the line at −2 falls, "
-            "the two on the right rise, the one at 5 most steeply. Right, the slope 2x as a straight line through "
-            "the origin with the same three points on it, and under each a blue arrow for the move minus η times "
-            "the slope: to the right from −2, to the left from 2, and furthest to the left from 5."
+            "Two panels. The first shows the parabola loss = x² with dashed green tangent lines touching it at "
+            "x = −2, 2 and 5, whose slopes are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: "
+            "the line at −2 falls, the two on the right rise, the one at 5 most steeply. The second shows the slope "
+            "2x as a straight line through the origin with the same three points on it, and under each a blue "
+            "arrow for the move minus η times the slope: to the right from −2, to the left from 2, and furthest to "
+            "the left from 5."
         ),
         caption="The slope of x² is 2x: its sign says which way is downhill, its size how far the step goes.",
     ),
@@ -290,12 +291,12 @@ ASSETS = (
         data=step_story,
         draw="step_story",
         alt=(
-            "Two parabolas. Left, fixed steps: from x = {x2_start} a step of {story_step_first} to the left lands "
-            "at x = {story_x1}, loss {story_loss1}, drawn blue because the loss fell; a greedy step of "
+            "Two parabolas. The first, fixed steps: from x = {x2_start} a step of {story_step_first} to the left "
+            "lands at x = {story_x1}, loss {story_loss1}, drawn blue because the loss fell; a greedy step of "
             "{story_step_greedy} then jumps over the bottom to x = {story_x2}, loss {story_loss2}, drawn purple "
-            "because the loss rose. Right, steps of learning rate {story_lr} times the slope from the same start: "
-            "x goes {x2_start}, {story_lr_x1}, {story_lr_x2}, {story_lr_x3} and so on, each step half the one "
-            "before, all downhill."
+            "because the loss rose. The second, steps of learning rate {story_lr} times the slope from the same "
+            "start: x goes {x2_start}, {story_lr_x1}, {story_lr_x2}, {story_lr_x3} and so on, each step half the "
+            "one before, all downhill."
         ),
         caption="A fixed step ignores the slope and overshoots; a step of η × slope shrinks as the bottom nears.",
     ),
@@ -306,12 +307,13 @@ ASSETS = (
         draw="parabola_regimes",
         alt=(
             "Animation of {regime_steps} steps of gradient descent on x² from x = {x2_start}: four small parabola "
-            "panels in a two-by-two grid, one per learning rate, and on the right one panel with the four loss "
-            "curves per step on a log scale. η = {rate_monotone}: the point slides down one side and ends at "
-            "x = {final_x_monotone}. η = {rate_oscillating}: it jumps from side to side in shrinking zig-zags to "
-            "x = {final_x_oscillating}. η = {rate_bouncing}: it bounces between {x2_start} and −{x2_start} and the "
-            "loss stays at {final_loss_bouncing}, a flat line. η = {rate_diverging}, drawn on wider axes: each jump "
-            "lands higher, reaching x = {final_x_diverging} and loss {final_loss_diverging}, the one rising line."
+            "panels in a two-by-two grid, one per learning rate, and one more panel, beside the grid or below it "
+            "on a narrow screen, with the four loss curves per step on a log scale. η = {rate_monotone}: the "
+            "point slides down one side and ends at x = {final_x_monotone}. η = {rate_oscillating}: it jumps from "
+            "side to side in shrinking zig-zags to x = {final_x_oscillating}. η = {rate_bouncing}: it bounces "
+            "between {x2_start} and −{x2_start} and the loss stays at {final_loss_bouncing}, a flat line. "
+            "η = {rate_diverging}, drawn on wider axes: each jump lands higher, reaching x = {final_x_diverging} "
+            "and loss {final_loss_diverging}, the one rising line."
         ),
         caption=(
             "The four regimes of x²: below {regime_half}, between {regime_half} and {regime_one}, exactly "

@@ -13,6 +13,7 @@ from matplotlib.patheffects import withStroke
 
 from gdsim import model
 from gdsim.draw.style import (
+    COLUMN,
     CURVE,
     FLAT,
     INK,
@@ -22,6 +23,7 @@ from gdsim.draw.style import (
     START,
     STEEP,
     THRESHOLD,
+    Layout,
     contour_map,
     mark_point,
     minus,
@@ -43,10 +45,12 @@ def _axis_label(name: str) -> str:
     return f"{p.symbol} ({p.role})"
 
 
-def hessian_axes_maps(view: AxesView) -> Figure:
-    """Contour maps of the three problems with the Hessian's eigenvectors drawn from the minimum."""
-    fig = new_figure(3.3)
-    axes = fig.subplots(1, 3)
+def hessian_axes_maps(view: AxesView, layout: Layout = COLUMN) -> Figure:
+    """Contour maps of the three problems with the Hessian's eigenvectors drawn from the minimum
+    (side by side; one under another on a phone, each map on its own axes)."""
+    narrow = layout.narrow
+    fig = new_figure(layout.height(3.3, 10.4), layout)
+    axes = fig.subplots(*layout.grid(1, 3))
     for ax, found in zip(axes, view.maps):
         grid = found.grid
         contour_map(ax, grid)
@@ -67,8 +71,12 @@ def hessian_axes_maps(view: AxesView) -> Figure:
             numbers = f"$\\lambda$ = {lam_max:.3g} both ways"
         else:
             numbers = f"$\\lambda_{{\\min}}$ {lam_min:.3g}, $\\lambda_{{\\max}}$ {lam_max:.3g}"
-        ax.set_title(minus(f"{TITLES[found.name]}\n{numbers}\n$\\kappa$ = {found.kappa:.3g}"), fontsize=9.5)
-    axes[0].set_ylabel(_axis_label("w"))
+        kappa = f"$\\kappa$ = {found.kappa:.3g}"
+        # a phone map is as wide as the column's three: the name and κ fit on one line
+        title = f"{TITLES[found.name]}: {kappa}\n{numbers}" if narrow else f"{TITLES[found.name]}\n{numbers}\n{kappa}"
+        ax.set_title(minus(title), fontsize=9.5)
+    for ax in axes if narrow else axes[:1]:
+        ax.set_ylabel(_axis_label("w"))
     handles = [
         Line2D([], [], color=FLAT, linewidth=2.4, path_effects=OUTLINED),
         Line2D([], [], color=STEEP, linewidth=2.4),
@@ -76,15 +84,17 @@ def hessian_axes_maps(view: AxesView) -> Figure:
         Line2D([], [], color=MINIMUM, marker="*", markersize=12, markeredgecolor="white", linestyle="none"),
     ]
     labels = ["flat axis ($\\lambda_{\\min}$)", "steep axis ($\\lambda_{\\max}$)", "the contour both reach", "minimum"]
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, handlelength=1.8, columnspacing=1.2,
-               title="Arrows along the Hessian's eigenvectors; contours evenly spaced in √loss, "
-                     "each map its own colour scale", title_fontsize=9)
+    title = ("Arrows along the Hessian's eigenvectors;", "contours evenly spaced in √loss,", "each map its own colour scale")
+    fig.legend(handles, labels, loc="outside lower center", ncols=2 if narrow else 4, handlelength=1.8,
+               columnspacing=1.2, title=("\n" if narrow else " ").join(title), title_fontsize=9)
     return fig
 
 
-def threshold_sweep(view: SweepView) -> Figure:
-    """Loss after a fixed number of steps against η/(2/λ_max), one row per problem on shared axes."""
-    fig = new_figure(5.5)
+def threshold_sweep(view: SweepView, layout: Layout = COLUMN) -> Figure:
+    """Loss after a fixed number of steps against η/(2/λ_max), one row per problem on shared axes
+    (stacked in both layouts; on a phone the titles, the x label and the legend wrap)."""
+    narrow = layout.narrow
+    fig = new_figure(layout.height(5.5, 8.9), layout)
     axes = fig.subplots(len(view.sweeps), 1, sharex=True, sharey=True)
     finite_top = max(np.max(s.losses[np.isfinite(s.losses)]) for s in view.sweeps)
     top = finite_top * 300
@@ -107,12 +117,16 @@ def threshold_sweep(view: SweepView) -> Figure:
         ax.axvline(1.0, color=THRESHOLD, linewidth=2.2, zorder=1, label="predicted: $\\eta = 2/\\lambda_{\\max}$")
         ax.set_yscale("log")
         ax.set_yticks([1e-2, 1e0, 1e2, 1e4])
-        ax.set_title(minus(f"{TITLES[s.name]}: predicted {s.threshold:.4g}; last stable run {s.last_stable:.4g}, "
-                           f"first unstable {s.first_unstable:.4g}"), loc="left", fontsize=9.5)
+        # one line in the column; on a phone, one line per number
+        parts = (f"{TITLES[s.name]}: predicted {s.threshold:.4g}", f"last stable run {s.last_stable:.4g}",
+                 f"first unstable {s.first_unstable:.4g}")
+        title = f"{parts[0]}\n{parts[1]},\n{parts[2]}" if narrow else f"{parts[0]}; {parts[1]}, {parts[2]}"
+        ax.set_title(minus(title), loc="left", fontsize=9.5)
     axes[0].set_ylim(floor, top)
     axes[0].set_xlim(0, right)
-    axes[-1].set_xlabel("learning rate as a share of the limit, $\\eta \\,/\\, (2/\\lambda_{\\max})$")
+    axes[-1].set_xlabel("learning rate as a share of the limit," + ("\n" if narrow else " ")
+                        + "$\\eta \\,/\\, (2/\\lambda_{\\max})$")
     fig.supylabel(f"loss after {view.steps} steps (log scale)", fontsize=10)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=3)
+    fig.legend(handles, labels, loc="outside lower center", ncols=1 if narrow else 3)
     return fig

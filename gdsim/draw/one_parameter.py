@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
+    COLUMN,
     CURVE,
     INK,
     LABEL_BOX,
@@ -26,6 +27,7 @@ from gdsim.draw.style import (
     TANGENT,
     TEXT,
     THRESHOLD,
+    Layout,
     minus,
     new_figure,
 )
@@ -61,10 +63,22 @@ def _dot(ax: Axes, x: ArrayLike, y: ArrayLike, colour: str, size: float = 8.0, *
             linestyle="none", **kwargs)
 
 
-def parabola_tangents(view: TangentsView) -> Figure:
-    """x² with its tangents at a few points, and the slope 2x turned into a move against it."""
-    fig = new_figure(3.7)
-    ax, ax_slope = fig.subplots(1, 2, width_ratios=[1.15, 1])
+def _pair(fig: Figure, layout: Layout, ratios: tuple[float, float] | None = None,
+          share_x: bool = False) -> tuple[Axes, Axes]:
+    """Two panels side by side in the column, one under the other on a phone (``ratios`` are their
+    widths, or heights once stacked). ``share_x``: on a phone, where the two are stacked, they share
+    the x axis and only the lower one prints its tick labels."""
+    rows, cols = layout.grid(1, 2)
+    ratio = {("height_ratios" if layout.narrow else "width_ratios"): ratios} if ratios else {}
+    first, second = fig.subplots(rows, cols, sharex=share_x and layout.narrow, **ratio)
+    return first, second
+
+
+def parabola_tangents(view: TangentsView, layout: Layout = COLUMN) -> Figure:
+    """x² with its tangents at a few points, and the slope 2x turned into a move against it
+    (side by side; stacked on a phone, on one x axis, so each slope sits under its tangent)."""
+    fig = new_figure(layout.height(3.7, 6.4), layout)
+    ax, ax_slope = _pair(fig, layout, ratios=None if layout.narrow else (1.15, 1), share_x=True)
     _curve(ax, view.parabola)
     green = TEXT[TANGENT]
     for t in view.tangents:
@@ -81,7 +95,8 @@ def parabola_tangents(view: TangentsView) -> Figure:
         ax.annotate(minus(f"$x$ = {t.x0:g}\nslope {t.slope:g}"), (t.x0, t.loss), xytext=offset,
                     textcoords="offset points", ha=ha, va=va, fontsize=9, color=green)
     ax.set_ylim(-5, view.parabola.y.max() * 1.05)
-    ax.set_xlabel(X_LABEL)
+    if not layout.narrow:  # stacked, the lower panel labels the shared x axis
+        ax.set_xlabel(X_LABEL)
     ax.set_ylabel("loss $L(x) = x^2$")
     ax.set_title("$x^2$ and its tangents\nat three points")
 
@@ -98,7 +113,7 @@ def parabola_tangents(view: TangentsView) -> Figure:
         ax_slope.text(min(t.x0, t.x0 + t.move), y - 0.9, minus(f"move {t.move:+.1f}"), ha="left", va="top",
                       fontsize=9, color=blue, bbox=LABEL_BOX, zorder=6)
     ax_slope.set_ylim(view.slope_line.y[0] - 4, view.slope_line.y[-1] + 2)
-    ax_slope.set_xlabel("$x$")
+    ax_slope.set_xlabel(X_LABEL if layout.narrow else "$x$")
     ax_slope.set_ylabel("slope $L'(x)$")
     ax_slope.set_title(f"The slope $2x$, and the move\n$-\\eta$ × slope with $\\eta$ = {view.lr:g}")
     ax_slope.legend(loc="upper left")
@@ -125,10 +140,11 @@ def _walk_dots(ax: Axes, walk: Walk, bend: float) -> list[str]:
     return colours
 
 
-def step_story(story: StepStory) -> Figure:
-    """Left, fixed steps of 1 and then 5 from x = 2; right, steps of η × slope from the same start."""
-    fig = new_figure(3.8)
-    ax_fixed, ax_lr = fig.subplots(1, 2)
+def step_story(story: StepStory, layout: Layout = COLUMN) -> Figure:
+    """First, fixed steps of 1 and then 5 from x = 2; second, steps of η × slope from the same start
+    (side by side; stacked on a phone, each on its own axes)."""
+    fig = new_figure(layout.height(3.8, 6.6), layout)
+    ax_fixed, ax_lr = _pair(fig, layout)
 
     walk = story.fixed
     _curve(ax_fixed, walk.parabola)
@@ -157,20 +173,28 @@ def step_story(story: StepStory) -> Figure:
         ax_lr.annotate(minus(f"slope {walk.slopes[k]:g}\nmove {walk.moves[k]:g}"), (walk.positions[k], walk.losses[k]),
                        xytext=(9, -6), textcoords="offset points", fontsize=9, ha="left", va="top", color=INK)
     ax_lr.set_xlabel(X_LABEL)
+    if layout.narrow:  # stacked, this panel has its own loss scale, so it names it
+        ax_lr.set_ylabel("loss")
+        fig.align_ylabels([ax_fixed, ax_lr])
     ax_lr.set_ylim(-0.3, walk.losses[0] * 1.25)
     ax_lr.set_title(f"Step = $\\eta$ × slope, $\\eta$ = {story.lr:g}:\nthe steps shrink by themselves")
     return fig
 
 
-def parabola_regimes(view: Regimes) -> Movie:
-    """Animation: the four regimes of x² in a 2×2 grid of parabolas, their losses together on the right.
+def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
+    """Animation: the four regimes of x² in a 2×2 grid of parabolas, their losses together on the
+    right (below the grid on a phone).
 
     Only the paths and the current points change from frame to frame (no changing text), which
     keeps the GIF small; for the same reason the parabola panels have no grid and the loss panel
     only horizontal grid lines."""
-    fig = new_figure(4.3)
-    grid = fig.add_gridspec(2, 3, width_ratios=[1, 1, 1.3])
-    ax_loss = fig.add_subplot(grid[:, 2])
+    fig = new_figure(layout.height(4.3, 6.9), layout)
+    if layout.narrow:
+        grid = fig.add_gridspec(3, 2, height_ratios=[1, 1, 1.25])
+        ax_loss = fig.add_subplot(grid[2, :])
+    else:
+        grid = fig.add_gridspec(2, 3, width_ratios=[1, 1, 1.3])
+        ax_loss = fig.add_subplot(grid[:, 2])
     first = fig.add_subplot(grid[0, 0])
     # the three runs that stay within |x| ≤ 2 share one window; the diverging one needs a wider view
     cells = [first, fig.add_subplot(grid[0, 1], sharex=first, sharey=first),
@@ -182,7 +206,9 @@ def parabola_regimes(view: Regimes) -> Movie:
         reach = run.parabola.x[-1]
         ax.set_ylim(-0.1 * reach**2, 1.1 * reach**2)
         ax.grid(False)
-        ax.set_title(minus(f"$\\eta$ = {run.lr:g}: {REGIME_NAMES[run.regime]}\n$x$ ← {run.factor:.2g}·$x$"),
+        # half a phone is too narrow for "η = 0.8: oscillating" on one line
+        rate = f"$\\eta$ = {run.lr:g}:" + ("\n" if layout.narrow else " ")
+        ax.set_title(minus(f"{rate}{REGIME_NAMES[run.regime]}\n$x$ ← {run.factor:.2g}·$x$"),
                      fontsize=9.5, color=TEXT[colour])
         path, = ax.plot([], [], "-", color=colour, linewidth=1.2, alpha=0.9, zorder=3)
         dots, = ax.plot([], [], "o", color=colour, markersize=4, markeredgecolor="white", markeredgewidth=0.6, zorder=4)
@@ -205,7 +231,8 @@ def parabola_regimes(view: Regimes) -> Movie:
     ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("loss (log scale)")
     ax_loss.grid(False, axis="x")
-    ax_loss.legend(loc="lower left")
+    # on a phone the panel is wide and low: two columns keep the legend under the falling lines
+    ax_loss.legend(loc="lower left", ncols=2 if layout.narrow else 1)
     ax_loss.set_title("Loss per step, all four")
 
     def update(k: int) -> None:
@@ -221,9 +248,13 @@ def parabola_regimes(view: Regimes) -> Movie:
     return Movie(fig, update, view.steps + 1, frame_ms=450, moving=changing + [ax_loss.get_legend()])
 
 
-def steps_vs_learning_rate(counts: StepCounts) -> Figure:
-    """Steps to reach |x| ≤ tol against η, on a log axis, with the regimes shaded."""
-    fig = new_figure(3.9)
+def steps_vs_learning_rate(counts: StepCounts, layout: Layout = COLUMN) -> Figure:
+    """Steps to reach |x| ≤ tol against η, on a log axis, with the regimes shaded.
+
+    On a phone the η axis is half as wide: the diverging band and the η = 2/L'' line get labels
+    that run up the band, and the point labels break onto two lines where the V leaves room."""
+    narrow = layout.narrow
+    fig = new_figure(layout.height(3.9, 4.6), layout)
     ax = fig.subplots()
     finite = np.isfinite(counts.steps)
     top = counts.steps[finite].max() * 5
@@ -233,27 +264,43 @@ def steps_vs_learning_rate(counts: StepCounts) -> Figure:
              (counts.limit_lr, hi, REGIME[Regime.DIVERGING], 0.12, "diverging:\nnever gets there"))
     for left, right, colour, alpha, label in bands:
         ax.axvspan(left, right, color=colour, alpha=alpha, linewidth=0)
-        ax.text((left + right) / 2, top / 1.5, label, ha="center", va="top", fontsize=9.5, color=INK)
+        if narrow and left == counts.limit_lr:  # up the right edge of its narrow band
+            ax.annotate(label.replace("\n", " "), (right, top / 1.5), xytext=(-3, 0), textcoords="offset points",
+                        rotation=90, ha="right", va="top", fontsize=9.5, color=INK)
+        else:
+            ax.text((left + right) / 2, top / 1.5, label, ha="center", va="top", fontsize=9.5, color=INK)
     ax.axvline(counts.one_step_lr, color=MUTED, linewidth=0.9, linestyle=":")
     ax.axvline(counts.limit_lr, color=THRESHOLD, linewidth=2.0)
-    ax.annotate(f"$\\eta$ = {counts.limit_lr:g}: bouncing\nforever, never", (counts.limit_lr, 3), xytext=(6, 0),
-                textcoords="offset points", fontsize=9, color=TEXT[THRESHOLD], va="center")
+    bouncing = f"$\\eta$ = {counts.limit_lr:g}: bouncing\nforever, never"
+    if narrow:  # up the orange line, on its right, from the bottom
+        ax.annotate(bouncing.replace("\n", " "), (counts.limit_lr, 0.6), xytext=(3, 4), textcoords="offset points",
+                    rotation=90, fontsize=9, color=TEXT[THRESHOLD], ha="left", va="bottom")
+    else:
+        ax.annotate(bouncing, (counts.limit_lr, 3), xytext=(6, 0), textcoords="offset points", fontsize=9,
+                    color=TEXT[THRESHOLD], va="center")
     ax.plot(counts.lrs[finite], counts.steps[finite], "-", color=CURVE, linewidth=1.8)
     best = float(counts.steps[counts.lrs == counts.one_step_lr][0])
     ax.plot([counts.one_step_lr], [best], "*", color=MINIMUM, markersize=15, markeredgecolor="white", zorder=5)
-    ax.annotate(f"$\\eta$ = {counts.one_step_lr:g}: one step", (counts.one_step_lr, best), xytext=(10, 0),
-                textcoords="offset points", fontsize=9, color=TEXT[MINIMUM], va="center")
+    ax.annotate(f"$\\eta$ = {counts.one_step_lr:g}:" + ("\n" if narrow else " ") + "one step", (counts.one_step_lr, best),
+                xytext=(10, 0), textcoords="offset points", fontsize=9, color=TEXT[MINIMUM], va="center")
     for mark in counts.marks:
         _dot(ax, [mark.lr], [mark.steps], REGIME[mark.regime])
-        # on the side the V leaves empty: above-right on its falling arm, below-right on its rising one
         falling = mark.lr < counts.one_step_lr
-        ax.annotate(f"$\\eta$ = {mark.lr:g}: {mark.steps} steps", (mark.lr, mark.steps),
-                    xytext=(9, 5 if falling else -5), textcoords="offset points", fontsize=9, color=INK, ha="left",
-                    va="bottom" if falling else "top", bbox=LABEL_BOX)
+        label = f"$\\eta$ = {mark.lr:g}:" + ("\n" if narrow else " ") + f"{mark.steps} steps"
+        if narrow:
+            # above the point, away from the V: to the right on its falling arm, to the left on its rising one
+            offset, ha = ((7, 5), "left") if falling else ((-7, 5), "right")
+            va = "bottom"
+        else:
+            # on the side the V leaves empty: above-right on its falling arm, below-right on its rising one
+            offset, ha, va = ((9, 5), "left", "bottom") if falling else ((9, -5), "left", "top")
+        ax.annotate(label, (mark.lr, mark.steps), xytext=offset, textcoords="offset points", fontsize=9, color=INK,
+                    ha=ha, va=va, bbox=LABEL_BOX)
     ax.set_yscale("log")
     ax.set_ylim(0.6, top)
     ax.set_xlim(0, hi)
     ax.set_xlabel("learning rate $\\eta$")
     ax.set_ylabel(f"steps until $|x| \\leq$ {_power_of_ten(counts.tol)}")
-    ax.set_title(minus(f"Gradient descent on $x^2$ from $x$ = {counts.x0:g}: steps needed per learning rate"))
+    title = f"Gradient descent on $x^2$ from $x$ = {counts.x0:g}:" + ("\n" if narrow else " ")
+    ax.set_title(minus(title + "steps needed per learning rate"))
     return fig
