@@ -154,8 +154,8 @@ def test_kill_9_mid_render_then_revert(tree, tmp_path):
 
 
 def test_a_builder_that_raises_mid_batch_then_revert(tree, tmp_path):
-    tree.edit("def line(values: list[float]) -> Figure:\n",
-              "def line(values: list[float]) -> Figure:\n    if values[0] == 4:\n        raise ValueError('broken on purpose')\n")
+    signature = "def line(values: list[float], layout: Layout = COLUMN) -> Figure:\n"
+    tree.edit(signature, signature + "    if values[0] == 4:\n        raise ValueError('broken on purpose')\n")
     tree.edit(ORIGINAL_COLOUR, EDITED_COLOUR)
     done = tree.render("--jobs", "1")
     assert done.returncode == 1

@@ -1,24 +1,25 @@
-"""Drawing for the tiny chapter of the fault-injection tests."""
+"""Drawing for the tiny chapter of the fault-injection tests, in both layouts."""
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
 from gdsim.draw.frames import Movie
+from gdsim.draw.style import COLUMN, Layout
 
 COLOUR = "#0072B2"
 
 
-def line(values: list[float]) -> Figure:
-    fig = Figure(figsize=(2.0, 1.5))
+def line(values: list[float], layout: Layout = COLUMN) -> Figure:
+    fig = Figure(figsize=(layout.width_in / 3, 1.5))
     fig.subplots().plot(values, color=COLOUR)
     return fig
 
 
-def movie(values: list[float]) -> Movie:
-    fig = Figure(figsize=(2.0, 1.5))
+def movie(values: list[float], layout: Layout = COLUMN) -> Movie:
+    fig = Figure(figsize=(layout.width_in / 3, 1.5))
     ax = fig.subplots()
     ax.set_xlim(-0.5, len(values))
     ax.set_ylim(min(values) - 1, max(values) + 1)
     dot, = ax.plot([], [], "o", color=COLOUR)
-    return Movie(fig, lambda k: dot.set_data([k], [values[k]]), len(values), frame_ms=100, hold_ms=500)
+    return Movie(fig, lambda k: dot.set_data([k], [values[k]]), len(values), frame_ms=100, hold_ms=500, moving=[dot])
