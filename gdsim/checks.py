@@ -9,7 +9,7 @@ never a TypeError or OverflowError leaking from NumPy.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from numbers import Integral, Real
 
 import numpy as np
@@ -95,6 +95,14 @@ def finite_result(compute: Callable[[], np.ndarray], what: str) -> np.ndarray:
     if not np.all(np.isfinite(result)):
         raise ValueError(f"{what} overflows: the inputs are too large")
     return result
+
+
+def one_of(value: object, options: Iterable[str], name: str) -> str:
+    """``value`` if it is one of ``options`` (a name such as a scenario, a rate or a parameter)."""
+    options = tuple(options)
+    if value not in options:
+        raise ValueError(f"unknown {name} {value!r}; known: {', '.join(options)}")
+    return value
 
 
 def data(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import data, model, scaling, surface
+from gdsim import checks, data, model, scaling, surface
 
 NAMES = ("original", "bad", "standardized")
 LABELS = {
@@ -97,9 +97,7 @@ _BUILDERS = {"original": _original, "bad": _bad, "standardized": _standardized}
 @lru_cache(maxsize=None)
 def get(name: str) -> Scenario:
     """The scenario called ``name`` (one of ``NAMES``), built on first use."""
-    if name not in _BUILDERS:
-        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(NAMES)}")
-    return _BUILDERS[name]()
+    return _BUILDERS[checks.one_of(name, NAMES, "scenario")]()
 
 
 def every() -> dict[str, Scenario]:

@@ -304,17 +304,24 @@ def test_arrows_follow_eigenvectors_to_one_contour(name):
 # ------------------------------------------------------------------ facts
 
 
-def test_table_facts_quote_the_rows(rows, facts):
+def test_table_facts_equal_the_hessian_computed_here(facts):
+    """Oracle: each problem's Hessian written out by hand and numpy.linalg.eigvalsh, not the chapter's rows."""
     for name in NAMES:
-        row = rows[name]
-        assert facts[f"lam_min_{name}"].value == row.lam_min
-        assert facts[f"lam_max_{name}"].value == row.lam_max
-        assert facts[f"kappa_{name}"].value == row.kappa
-        assert facts[f"eta_max4_{name}"].value == row.max_lr
-        assert facts[f"eta_best_{name}"].value == row.best_lr
-        assert facts[f"steps_best_{name}"].value == row.steps_bound
-        assert facts[f"steps_run_{name}"].value == row.steps_run
-        assert facts[f"boundary_{name}"].value == row.boundary
+        x, y, start = problem(name)
+        lam_min, lam_max = np.linalg.eigvalsh(hessian_by_hand(x))
+        assert facts[f"lam_min_{name}"].value == pytest.approx(lam_min, rel=1e-9)
+        assert facts[f"lam_max_{name}"].value == pytest.approx(lam_max, rel=1e-9)
+        assert facts[f"kappa_{name}"].value == pytest.approx(lam_max / lam_min, rel=1e-9)
+        assert facts[f"eta_max4_{name}"].value == pytest.approx(2 / lam_max, rel=1e-9)
+        assert facts[f"eta_best_{name}"].value == pytest.approx(2 / (lam_min + lam_max), rel=1e-9)
+        # the contraction bound: the smallest k with ρ*ᵏ ≤ 10⁻⁶, ρ* = (λmax − λmin)/(λmax + λmin)
+        rho = (lam_max - lam_min) / (lam_max + lam_min)
+        bound = 1 if rho < 1e-12 else math.ceil(math.log(ch.TOLERANCE) / math.log(rho))
+        assert facts[f"steps_best_{name}"].value == bound
+        # an actual run at η* reaches the tolerance no later than the bound says
+        assert facts[f"steps_run_{name}"].value <= bound
+        # the bisected boundary sits within 0.5 % of 2/λ_max
+        assert facts[f"boundary_{name}"].value == pytest.approx(2 / lam_max, rel=5e-3)
     assert facts["kappa_standardized"].text() == "1"
     assert facts["rho_best_standardized"].text() == "0"
     assert facts["axis_lr_b_original"].text() == "1"

@@ -130,14 +130,20 @@ def test_at_or_above_threshold_never_reaches_tolerance():
     assert stability.steps_to_tolerance(X, 1.01 * threshold) == math.inf
 
 
-def test_analyse_collects_the_same_numbers():
+def test_analyse_agrees_with_the_closed_form_of_a_2x2_hessian():
+    """Oracle: H = (2/n)[[n, Σx], [Σx, Σx²]] by hand; its eigenvalues from trace T and determinant D,
+    λ = (T ± √(T² − 4D)) / 2, then every threshold from its textbook formula."""
+    n, sx, sxx = len(x), float(np.sum(x)), float(np.sum(x * x))
+    h_bb, h_bw, h_ww = 2.0, 2.0 * sx / n, 2.0 * sxx / n
+    trace, det = h_bb + h_ww, h_bb * h_ww - h_bw**2
+    lam_min = (trace - math.sqrt(trace**2 - 4 * det)) / 2
+    lam_max = (trace + math.sqrt(trace**2 - 4 * det)) / 2
     facts = stability.analyse(X)
-    np.testing.assert_allclose(facts.eigenvalues, stability.eigenvalues(X))
-    assert facts.max_stable_lr == stability.max_stable_lr(X)
-    assert facts.best_lr == stability.best_lr(X)
-    assert facts.condition_number == stability.condition_number(X)
-    assert facts.best_contraction == stability.best_contraction(X)
-    assert facts.best_lr < facts.max_stable_lr
+    np.testing.assert_allclose(facts.eigenvalues, [lam_min, lam_max], rtol=1e-12)
+    assert facts.max_stable_lr == pytest.approx(2 / lam_max, rel=1e-12)
+    assert facts.best_lr == pytest.approx(2 / (lam_min + lam_max), rel=1e-12)
+    assert facts.condition_number == pytest.approx(lam_max / lam_min, rel=1e-12)
+    assert facts.best_contraction == pytest.approx((lam_max - lam_min) / (lam_max + lam_min), rel=1e-12)
 
 
 @pytest.mark.parametrize(

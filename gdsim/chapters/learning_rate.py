@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import model, scenarios, surface
+from gdsim import checks, model, scenarios, surface
 from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.descent import Trajectory, gradient_descent
@@ -46,16 +46,12 @@ def _original() -> scenarios.Scenario:
 
 def _rate(rate: str) -> float:
     """The learning rate of one key of ``RATES``; a ValueError naming the keys otherwise."""
-    if rate not in RATES:
-        raise ValueError(f"unknown rate {rate!r}; known: {', '.join(RATES)}")
-    return RATES[rate]
+    return RATES[checks.one_of(rate, RATES, "rate")]
 
 
 def _param(name: str) -> model.Parameter:
     """The parameter called ``name``; a ValueError naming the parameters otherwise."""
-    if name not in model.BY_NAME:
-        raise ValueError(f"unknown parameter {name!r}; known: {', '.join(model.BY_NAME)}")
-    return model.BY_NAME[name]
+    return model.BY_NAME[checks.one_of(name, model.BY_NAME, "parameter")]
 
 
 def _other(param: model.Parameter) -> model.Parameter:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import model, scenarios, surface
+from gdsim import checks, model, scenarios, surface
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 
@@ -58,7 +58,8 @@ def _section(s: scenarios.Scenario, varied: model.Parameter) -> surface.CrossSec
 def cut_view(varied: str) -> CutView:
     """The cross-section through the snapped start along ``varied`` ("b" or "w"), the other parameter fixed."""
     s = scenarios.get("original")
-    along, held = model.BY_NAME[varied], next(p for p in model.PARAMETERS if p.name != varied)
+    along = model.BY_NAME[checks.one_of(varied, model.BY_NAME, "parameter")]
+    held = next(p for p in model.PARAMETERS if p.name != varied)
     section = _section(s, along)
     snapped = s.snapped_start
     x, y = s.split.x_train, s.split.y_train
