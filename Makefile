@@ -11,10 +11,10 @@ HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
 
-.PHONY: help serve build figures lint test bench clean
+.PHONY: help serve build figures lint test test-fast bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
 
 test: $(STAMP) lint ## lint, then run every test (unit, registry, site build, browser); exit 5 (no tests) fails
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
+
+test-fast: $(STAMP) lint ## lint, then every test but the browser ones (quick checks while editing)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
 bench: $(STAMP) ## measure render times and animation sizes (a report, not a test)

@@ -78,8 +78,9 @@ def references(markdown: str, where: str = "<text>") -> list[tuple[str, str, str
 PHONE_MEDIA = "(max-width: 600px)"
 
 
-def figure_html(name: str, entry: dict, figures_url: str) -> str:
-    """A captioned <figure>: a sized, lazy <picture> with the phone layout for narrow screens; an
+def figure_html(name: str, entry: dict, figures_url: str, first: bool = False) -> str:
+    """A captioned <figure>: a sized <picture> with the phone layout for narrow screens, lazy unless
+    it is the page's ``first`` figure (likely in view: fetched at once, at high priority); an
     animation gets its posters and a play/pause control."""
     alt = html.escape(entry["alt"], quote=True)
     caption = html.escape(entry["caption"])
@@ -88,8 +89,9 @@ def figure_html(name: str, entry: dict, figures_url: str) -> str:
     picture = (
         f'<picture><source media="{PHONE_MEDIA}" srcset="{phone_poster}" width="{phone["width"]}" '
         f'height="{phone["height"]}">'
-        f'<img src="{poster}" alt="{alt}" width="{entry["width"]}" height="{entry["height"]}" loading="lazy" '
-        f'decoding="async"></picture>'
+        f'<img src="{poster}" alt="{alt}" width="{entry["width"]}" height="{entry["height"]}" '
+        + ('loading="eager" fetchpriority="high"' if first else 'loading="lazy"')
+        + ' decoding="async"></picture>'
     )
     if entry["kind"] == "animation":
         return (
@@ -106,7 +108,7 @@ def figure_html(name: str, entry: dict, figures_url: str) -> str:
 def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "<text>", line_offset: int = 0) -> str:
     """Replace every tag in a chapter's prose; a malformed tag, an unknown name or a bad format
     raises TagError with ``where:line``. ``line_offset`` counts lines the caller stripped above."""
-    out, cursor = [], 0
+    out, cursor, figures = [], 0, 0
     for match in _tags(markdown, where, line_offset):
         kind, name, fmt = match.group(1), match.group(2), match.group(3)
         line_no = line_offset + markdown.count("\n", 0, match.start()) + 1
@@ -115,7 +117,8 @@ def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "
                 raise TagError(f"{where}:{line_no}: unknown figure {name!r}")
             if fmt is not None:
                 raise TagError(f"{where}:{line_no}: a figure tag takes no format, got {fmt!r}")
-            text = "\n" + figure_html(name, catalogue.assets[name], figures_url) + "\n"
+            text = "\n" + figure_html(name, catalogue.assets[name], figures_url, first=figures == 0) + "\n"
+            figures += 1
         else:
             if name not in catalogue.facts:
                 raise TagError(f"{where}:{line_no}: unknown fact {name!r}")

@@ -64,14 +64,22 @@ def site_url(built_site):
     server.shutdown()
 
 
+def chromium_executable() -> str | None:
+    """The system's Chromium (Debian's ``chromium``, Ubuntu's ``chromium-browser``), or ``$CHROMIUM``;
+    None means Playwright's own build, installed with ``python -m playwright install chromium``."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian Chromium driven by Playwright. Missing Chromium is an error, not a skip."""
+    """Headless Chromium driven by Playwright. No browser at all is an error, not a skip."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is not installed (apt-get install -y chromium)"
     with sync_playwright() as playwright:
+        executable = chromium_executable()
+        if executable is None:
+            assert Path(playwright.chromium.executable_path).is_file(), (
+                "no Chromium: apt-get install -y chromium, or python -m playwright install chromium")
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import CHROMIUM_FLAGS, ROOT, _QuietHandler  # noqa: E402
+from conftest import CHROMIUM_FLAGS, ROOT, _QuietHandler, chromium_executable  # noqa: E402
 from pages import SCROLL_AND_WAIT_FOR_IMAGES, page_paths  # noqa: E402
 
 WIDTHS = (1280, 390)
@@ -29,7 +28,7 @@ def main(out: Path, only: list[str]) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
         for width in WIDTHS:
             for index, scheme in enumerate(("default", "slate")):
                 context = browser.new_context(viewport={"width": width, "height": 900})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,18 @@ def test_fact_tag_uses_default_or_given_format_and_a_real_minus():
     assert expand("L = {{fact loss .4f}}", CATALOGUE, "../figures") == "L = −2.7422"
 
 
-def test_figure_tag_gives_a_lazy_sized_captioned_image_with_escaped_text():
+def test_the_first_figure_of_a_page_loads_at_once_and_the_others_lazily():
+    out = expand("{{ figure demo }}\n\ntext\n\n{{ figure demo }}", CATALOGUE, "../figures")
+    first, second = out.split("text")
+    assert 'loading="eager" fetchpriority="high"' in first and 'loading="lazy"' not in first
+    assert 'loading="lazy"' in second and "eager" not in second
+
+
+def test_figure_tag_gives_a_sized_captioned_picture_with_escaped_text():
     out = expand("{{ figure demo }}", CATALOGUE, "../figures")
     assert '<img src="../figures/demo.png"' in out and 'width="800" height="400"' in out
-    assert 'loading="lazy"' in out and "alt=\"A &quot;quoted&quot; &lt;alt&gt;\"" in out
+    assert '<source media="(max-width: 600px)" srcset="../figures/demo.phone.png" width="358" height="500">' in out
+    assert "alt=\"A &quot;quoted&quot; &lt;alt&gt;\"" in out
     assert "<figcaption>Cap &amp; tion</figcaption>" in out
 
 
@@ -98,6 +107,12 @@ def test_strict_build_succeeds(built_site):
     assert "{{" not in html and 'src="../figures/loss-surface.png"' in html
     for name in (built_site / "figures").iterdir():
         assert name.stat().st_size > 1000
+    # a site_url: canonical links and a sitemap of real addresses
+    sitemap = (built_site / "sitemap.xml").read_text()
+    locations = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert len(locations) >= 10 and all(loc.startswith("http") for loc in locations), locations
+    assert '<link rel="canonical" href="http' in html
+    assert (built_site / "404.html").is_file()
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not REMOTE.search(html), f"{page.relative_to(built_site)} could load code from another host"
