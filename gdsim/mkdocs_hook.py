@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, expand, mathjax_files, strip_remote_scripts
+from gdsim.site import TagError, accessible, expand, mathjax_files, strip_remote_scripts
 
 _catalogue: Catalogue | None = None
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
@@ -83,7 +83,7 @@ def _lines_above(page, markdown: str) -> int:
 
 def on_post_page(output, page, config):
     """No page ships a loader for code on another host, not even a dormant one."""
-    return strip_remote_scripts(output)
+    return accessible(strip_remote_scripts(output))
 
 
 def on_serve(server, config, builder):

@@ -136,6 +136,14 @@ SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 REMOTE = re.compile(r"""(?:src\s*=\s*["']?\s*(?:https?:)?//|import\s*\(\s*["'](?:https?:)?//|["']https?://[^"']*\.m?js)""", re.I)
 
 
+def accessible(page: str) -> str:
+    """Attributes the theme and nbconvert leave out: a name for the search dialog, and keyboard
+    focus for notebook code cells that scroll sideways."""
+    page = page.replace('data-md-component="search" role="dialog">',
+                        'data-md-component="search" role="dialog" aria-label="Search this site">')
+    return page.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
+
+
 def strip_remote_scripts(page: str) -> str:
     """The page without any <script> that could fetch code from another host, even one that only
     would if the page held something it does not (nbconvert's diagram loader, say)."""

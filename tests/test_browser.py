@@ -127,6 +127,29 @@ def test_reduced_motion_shows_stills_only(site_url, browser):
     context.close()
 
 
+@pytest.mark.parametrize("scheme, width", [("default", 1280), ("slate", 1280), ("default", 390)])
+def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width):
+    """axe-core, every rule it runs by default, on every page: both palettes on a desktop (colours
+    are what changes between them) and the phone layout (what changes there is the layout)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_init_script(
+        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {0 if scheme == 'default' else 1}, "
+        f"color: {{scheme: '{scheme}'}}}}));"
+    )
+    page = context.new_page()
+    found = []
+    for path in page_paths(built_site):
+        page.goto(site_url + path, wait_until="load")
+        page.evaluate("() => window.MathJax && MathJax.startup.promise")
+        for violation in axe.run(page).response["violations"]:
+            found += [f"{path} {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
+    context.close()
+    assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found[:20])
+
+
 def test_mathjax_menus_accessibility_options_find_every_file_they_load(site_url, browser):
     """Turning on speech, braille, the explorer and assistive MathML, as a reader does from MathJax's
     menu, loads extensions and speech rules on demand: every one must be served by the site."""

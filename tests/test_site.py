@@ -77,6 +77,16 @@ def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_litera
     assert references(text) == [("fact", "loss", None)]
 
 
+def test_the_search_dialog_is_named_and_scrolling_notebook_cells_take_focus():
+    from gdsim.site import accessible
+
+    page = ('<div class="md-search" data-md-component="search" role="dialog"></div>'
+            '<div class="highlight-ipynb hl-python"><pre>x</pre></div>')
+    out = accessible(page)
+    assert 'role="dialog" aria-label="Search this site"' in out
+    assert '<div tabindex="0" class="highlight-ipynb hl-python">' in out
+
+
 def test_scripts_that_could_load_from_another_host_are_removed():
     page = ('<script type="module">if (d.length) { m = await import("https://cdnjs.cloudflare.com/m.mjs") }</script>'
             '<script src="//cdn.example/x.js"></script><script src="https://cdn.example/y.js"></script>'
