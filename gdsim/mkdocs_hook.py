@@ -1,4 +1,5 @@
-"""MkDocs hook: render stale figures, publish them and MathJax, expand chapter tags.
+"""MkDocs hook: render stale figures, publish them and KaTeX's styles, expand chapter tags, and
+typeset every formula at build time.
 
 Rendering runs ``python -m gdsim render`` in a fresh process, so ``mkdocs serve`` always draws
 with the current code after an edit under ``gdsim/``.
@@ -17,10 +18,12 @@ from mkdocs.utils import get_relative_url
 
 from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
+from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, accessible, expand, mathjax_files, strip_remote_scripts
+from gdsim.site import TagError, accessible, expand, strip_remote_scripts
 
 _catalogue: Catalogue | None = None
+_katex = KaTeX()
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
 
 
@@ -52,11 +55,11 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    """Publish every rendered asset under figures/ and MathJax under assets/mathjax/."""
+    """Publish every rendered asset under figures/ and KaTeX's stylesheet and fonts under assets/katex/."""
     for entry in _catalogue.assets.values():
         for name in entry["files"]:
             files.append(File.generated(config, f"figures/{name}", abs_src_path=str(FIGURES / name)))
-    for source, site_path in mathjax_files():
+    for source, site_path in katex_files():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
     return files
 
@@ -79,6 +82,18 @@ def _lines_above(page, markdown: str) -> int:
         return 0
     at = source.find(markdown[:200]) if markdown else -1
     return source.count("\n", 0, at) if at > 0 else 0
+
+
+def on_page_content(html, page, config, files):
+    """Typeset the page's formulas now: readers get HTML and MathML, no script."""
+    try:
+        return render_formulas(html, _katex)
+    except FormulaError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from None
+
+
+def on_post_build(config):
+    _katex.close()
 
 
 def on_post_page(output, page, config):

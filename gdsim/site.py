@@ -1,4 +1,4 @@
-r"""What the MkDocs hook does, as plain functions: chapter tags, figure HTML, self-hosted MathJax.
+r"""What the MkDocs hook does, as plain functions: chapter tags, figure HTML, page clean-up.
 
 A chapter writes ``{{ figure NAME }}`` to show an asset and ``{{ fact NAME }}`` (optionally
 ``{{ fact NAME .3f }}``) to quote a number. The grammar is strict: outside code and HTML
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from importlib import resources
-from pathlib import Path
 
 from gdsim.catalogue import Catalogue
 
@@ -21,7 +19,6 @@ TAG = re.compile(r"\{\{[ \t]*(figure|fact)[ \t]+([a-z0-9_-]+)(?:[ \t]+([^\s{}]+)
 OPENER = re.compile(r"(?<!\\)\{\{")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 INLINE_OR_COMMENT = re.compile(r"<!--.*?-->|(`+).+?(?<!`)\1(?!`)", re.S)
-MATHJAX_SITE_DIR = "assets/mathjax"
 
 
 class TagError(LookupError):
@@ -144,26 +141,14 @@ def accessible(page: str) -> str:
     return page.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
 
 
+DEAD_MATHJAX = re.compile(
+    r'<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration) -->'
+    r'|<script type="text/x-mathjax-config">.*?</script>', re.S)
+
+
 def strip_remote_scripts(page: str) -> str:
     """The page without any <script> that could fetch code from another host, even one that only
-    would if the page held something it does not (nbconvert's diagram loader, say)."""
+    would if the page held something it does not (nbconvert's diagram and MathJax loaders), nor
+    the configuration nbconvert leaves for a MathJax the site no longer loads."""
+    page = DEAD_MATHJAX.sub("", page)
     return SCRIPT.sub(lambda m: "" if REMOTE.search(m.group(0)) else m.group(0), page)
-
-
-def mathjax_files() -> list[tuple[Path, str]]:
-    """MathJax's files to publish, as ``(source path, path inside the site)`` pairs.
-
-    The TeX-to-CommonHTML bundle and its web fonts, plus what its menu loads on demand when a
-    reader turns on an accessibility option (``a11y/`` extensions, the speech rule engine ``sre/``
-    and the MathML input they enrich through). All come from the ``django-static-mathjax`` wheel:
-    pages never ask a CDN for anything.
-    """
-    es5 = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
-    fonts = es5 / "output" / "chtml" / "fonts" / "woff-v2"
-    pairs = [(es5 / "tex-chtml.js", f"{MATHJAX_SITE_DIR}/tex-chtml.js")]
-    pairs += [(font, f"{MATHJAX_SITE_DIR}/output/chtml/fonts/woff-v2/{font.name}") for font in sorted(fonts.glob("*.woff"))]
-    on_demand = [es5 / "input" / "mml.js"]  # the enrichment reads math back in as MathML
-    for folder in ("a11y", "sre", "input/mml"):
-        on_demand += sorted(path for path in (es5 / folder).rglob("*") if path.is_file())
-    pairs += [(path, f"{MATHJAX_SITE_DIR}/{path.relative_to(es5).as_posix()}") for path in on_demand]
-    return pairs

@@ -17,8 +17,10 @@ SCROLL_AND_WAIT_FOR_IMAGES = """async () => {
 }"""
 
 MATH_STATUS = """() => {
+  // Formulas are typeset at build time: each one holds KaTeX's HTML and MathML for screen readers.
   const marked = [...document.querySelectorAll('.arithmatex')];
-  return {marked: marked.length, typeset: marked.filter(el => el.querySelector('mjx-container')).length};
+  const typeset = marked.filter(el => el.querySelector('.katex-html') && el.querySelector('.katex-mathml math'));
+  return {marked: marked.length, typeset: typeset.length};
 }"""
 
 

@@ -42,7 +42,6 @@ def main(out: Path, only: list[str]) -> None:
                         continue
                     page.goto(url + path, wait_until="load")
                     page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)
-                    page.evaluate("() => window.MathJax && MathJax.startup.promise")
                     page.screenshot(path=str(out / f"{name}-{scheme}-{width}.png"), full_page=True)
                 context.close()
         browser.close()

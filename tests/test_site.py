@@ -13,7 +13,8 @@ import pytest
 
 from gdsim import cache
 from gdsim.catalogue import Catalogue, Fact
-from gdsim.site import REMOTE, TagError, expand, mathjax_files, references, strip_remote_scripts
+from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
+from gdsim.site import REMOTE, TagError, expand, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
@@ -94,10 +95,24 @@ def test_scripts_that_could_load_from_another_host_are_removed():
     assert strip_remote_scripts(page) == '<script src="../assets/local.js"></script><script>const here = "local";</script>'
 
 
-def test_mathjax_is_shipped_by_a_package():
-    files = mathjax_files()
-    assert files[0][1] == "assets/mathjax/tex-chtml.js" and files[0][0].is_file()
-    assert sum(1 for _, target in files if target.endswith(".woff")) >= 20
+def test_katex_styles_and_fonts_are_shipped_from_the_npm_package():
+    files = katex_files()
+    assert files[0][1] == "assets/katex/katex.min.css" and files[0][0].is_file()
+    assert sum(1 for _, target in files if target.endswith(".woff2")) >= 15
+
+
+def test_formulas_are_typeset_at_build_time_with_mathml_inside():
+    katex = KaTeX()
+    try:
+        page = ('<p>Loss <span class="arithmatex">\\(L = x^2 &lt; 1\\)</span>.</p>\n'
+                '<div class="arithmatex">\\[\\eta < \\frac{2}{\\lambda_{\\max}}\\]</div>')
+        out = render_formulas(page, katex)
+        assert out.count('class="katex"') == 2 and out.count("<math") == 2 and 'class="katex-display"' in out
+        assert "\\(" not in out and "&lt; 1" not in out.split("katex-mathml")[0]
+        with pytest.raises(FormulaError, match="cannot render"):
+            render_formulas('<span class="arithmatex">\\(\\frac{1}\\)</span>', katex)
+    finally:
+        katex.close()
 
 
 def test_cache_dependencies_follow_imports_only():
@@ -112,7 +127,7 @@ def test_cache_dependencies_follow_imports_only():
 def test_strict_build_succeeds(built_site):
     for page in ["index.html", "loss-surface/index.html", "model-and-data/index.html", "random-guess/index.html"]:
         assert (built_site / page).is_file()
-    assert (built_site / "assets/mathjax/tex-chtml.js").is_file()
+    assert (built_site / "assets/katex/katex.min.css").is_file() and not (built_site / "assets/mathjax").exists()
     html = (built_site / "loss-surface/index.html").read_text()
     assert "{{" not in html and 'src="../figures/loss-surface.png"' in html
     for name in (built_site / "figures").iterdir():

@@ -1,0 +1,83 @@
+"""Formulas rendered when the site is built, so no page needs a script to show one.
+
+pymdownx.arithmatex marks TeX as ``<span class="arithmatex">\\(…\\)</span>`` (inline) and
+``<div class="arithmatex">\\[…\\]</div>`` (display); KaTeX, run in one Node.js process per build,
+turns each into HTML for the eye and MathML for screen readers. The page then needs only KaTeX's
+stylesheet and fonts, which the site serves itself. A formula KaTeX cannot read fails the build.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from gdsim.paths import PACKAGE, ROOT
+
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+KATEX_SITE_DIR = "assets/katex"
+MARKED = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])\s*</(?P=tag)>', re.S)
+
+
+class FormulaError(ValueError):
+    """KaTeX could not render a formula."""
+
+
+class KaTeX:
+    """A Node.js process running KaTeX, started on first use; answers are kept for the build."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._answers: dict[tuple[str, bool], str] = {}
+
+    def render(self, tex: str, display: bool) -> str:
+        """HTML (with MathML inside) for one formula; FormulaError if KaTeX cannot read it."""
+        key = (tex, display)
+        if key not in self._answers:
+            process = self._start()
+            process.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            process.stdin.flush()
+            answer = json.loads(process.stdout.readline())
+            if "error" in answer:
+                raise FormulaError(f"KaTeX cannot render {tex!r}: {answer['error']}")
+            self._answers[key] = answer["html"]
+        return self._answers[key]
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            node = shutil.which("node")
+            if node is None or not KATEX_DIST.is_dir():
+                raise FormulaError("rendering formulas needs Node.js and KaTeX: run 'npm ci' (make does)")
+            self._process = subprocess.Popen(
+                [node, str(PACKAGE / "katex_render.mjs")], cwd=ROOT, text=True, encoding="utf-8",
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self._process
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.stdin.close()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
+def render_formulas(page: str, katex: KaTeX) -> str:
+    """The page with every arithmatex formula replaced by KaTeX's HTML."""
+
+    def replace(match: re.Match) -> str:
+        display = match.group("display") is not None
+        tex = html.unescape(match.group("display") if display else match.group("inline")).strip()
+        rendered = katex.render(tex, display)
+        return f'<div class="arithmatex">{rendered}</div>' if display else f'<span class="arithmatex">{rendered}</span>'
+
+    return MARKED.sub(replace, page)
+
+
+def katex_files() -> list[tuple[Path, str]]:
+    """KaTeX's stylesheet and its WOFF2 fonts, as ``(source, path inside the site)`` pairs."""
+    pairs = [(KATEX_DIST / "katex.min.css", f"{KATEX_SITE_DIR}/katex.min.css")]
+    pairs += [(font, f"{KATEX_SITE_DIR}/fonts/{font.name}") for font in sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
+    return pairs
