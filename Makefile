@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
 
-.PHONY: help serve build figures lint test test-fast bench clean
+.PHONY: help serve build figures lint test test-fast bench audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,13 @@ test-fast: $(STAMP) lint ## lint, then every test but the browser ones (quick ch
 
 bench: $(STAMP) ## measure render times and animation sizes (a report, not a test)
 	$(BIN)/python -m gdsim.bench
+
+audit: build .ci/audit/node_modules/.installed ## Lighthouse on every page of site/, served with gzip (a report; fails below the goals)
+	$(BIN)/python -m gdsim.audit
+
+.ci/audit/node_modules/.installed: .ci/audit/package.json .ci/audit/package-lock.json
+	npm ci --prefix .ci/audit --no-audit --no-fund --loglevel=error
+	@touch $@
 
 clean: ## remove rendered figures, the built site and caches (keeps .venv)
 	find figures -mindepth 1 ! -name README.md -delete

@@ -18,7 +18,7 @@ from mkdocs.utils import get_relative_url
 
 from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
-from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
+from gdsim.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site import TagError, accessible, expand, strip_remote_scripts
 
@@ -98,7 +98,8 @@ def on_post_build(config):
 
 def on_post_page(output, page, config):
     """No page ships a loader for code on another host, not even a dormant one."""
-    return accessible(strip_remote_scripts(output))
+    root = get_relative_url(".", page.file.url).rstrip("/")
+    return font_preloads(accessible(strip_remote_scripts(output)), f"{root}/" if root != "." else "")
 
 
 def on_serve(server, config, builder):

@@ -17,18 +17,13 @@
       else box.removeAttribute("tabindex");
     });
   }
-  let pending = false;
-  function update() {  // at most once a frame, however many changes Material makes at once
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      label();
-      focusWhereScrolling();
-    });
+  // Material adds the code navs and table wrappers while it starts; by "load" they are all there.
+  // Measuring what scrolls forces a layout, so it runs then and on resize, not on every change.
+  function update() {
+    label();
+    focusWhereScrolling();
   }
-  new MutationObserver(update).observe(document.documentElement, { childList: true, subtree: true });
-  label();
-  focusWhereScrolling();
+  if (document.readyState === "complete") update();
+  else window.addEventListener("load", update);
   window.addEventListener("resize", focusWhereScrolling);
 })();

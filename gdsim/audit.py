@@ -1,0 +1,138 @@
+"""``make audit``: Lighthouse on every page of the built site, the way a static host serves it.
+
+The site in ``site/`` is served on 127.0.0.1 with gzip; Lighthouse 12 (``.ci/audit``, npm) runs
+each page in Debian's Chromium with its default mobile emulation and throttling. It prints a
+table of the median of ``RUNS`` runs per page (``AUDIT_RUNS``, default 3: a single run's
+performance score moves by ±0.1 on a busy machine) and fails (exit 1) below performance 0.95,
+accessibility 1, best practices 1, SEO 0.95, or above an LCP of 2.5 s or a CLS of 0.05. A
+report, not a test: scores depend on the machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from gdsim.paths import ROOT
+
+RUNS = int(os.environ.get("AUDIT_RUNS", "3"))
+LIGHTHOUSE = ROOT / ".ci" / "audit" / "node_modules" / ".bin" / "lighthouse"
+GOALS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.95}
+MAX_LCP_MS, MAX_CLS = 2500.0, 0.05
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".mjs")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking " \
+               "--disable-component-update --disable-sync --no-first-run"
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Lighthouse drops connections it no longer needs; that is not an error worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text ones gzip-compressed when the browser asks for it (as Pages does)."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def send_head(self):  # noqa: ANN201 - the base class's own protocol
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "") and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def pages(site: Path) -> list[str]:
+    """URL paths of every page of the built site, home first."""
+    found = []
+    for index in sorted(site.rglob("index.html")):
+        relative = index.parent.relative_to(site).as_posix()
+        if relative.split("/")[0] not in {"assets", "search", "figures"}:
+            found.append("/" if relative == "." else f"/{relative}/")
+    return sorted(found, key=lambda p: (p != "/", p))
+
+
+def audit(url: str) -> dict:
+    """Lighthouse's four scores, LCP (ms) and CLS for one page."""
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    done = subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout", f"--chrome-path={chromium}",
+         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance,accessibility,best-practices,seo"],
+        capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url}: {done.stderr.strip()[-500:]}")
+    report = json.loads(done.stdout)
+    scores = {name: report["categories"][name]["score"] for name in GOALS}
+    scores["lcp_ms"] = report["audits"]["largest-contentful-paint"]["numericValue"]
+    scores["cls"] = report["audits"]["cumulative-layout-shift"]["numericValue"]
+    scores["shifts"] = [item.get("node", {}).get("snippet", "")[:90]
+                        for item in report["audits"].get("layout-shifts", {}).get("details", {}).get("items", [])][:3]
+    scores["failing"] = sorted(key for key, audit in report["audits"].items()
+                               if audit.get("score") is not None and audit["score"] < 0.9
+                               and audit.get("scoreDisplayMode") in ("binary", "numeric"))
+    return scores
+
+
+def median_audit(url: str, runs: int) -> dict:
+    """Each score and metric of one page, the median over ``runs`` Lighthouse runs."""
+    results = [audit(url) for _ in range(runs)]
+    merged = {key: statistics.median(r[key] for r in results) for key in (*GOALS, "lcp_ms", "cls")}
+    merged["failing"] = sorted(set().union(*(r["failing"] for r in results)))
+    merged["shifts"] = results[0]["shifts"]
+    return merged
+
+
+def main(only: list[str] | None = None) -> int:
+    """Audit every page (or the URL paths in ``only``, e.g. ``/how-big/``) and print the table."""
+    site = ROOT / "site"
+    if not LIGHTHOUSE.exists():
+        print("gdsim: error: Lighthouse is not installed: npm ci --prefix .ci/audit (make audit does)", file=sys.stderr)
+        return 1
+    server = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"{'page (median of ' + str(RUNS) + ' runs)':34} perf  a11y  b.p.  seo   LCP (s)  CLS")
+    failures = []
+    for path in only or pages(site):
+        s = median_audit(base + path, RUNS)
+        bad = [name for name, goal in GOALS.items() if s[name] < goal]
+        bad += ["LCP"] if s["lcp_ms"] > MAX_LCP_MS else []
+        bad += ["CLS"] if s["cls"] > MAX_CLS else []
+        print(f"{path:34} {s['performance']:.2f}  {s['accessibility']:.2f}  {s['best-practices']:.2f}  "
+              f"{s['seo']:.2f}  {s['lcp_ms'] / 1000:6.2f}  {s['cls']:.3f}" + (f"   below: {', '.join(bad)}" if bad else ""))
+        if bad:
+            failures.append(path)
+            print(f"{'':34} audits under 0.9: {', '.join(s['failing'][:8])}")
+            if "CLS" in bad:
+                print(f"{'':34} shifted: {s['shifts']}")
+    server.shutdown()
+    if failures:
+        print(f"\n{len(failures)} page(s) below the goals", file=sys.stderr)
+        return 1
+    print("\nevery page meets the goals")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
