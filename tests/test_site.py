@@ -95,6 +95,18 @@ def test_scripts_that_could_load_from_another_host_are_removed():
     assert strip_remote_scripts(page) == '<script src="../assets/local.js"></script><script>const here = "local";</script>'
 
 
+def test_pages_with_formulas_preload_the_main_formula_fonts_and_others_do_not():
+    from gdsim.formulas import PRELOADED_FONTS, font_preloads
+
+    with_math = '<html><head></head><body><span class="katex">x</span></body></html>'
+    out = font_preloads(with_math, "../")
+    for font in PRELOADED_FONTS:
+        assert f'<link rel="preload" href="../assets/katex/fonts/{font}" as="font" type="font/woff2" crossorigin>' in out
+    plain = "<html><head></head><body>no math</body></html>"
+    assert font_preloads(plain, "../") == plain
+    assert all((Path(katex_files()[0][0]).parent / "fonts" / font).is_file() for font in PRELOADED_FONTS)
+
+
 def test_katex_styles_and_fonts_are_shipped_from_the_npm_package():
     files = katex_files()
     assert files[0][1] == "assets/katex/katex.min.css" and files[0][0].is_file()
