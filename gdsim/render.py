@@ -61,7 +61,6 @@ class Rendered:
     height: int
     seconds: float
     frames: int = 0
-    bytes_written: int = 0
     files: dict | None = None  # file name → {"size", "sha256"}
     min_text_px: float = float("inf")  # the smallest text, in CSS px at its layout's column width
     phone: dict | None = None  # the phone layout's CSS width and height
@@ -183,10 +182,11 @@ def render_one(name: str, out_dir: str) -> Rendered:
     except Exception as error:
         raise RuntimeError(f"asset {name!r}: {type(error).__name__}: {error}") from error
     out = Path(out_dir)
-    written = sum(len(data) for file, data in built.files.items() if catalogue.write_atomic(out / file, data))
+    for file, data in built.files.items():
+        catalogue.write_atomic(out / file, data)
     records = {file: catalogue.file_record(data) for file, data in built.files.items()}
     (width, height), (phone_width, phone_height) = built.sizes["column"], built.sizes["phone"]
-    return Rendered(name, width, height, time.perf_counter() - start, built.frames, written, records,
+    return Rendered(name, width, height, time.perf_counter() - start, built.frames, records,
                     round(built.min_text_px, 2), {"width": phone_width, "height": phone_height})
 
 

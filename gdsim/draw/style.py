@@ -27,7 +27,6 @@ from gdsim import surface
 # ---------------------------------------------------------------- page geometry
 COLUMN_PX = 690  # the text column at a 1280 px window
 CSS_PX_PER_INCH = 100  # figures are sized in inches; one inch shows as 100 CSS px
-COLUMN_IN = COLUMN_PX / CSS_PX_PER_INCH
 PHONE_PX = 358  # the text column on a 390 px phone (Material keeps 16 px each side)
 MIN_TEXT_PX = 12
 POINTS_PER_INCH = 72
@@ -41,7 +40,6 @@ PURPLE = "#CC79A7"
 SKY = "#56B4E9"
 INK = "#24292f"
 MUTED = "#6b7280"
-BACKGROUND = "#fcfcfd"
 
 # ---------------------------------------------------------------- roles: one colour each, site-wide
 TRAIN = BLUE  # training points
