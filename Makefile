@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
+# Test files run in parallel, one worker per core, each file kept on one worker (its fixtures once).
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: help serve build figures lint test test-fast bench audit clean
 
@@ -41,11 +43,11 @@ lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
 	$(BIN)/ruff check gdsim tests
 
 test: $(STAMP) lint ## lint, then run every test (unit, registry, site build, browser); exit 5 (no tests) fails
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
 test-fast: $(STAMP) lint ## lint, then every test but the browser ones (quick checks while editing)
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
 bench: $(STAMP) ## measure render times and animation sizes (a report, not a test)

@@ -1,9 +1,10 @@
 """``make audit``: Lighthouse on every page of the built site, the way a static host serves it.
 
 The site in ``site/`` is served on 127.0.0.1 with gzip; Lighthouse 12 (``.ci/audit``, npm) runs
-each page in Debian's Chromium with its default mobile emulation and throttling. It prints a
-table of the median of ``RUNS`` runs per page (``AUDIT_RUNS``, default 3: a single run's
-performance score moves by ±0.1 on a busy machine) and fails (exit 1) below performance 0.95,
+each page in Debian's Chromium with its default mobile emulation and throttling. A single run's
+performance score moves by about ±0.05 on a busy machine, so a page that misses a goal on its
+first run is run twice more and judged on the median of the three (``AUDIT_RUNS=N`` runs every
+page N times instead). It prints a table and fails (exit 1) below performance 0.95,
 accessibility 1, best practices 1, SEO 0.95, or above an LCP of 2.5 s or a CLS of 0.05. A
 report, not a test: scores depend on the machine.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from gdsim.paths import ROOT
 
-RUNS = int(os.environ.get("AUDIT_RUNS", "3"))
+RUNS = int(os.environ.get("AUDIT_RUNS", "0"))  # 0: once, three times for a page that misses a goal
 LIGHTHOUSE = ROOT / ".ci" / "audit" / "node_modules" / ".bin" / "lighthouse"
 GOALS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.95}
 MAX_LCP_MS, MAX_CLS = 2500.0, 0.05
@@ -94,12 +95,23 @@ def audit(url: str) -> dict:
     return scores
 
 
+def below(scores: dict) -> list[str]:
+    """The goals one page's scores miss."""
+    bad = [name for name, goal in GOALS.items() if scores[name] < goal]
+    bad += ["LCP"] if scores["lcp_ms"] > MAX_LCP_MS else []
+    return bad + (["CLS"] if scores["cls"] > MAX_CLS else [])
+
+
 def median_audit(url: str, runs: int) -> dict:
-    """Each score and metric of one page, the median over ``runs`` Lighthouse runs."""
-    results = [audit(url) for _ in range(runs)]
+    """Each score and metric of one page, the median over ``runs`` Lighthouse runs (``runs`` 0:
+    one run, or three if the first misses a goal)."""
+    results = [audit(url) for _ in range(max(runs, 1))]
+    if runs == 0 and below(results[0]):
+        results += [audit(url), audit(url)]
     merged = {key: statistics.median(r[key] for r in results) for key in (*GOALS, "lcp_ms", "cls")}
     merged["failing"] = sorted(set().union(*(r["failing"] for r in results)))
     merged["shifts"] = results[0]["shifts"]
+    merged["runs"] = len(results)
     return merged
 
 
@@ -112,15 +124,14 @@ def main(only: list[str] | None = None) -> int:
     server = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    print(f"{'page (median of ' + str(RUNS) + ' runs)':34} perf  a11y  b.p.  seo   LCP (s)  CLS")
+    print(f"{'page':34} perf  a11y  b.p.  seo   LCP (s)  CLS    runs (median)")
     failures = []
     for path in only or pages(site):
         s = median_audit(base + path, RUNS)
-        bad = [name for name, goal in GOALS.items() if s[name] < goal]
-        bad += ["LCP"] if s["lcp_ms"] > MAX_LCP_MS else []
-        bad += ["CLS"] if s["cls"] > MAX_CLS else []
+        bad = below(s)
         print(f"{path:34} {s['performance']:.2f}  {s['accessibility']:.2f}  {s['best-practices']:.2f}  "
-              f"{s['seo']:.2f}  {s['lcp_ms'] / 1000:6.2f}  {s['cls']:.3f}" + (f"   below: {', '.join(bad)}" if bad else ""))
+              f"{s['seo']:.2f}  {s['lcp_ms'] / 1000:6.2f}  {s['cls']:.3f}  {s['runs']}"
+              + (f"   below: {', '.join(bad)}" if bad else ""), flush=True)
         if bad:
             failures.append(path)
             print(f"{'':34} audits under 0.9: {', '.join(s['failing'][:8])}")

@@ -33,3 +33,21 @@ def page_paths(site: Path) -> list[str]:
             continue
         paths.append("/" if relative == "." else f"/{relative}/")
     return sorted(paths, key=lambda p: (p != "/", p))
+
+START_THEME = """() => new Promise(done => {
+  // Material's bundle starts on the first interaction (overrides/main.html); start it now and
+  // wait two frames after it has mounted its components.
+  const settle = () => requestAnimationFrame(() => requestAnimationFrame(done));
+  if (window.gdThemeStarted) return settle();
+  document.addEventListener('gd:theme-started', settle, {once: true});
+  window.gdStartTheme();
+})"""
+
+TEXT_LAYOUT = """() => {
+  // Where every heading, paragraph, list item, formula and figure sits, to a quarter pixel.
+  const blocks = '.md-content :is(h1, h2, h3, p, li, figure), .arithmatex, .md-header__title';
+  return [...document.querySelectorAll(blocks)].map(el => {
+    const r = el.getBoundingClientRect();
+    return [el.tagName, ...[r.x, r.y, r.width, r.height].map(v => Math.round(v * 4) / 4)];
+  });
+}"""

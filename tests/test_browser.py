@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, page_paths
+from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, START_THEME, TEXT_LAYOUT, page_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,24 +26,30 @@ def test_every_page_loads_offline_with_images_and_math(built_site, site_url, bro
         f"color: {{scheme: '{scheme}'}}}}));"
     )
     page = context.new_page()
-    requests, problems = [], []
+    requests, problems, seen = [], [], set()
     page.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
     for path in page_paths(built_site):
+        requests.clear()
         response = page.goto(site_url + path, wait_until="load")
         assert response.ok, f"{path}: HTTP {response.status}"
-        images = page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)
+        assert not [u for u in requests if "/assets/javascripts/" in u], f"{path}: theme script fetched during load"
+        before = page.evaluate(TEXT_LAYOUT)
+        images = page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)  # scrolling starts the theme's script
         broken = [img["src"] for img in images if not img["ok"]]
         assert not broken, f"{path}: images that did not load: {broken}"
         math = page.evaluate(MATH_STATUS)
         assert math["typeset"] == math["marked"], f"{path}: {math['marked'] - math['typeset']} formulas not typeset"
         assert not page.evaluate("() => !!window.MathJax"), f"{path} loads a math script"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+        page.evaluate(START_THEME)  # its errors are caught, and it must move nothing
+        assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
+        seen.update(requests)
     context.close()
     assert not problems, "\n".join(problems)
-    outside = sorted({u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")})
+    outside = sorted({u for u in seen if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")})
     assert not outside, f"requests that left 127.0.0.1: {outside}"
 
 
@@ -147,9 +153,54 @@ def test_every_page_has_no_accessibility_violation(built_site, site_url, browser
     found = []
     for path in page_paths(built_site):
         page.goto(site_url + path, wait_until="load")
-        # a11y.js marks what scrolls once Material has laid the page out: give it two frames
-        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-        for violation in axe.run(page).response["violations"]:
-            found += [f"{path} {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
+        # What a reader sees before touching the page (and what Lighthouse audits), on the desktop...
+        states = ["loaded"] if width == 1280 and scheme == "default" else []
+        # ...and, everywhere, the page once Material's bundle has started and added its parts.
+        states.append("started")
+        before = page.evaluate(TEXT_LAYOUT)
+        for state in states:
+            if state == "started":
+                page.evaluate(START_THEME)
+                assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
+            else:  # a11y.js marks what scrolls at load: give it two frames
+                page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            for violation in axe.run(page).response["violations"]:
+                found += [f"{path} ({state}) {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
     context.close()
     assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found[:20])
+
+
+
+def assert_nothing_moved(path: str, before: list, after: list) -> None:
+    """Starting Material's script must not move any text, formula or figure (no layout shift)."""
+    moved = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and not moved, f"{path}: starting the theme moved {moved[:3]}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_palette_works_before_the_theme_script_and_search_after(site_url, browser, scheme):
+    """Material's bundle is fetched only on the first interaction (every page is checked for that
+    above); until then the system's palette is applied and the toggle shows and works. The
+    reader's choice is remembered and kept by Material once it starts; then search answers."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(site_url + "/gradients/", wait_until="load")
+    system, flipped = ("default", "slate") if scheme == "light" else ("slate", "default")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == system
+    toggle = page.locator("form[data-md-component=palette] label:not([hidden])")
+    assert toggle.count() == 1, "the palette toggle must show before the theme starts"
+    page.evaluate("document.querySelector('form[data-md-component=palette] label:not([hidden])').click()")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == flipped
+    page.reload(wait_until="load")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == flipped, "the choice is remembered"
+    page.mouse.move(100, 400)  # any interaction starts the theme
+    page.wait_for_function("() => window.gdThemeStarted === true")
+    page.evaluate(START_THEME)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == flipped, "Material keeps the reader's choice"
+    page.evaluate("document.querySelector('label[for=__search]').click()")
+    page.locator("input.md-search__input").press_sequentially("learning rate")  # typed: Material reads keys
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0")
+    context.close()
+    assert not problems, problems

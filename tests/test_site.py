@@ -163,6 +163,7 @@ def test_unknown_figure_fails_the_build(tmp_path):
     (docs / "index.md").write_text("# Broken\n\n{{ figure no-such-figure }}\n")
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("  - gdsim/mkdocs_hook.py", f"  - {ROOT / 'gdsim/mkdocs_hook.py'}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     config += f"\ndocs_dir: {docs}\n"
     (tmp_path / "mkdocs.yml").write_text(config)
     done = subprocess.run(
