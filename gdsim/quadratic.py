@@ -1,8 +1,9 @@
-"""One parameter, loss x²: the smallest problem that shows every learning-rate regime.
+"""One parameter θ on a bowl L(θ) = ½·c·θ²: the smallest problem that shows every learning-rate regime.
 
-The step x ← x − η·2x = (1 − 2η)·x multiplies x by 1 − 2η, so η < 0.5 shrinks it with its sign
-kept, η = 0.5 lands on 0, 0.5 < η < 1 flips and shrinks it, η = 1 bounces it between ±x₀ and
-η > 1 flips and grows it. The curvature L'' = 2 puts the threshold at 2/2 = 1.
+The default curvature c = 2 is the loss θ². A step θ ← θ − η·cθ = (1 − ηc)·θ multiplies θ by
+1 − ηc, so ηc < 1 shrinks it with its sign kept, ηc = 1 lands on 0, 1 < ηc < 2 flips and
+shrinks it, ηc = 2 bounces it between ±θ₀ and ηc > 2 flips and grows it. On θ² the boundaries
+are η = 1/2 and η = 2/2 = 1; on 5θ² (c = 10) they are 0.1 and 0.2.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from numpy.typing import ArrayLike
 from gdsim import checks
 from gdsim.descent import Trajectory, descend
 
+# The curvature L'' of θ², the chapter's bowl.
+CURVATURE = 2.0
+
 
 class Regime(str, Enum):
-    """What a learning rate does on x², named from the factor 1 − 2η each step multiplies x by."""
+    """What a learning rate does on a bowl, named from the factor 1 − ηc each step multiplies θ by."""
 
     MONOTONE = "monotone"
     ONE_STEP = "one step"
@@ -31,78 +35,83 @@ def _shaped(result: np.ndarray) -> np.ndarray | float:
     return float(result) if result.ndim == 0 else result
 
 
-def loss(x: ArrayLike) -> np.ndarray | float:
-    """L(x) = x²."""
-    x = checks.finite_array(x, "x")
-    return _shaped(checks.finite_result(lambda: np.square(x), "x²"))
+def _curvature(curvature: object) -> float:
+    return checks.positive_number(curvature, "curvature")
 
 
-def slope(x: ArrayLike) -> np.ndarray | float:
-    """L'(x) = 2x: the gradient, which sets both the direction and the size of a step."""
-    x = checks.finite_array(x, "x")
-    return _shaped(checks.finite_result(lambda: 2.0 * x, "the slope 2x"))
+def loss(theta: ArrayLike, curvature: float = CURVATURE) -> np.ndarray | float:
+    """L(θ) = ½·c·θ²; θ² for the default c = 2."""
+    theta, c = checks.finite_array(theta, "theta"), _curvature(curvature)
+    return _shaped(checks.finite_result(lambda: 0.5 * c * np.square(theta), "the loss ½cθ²"))
 
 
-def tangent(x0: float, xs: ArrayLike) -> np.ndarray | float:
-    """The tangent line of x² at x0, evaluated at xs: the local picture gradient descent trusts."""
-    x0, xs = np.float64(checks.finite_number(x0, "x0")), checks.finite_array(xs, "xs")
-    # t(x) = L(x₀) + L'(x₀)·(x − x₀)
-    return _shaped(checks.finite_result(lambda: x0**2 + 2.0 * x0 * (xs - x0), "the tangent"))
+def slope(theta: ArrayLike, curvature: float = CURVATURE) -> np.ndarray | float:
+    """L'(θ) = c·θ (2θ on θ²): the gradient, which sets both the direction and the size of a step."""
+    theta, c = checks.finite_array(theta, "theta"), _curvature(curvature)
+    return _shaped(checks.finite_result(lambda: c * theta, "the slope cθ"))
 
 
-def cubic_slope(x: ArrayLike) -> np.ndarray | float:
-    """Slope of 5x³, i.e. 15x²: a steeper function the same learning rate would overshoot."""
-    x = checks.finite_array(x, "x")
-    # d(5x³)/dx = 15x²
-    return _shaped(checks.finite_result(lambda: 15.0 * np.square(x), "15x²"))
+def tangent(theta0: float, thetas: ArrayLike, curvature: float = CURVATURE) -> np.ndarray | float:
+    """The tangent line of the bowl at θ₀, evaluated at ``thetas``: the local picture gradient descent trusts."""
+    theta0 = np.float64(checks.finite_number(theta0, "theta0"))
+    thetas, c = checks.finite_array(thetas, "thetas"), _curvature(curvature)
+    # t(θ) = L(θ₀) + L'(θ₀)·(θ − θ₀)
+    return _shaped(checks.finite_result(lambda: 0.5 * c * theta0**2 + c * theta0 * (thetas - theta0), "the tangent"))
 
 
-def step_by(x: float, size: float) -> float:
+def factor(lr: float, curvature: float = CURVATURE) -> float:
+    """The number 1 − ηc that every step multiplies θ (the error θ − 0) by."""
+    lr, c = checks.learning_rate(lr), _curvature(curvature)
+    # θ ← θ − η·cθ = (1 − ηc)·θ
+    return 1.0 - lr * c
+
+
+def step_by(theta: float, size: float) -> float:
     """Move a fixed distance downhill, ignoring how steep it is: the step story's greedy walker."""
+    theta = checks.finite_number(theta, "theta")
     size = checks.non_negative_number(size, "step size")
-    # x ← x − size·sign(L'(x))
-    return float(x - size * np.sign(slope(x)))
+    # θ ← θ − size·sign(L'(θ)); the sign of the slope is the sign of θ on every bowl
+    return float(theta - size * np.sign(theta))
 
 
-def run(x0: float, lr: float, steps: int) -> Trajectory:
-    """Gradient descent on x² from x0; ``run(...).params[:, 0]`` are the iterates x_k."""
-    return descend(lambda t: float(t[0] ** 2), lambda t: 2.0 * t, [x0], lr, steps)
+def run(theta0: float, lr: float, steps: int, curvature: float = CURVATURE) -> Trajectory:
+    """Gradient descent on ½cθ² from θ₀ (on θ² by default); ``run(...).params[:, 0]`` are the iterates θ_k."""
+    theta0, c = checks.finite_number(theta0, "theta0"), _curvature(curvature)
+    return descend(lambda t: float(0.5 * c * t[0] ** 2), lambda t: c * t, [theta0], lr, steps)
 
 
-def iterates(x0: float, lr: float, steps: int) -> np.ndarray:
-    """The iterates x₀, x₁, … of ``run`` as a 1-D array (shorter if the run diverged)."""
-    return run(x0, lr, steps).params[:, 0]
+def iterates(theta0: float, lr: float, steps: int, curvature: float = CURVATURE) -> np.ndarray:
+    """The iterates θ₀, θ₁, … of ``run`` as a 1-D array (shorter if the run diverged or landed on 0)."""
+    return run(theta0, lr, steps, curvature).params[:, 0]
 
 
-def regime(lr: float) -> Regime:
-    """Name what η does on x², from the factor 1 − 2η each step multiplies x by."""
-    lr = checks.learning_rate(lr)
-    if lr < 0.5:
+def regime(lr: float, curvature: float = CURVATURE) -> Regime:
+    """Name what η does on the bowl, from ηc: below 1, 1, between 1 and 2, 2, above 2."""
+    lr, c = checks.learning_rate(lr), _curvature(curvature)
+    product = lr * c
+    if product < 1.0:
         return Regime.MONOTONE
-    if lr == 0.5:
+    if product == 1.0:
         return Regime.ONE_STEP
-    if lr < 1.0:
+    if product < 2.0:
         return Regime.OSCILLATING
-    if lr == 1.0:
+    if product == 2.0:
         return Regime.BOUNCING
     return Regime.DIVERGING
 
 
-def steps_to_reach(x0: float, lr: float, tol: float) -> int | float:
-    """The smallest k with |x_k| ≤ tol, from |1 − 2η|ᵏ·|x₀| ≤ tol; ``math.inf`` if never."""
-    lr = checks.learning_rate(lr)
+def steps_to_reach(theta0: float, lr: float, tol: float, curvature: float = CURVATURE) -> int | float:
+    """The smallest k with |θ_k| ≤ tol, from |1 − ηc|ᵏ·|θ₀| ≤ tol; ``math.inf`` if never."""
+    r = abs(factor(lr, curvature))
     tol = checks.positive_number(tol, "tol")
-    x0 = checks.finite_number(x0, "x0")
-    size = abs(x0)
+    size = abs(checks.finite_number(theta0, "theta0"))
     if size <= tol:
         return 0
-    if lr == 0.5:
+    if r == 0.0:
         return 1
-    # r = |1 − 2η|, the factor |x| shrinks by per step
-    r = abs(1.0 - 2.0 * lr)
     if r >= 1.0:
         return math.inf
-    # k = ⌈log(tol/|x₀|) / log r⌉, then nudged so rounding in the logs cannot be off by one
+    # k = ⌈log(tol/|θ₀|) / log r⌉, then nudged so rounding in the logs cannot be off by one
     k = max(1, math.ceil(math.log(tol / size) / math.log(r)))
     while r**k * size > tol:
         k += 1

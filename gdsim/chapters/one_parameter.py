@@ -1,5 +1,5 @@
-"""Chapter "One parameter" (docs/one-parameter.md): gradient descent on L(x) = x², where every
-learning-rate regime can be checked with pencil and paper.
+"""Chapter "One parameter" (docs/one-parameter.md): gradient descent on L(θ) = θ², where every
+learning-rate regime can be checked with pencil and paper, and the same step on a steeper bowl.
 
 Pure NumPy. The runs go through ``quadratic.run`` (that is, ``gdsim.descent``); the figures draw
 the result objects below and compute nothing themselves.
@@ -14,13 +14,14 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike
 
-from gdsim import checks, quadratic
+from gdsim import checks, quadratic, scenarios, stability
 from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
+from gdsim.chapters.learning_rate import RATES
 from gdsim.quadratic import Regime
 
-# Where every walk on x² starts.
-X0 = 2.0
+# Where every walk starts: θ₀ = 2, an error of 2 (the minimum θ* is 0).
+THETA0 = 2.0
 # Where the chapter draws tangents: both sides of the minimum, and further out.
 TANGENT_POINTS = (-2.0, 2.0, 5.0)
 # How far each tangent is drawn either side of where it touches.
@@ -30,42 +31,49 @@ TANGENT_LR = 0.1
 # The step story: a step of 1, then a greedy step of 5, then a tiny one.
 STORY_STEPS = (1.0, 5.0)
 TINY_STEP = 1e-4
-# With step = η × slope, the story's rate (each step halves x) and its number of steps.
+# With step = η × slope, the story's rate (each step halves θ) and its number of steps.
 STORY_LR = 0.25
 STORY_LR_STEPS = 4
-# One learning rate per regime of x² that the animation shows, and how many steps it shows.
+# The steeper bowl 5θ² (curvature 10): the story's rate on it, and the steps the figure shows.
+STEEPER_COEFFICIENT = 5.0
+STEEPER_STEPS = 2
+# One learning rate per regime of θ² that the animation shows, and how many steps it shows.
 REGIME_RATES = {Regime.MONOTONE: 0.1, Regime.OSCILLATING: 0.8, Regime.BOUNCING: 1.0, Regime.DIVERGING: 1.05}
 REGIME_STEPS = 12
-# "Reached the minimum": |x| at most this.
-TOL = 1e-6
-# The learning rates of the steps-to-tolerance curve, with the regime boundaries exactly on it.
+# "Reached the minimum": the error |θ_k − θ*| = |θ_k| shrunk by this factor from its start, the
+# criterion of the how-big chapter too.
+SHRINK = 1e-6
+# The learning rates of the steps-to-reach curve, with the regime boundaries exactly on it.
 STEP_COUNT_RATES = np.union1d(np.round(np.arange(0.005, 1.2501, 0.005), 6), [0.5, 1.0])
-# Points per drawn parabola.
+# The exercises: a rate to try on θ², and a diverging one whose loss growth per step is asked.
+EXERCISE_LR = 0.3
+EXERCISE_DIVERGING_LR = REGIME_RATES[Regime.DIVERGING]
+# Points per drawn bowl.
 CURVE_POINTS = 300
 
 
 @dataclass(frozen=True)
 class Curve:
-    """A sampled curve: ``y[k]`` at ``x[k]``."""
+    """A sampled curve: ``value[k]`` at ``theta[k]``."""
 
-    x: np.ndarray
-    y: np.ndarray
+    theta: np.ndarray
+    value: np.ndarray
 
 
 @dataclass(frozen=True)
 class Tangent:
-    """The tangent of x² at one point, and the move −η × slope a step would make from there."""
+    """The tangent of θ² at one point, and the move −η × slope a step would make from there."""
 
-    x0: float
+    theta0: float
     loss: float
     slope: float
-    line: Curve  # the tangent, TANGENT_REACH either side of x0
+    line: Curve  # the tangent, TANGENT_REACH either side of theta0
     move: float  # −η × slope at η = TANGENT_LR
 
 
 @dataclass(frozen=True)
 class TangentsView:
-    """What the tangent figure shows: x², its tangents, and the slope line 2x with the moves."""
+    """What the tangent figure shows: θ², its tangents, and the slope line 2θ with the moves."""
 
     parabola: Curve
     slope_line: Curve
@@ -75,19 +83,20 @@ class TangentsView:
 
 @dataclass(frozen=True)
 class Walk:
-    """Positions on x² with their losses and slopes; ``rose[k]`` says if step k raised the loss."""
+    """Positions on a bowl with their losses and slopes; ``rose[k]`` says if step k raised the loss."""
 
     positions: np.ndarray
     losses: np.ndarray
     slopes: np.ndarray
     moves: np.ndarray  # positions[k + 1] − positions[k]
     rose: np.ndarray
-    parabola: Curve  # x² over the part of the axis this walk visits
+    bowl: Curve  # the loss over the part of the axis this walk visits
+    curvature: float
 
 
 @dataclass(frozen=True)
 class StepStory:
-    """Fixed-size steps (1, then 5) from x = 2, and steps of η × slope from the same start."""
+    """Fixed-size steps (1, then 5) from θ = 2, and steps of η × slope from the same start."""
 
     fixed: Walk
     sizes: tuple[float, ...]
@@ -98,23 +107,43 @@ class StepStory:
 
 
 @dataclass(frozen=True)
+class BowlRun:
+    """One learning rate on one bowl: the walk, its factor 1 − ηc and the limits 1/c and 2/c."""
+
+    name: str  # the loss as the page writes it, in mathtext
+    walk: Walk
+    factor: float
+    one_step_lr: float  # 1/c
+    limit_lr: float  # 2/c
+
+
+@dataclass(frozen=True)
+class SteeperBowl:
+    """The same η on θ² and on the steeper bowl 5θ², from the same start, on one θ axis."""
+
+    gentle: BowlRun
+    steep: BowlRun
+    lr: float
+
+
+@dataclass(frozen=True)
 class RegimeRun:
     """One run of the regimes animation: its rate, its factor 1 − 2η and every iterate."""
 
     regime: Regime
     lr: float
     factor: float
-    xs: np.ndarray  # x₀ … x_k
+    thetas: np.ndarray  # θ₀ … θ_k
     losses: np.ndarray
-    parabola: Curve  # x² over a window that holds the whole run
+    parabola: Curve  # θ² over a window that holds the whole run
 
 
 @dataclass(frozen=True)
 class Regimes:
-    """The four regimes of x², one run each, all from ``x0`` for ``steps`` steps."""
+    """The four regimes of θ², one run each, all from ``theta0`` for ``steps`` steps."""
 
     runs: tuple[RegimeRun, ...]
-    x0: float
+    theta0: float
     steps: int
 
 
@@ -129,128 +158,190 @@ class Mark:
 
 @dataclass(frozen=True)
 class StepCounts:
-    """Steps gradient descent on x² needs to reach |x| ≤ tol, for each learning rate (inf: never)."""
+    """Steps gradient descent on θ² needs to reach |θ_k| ≤ shrink·|θ₀|, per learning rate (inf: never)."""
 
     lrs: np.ndarray
     steps: np.ndarray
-    x0: float
-    tol: float
+    theta0: float
+    shrink: float
     one_step_lr: float  # 1/L'': lands on the minimum in one step
     limit_lr: float  # 2/L'': from here on, never
     marks: tuple[Mark, ...]  # the animation's converging rates
 
 
-def _parabola(lo: float, hi: float) -> Curve:
-    xs = np.linspace(lo, hi, CURVE_POINTS)
-    return Curve(xs, quadratic.loss(xs))
+def _bowl(lo: float, hi: float, curvature: float = quadratic.CURVATURE) -> Curve:
+    thetas = np.linspace(lo, hi, CURVE_POINTS)
+    return Curve(thetas, quadratic.loss(thetas, curvature))
 
 
 def curvature() -> float:
-    """L'' of x², read off its slope: the slope 2x is a straight line, so one difference is exact."""
+    """L'' of θ², read off its slope: the slope 2θ is a straight line, so one difference is exact."""
     # L'' = L'(1) − L'(0)
     return float(quadratic.slope(1.0) - quadratic.slope(0.0))
 
 
-def _walk(positions: np.ndarray, lo: float, hi: float) -> Walk:
-    losses = quadratic.loss(positions)
-    return Walk(positions, losses, quadratic.slope(positions), np.diff(positions), np.diff(losses) > 0,
-                _parabola(lo, hi))
+def steeper_curvature() -> float:
+    """L'' of 5θ², which is ½·c·θ² with c = 2·5."""
+    # 5θ² = ½·(2·5)·θ²
+    return 2.0 * STEEPER_COEFFICIENT
+
+
+def _walk(positions: np.ndarray, lo: float, hi: float, c: float = quadratic.CURVATURE) -> Walk:
+    losses = quadratic.loss(positions, c)
+    return Walk(positions, losses, quadratic.slope(positions, c), np.diff(positions), np.diff(losses) > 0,
+                _bowl(lo, hi, c), c)
+
+
+def _tolerance(theta0: float, shrink: float) -> float:
+    """|θ_k| ≤ shrink·|θ₀|: the error shrunk by ``shrink`` from its start."""
+    return shrink * abs(theta0)
 
 
 @lru_cache(maxsize=None)
 def tangents() -> TangentsView:
-    """x² with tangents at ``TANGENT_POINTS``: the sign of the slope says which way is down."""
+    """θ² with tangents at ``TANGENT_POINTS``: the sign of the slope says which way is down."""
     found = []
-    for x0 in TANGENT_POINTS:
-        xs = np.linspace(x0 - TANGENT_REACH, x0 + TANGENT_REACH, 2)
-        slope = float(quadratic.slope(x0))
-        # move = −η · L'(x₀)
+    for theta0 in TANGENT_POINTS:
+        thetas = np.linspace(theta0 - TANGENT_REACH, theta0 + TANGENT_REACH, 2)
+        slope = float(quadratic.slope(theta0))
+        # move = −η · L'(θ₀)
         move = -TANGENT_LR * slope
-        found.append(Tangent(x0, float(quadratic.loss(x0)), slope, Curve(xs, quadratic.tangent(x0, xs)), move))
+        line = Curve(thetas, quadratic.tangent(theta0, thetas))
+        found.append(Tangent(theta0, float(quadratic.loss(theta0)), slope, line, move))
     lo, hi = min(TANGENT_POINTS) - 2.2, max(TANGENT_POINTS) + 1.2
     ends = np.array([lo, hi])
-    return TangentsView(_parabola(lo, hi), Curve(ends, quadratic.slope(ends)), tuple(found), TANGENT_LR)
+    return TangentsView(_bowl(lo, hi), Curve(ends, quadratic.slope(ends)), tuple(found), TANGENT_LR)
 
 
 @lru_cache(maxsize=None)
 def step_story() -> StepStory:
     """The greedy walker of the step story, and the same start with step = η × slope."""
-    positions = [X0]
+    positions = [THETA0]
     for size in STORY_STEPS:
         positions.append(quadratic.step_by(positions[-1], size))
     positions = np.array(positions)
-    scaled = quadratic.iterates(X0, STORY_LR, STORY_LR_STEPS)
-    # steps of fixed size s to cover the distance |x₀|: ⌈|x₀| / s⌉ (rounded first, 2/10⁻⁴ is not exact)
-    tiny = math.ceil(round(abs(X0) / TINY_STEP, 9))
+    scaled = quadratic.iterates(THETA0, STORY_LR, STORY_LR_STEPS)
+    # steps of fixed size s to cover the distance |θ₀|: ⌈|θ₀| / s⌉ (rounded first, 2/10⁻⁴ is not exact)
+    tiny = math.ceil(round(abs(THETA0) / TINY_STEP, 9))
     return StepStory(
         _walk(positions, positions.min() - 1.0, positions.max() + 2.4), STORY_STEPS,
-        _walk(scaled, -0.6, X0 + 1.1), STORY_LR, TINY_STEP, tiny,
+        _walk(scaled, -0.6, THETA0 + 1.1), STORY_LR, TINY_STEP, tiny,
     )
+
+
+def bowl_run(name: str, c: float, lr: float, steps: int, lo: float, hi: float) -> BowlRun:
+    """``steps`` steps at ``lr`` on the bowl ½cθ² from ``THETA0``, drawn over [lo, hi]."""
+    walk = _walk(quadratic.iterates(THETA0, lr, steps, c), lo, hi, c)
+    # the factor 1 − ηc, and the regime boundaries η = 1/c and η = 2/c
+    return BowlRun(name, walk, quadratic.factor(lr, c), 1.0 / c, 2.0 / c)
+
+
+@lru_cache(maxsize=None)
+def steeper_bowl() -> SteeperBowl:
+    """The story's η on θ² and on 5θ², over one θ window that holds both walks."""
+    c = steeper_curvature()
+    steep_thetas = quadratic.iterates(THETA0, STORY_LR, STEEPER_STEPS, c)
+    # room either side for the labels of the outermost points
+    reach = 1.4 * float(np.abs(steep_thetas).max())
+    gentle = bowl_run("$\\theta^2$", quadratic.CURVATURE, STORY_LR, STORY_LR_STEPS, -reach, reach)
+    steep = bowl_run(f"${STEEPER_COEFFICIENT:g}\\theta^2$", c, STORY_LR, STEEPER_STEPS, -reach, reach)
+    return SteeperBowl(gentle, steep, STORY_LR)
 
 
 @lru_cache(maxsize=None)
 def regimes() -> Regimes:
-    """Gradient descent on x² from ``X0``, one run per regime of ``REGIME_RATES``."""
+    """Gradient descent on θ² from ``THETA0``, one run per regime of ``REGIME_RATES``."""
     runs = []
     for regime, lr in REGIME_RATES.items():
-        run = quadratic.run(X0, lr, REGIME_STEPS)
-        xs = run.params[:, 0]
-        reach = max(2.4, 1.12 * float(np.abs(xs).max()))
-        # each step multiplies x by 1 − 2η
-        factor = 1.0 - 2.0 * lr
-        runs.append(RegimeRun(regime, lr, factor, xs, run.losses, _parabola(-reach, reach)))
-    return Regimes(tuple(runs), X0, REGIME_STEPS)
+        run = quadratic.run(THETA0, lr, REGIME_STEPS)
+        thetas = run.params[:, 0]
+        reach = max(2.4, 1.12 * float(np.abs(thetas).max()))
+        runs.append(RegimeRun(regime, lr, quadratic.factor(lr), thetas, run.losses, _bowl(-reach, reach)))
+    return Regimes(tuple(runs), THETA0, REGIME_STEPS)
 
 
-def step_counts(lrs: ArrayLike, x0: float = X0, tol: float = TOL) -> StepCounts:
-    """``quadratic.steps_to_reach`` for each learning rate of ``lrs`` (strictly increasing)."""
+def step_counts(lrs: ArrayLike, theta0: float = THETA0, shrink: float = SHRINK) -> StepCounts:
+    """``quadratic.steps_to_reach`` for each learning rate of ``lrs`` (strictly increasing), down to
+    |θ_k| ≤ shrink·|θ₀|."""
     lrs = checks.increasing_rates(lrs)
-    steps = np.array([quadratic.steps_to_reach(x0, float(lr), tol) for lr in lrs], dtype=float)
+    theta0, shrink = checks.finite_number(theta0, "theta0"), checks.fraction(shrink, "shrink")
+    if theta0 == 0:
+        raise ValueError("theta0 must not be 0: the walk would start at the minimum")
+    tol = _tolerance(theta0, shrink)
+    steps = np.array([quadratic.steps_to_reach(theta0, float(lr), tol) for lr in lrs], dtype=float)
     marks = tuple(
-        Mark(regime, lr, quadratic.steps_to_reach(x0, lr, tol))
+        Mark(regime, lr, quadratic.steps_to_reach(theta0, lr, tol))
         for regime, lr in REGIME_RATES.items()
-        if math.isfinite(quadratic.steps_to_reach(x0, lr, tol))
+        if math.isfinite(quadratic.steps_to_reach(theta0, lr, tol))
     )
     # the one-step rate 1/L'' and the limit 2/L''
-    return StepCounts(lrs, steps, float(x0), float(tol), 1.0 / curvature(), 2.0 / curvature(), marks)
+    return StepCounts(lrs, steps, theta0, shrink, 1.0 / curvature(), 2.0 / curvature(), marks)
 
 
 @lru_cache(maxsize=None)
 def parabola_step_counts() -> StepCounts:
-    """The curve of the steps-versus-learning-rate figure: from x = 2 down to |x| ≤ 10⁻⁶."""
+    """The curve of the steps-versus-learning-rate figure: from θ = 2 until the error is a millionth of that."""
     return step_counts(STEP_COUNT_RATES)
+
+
+def b_cut_curvature() -> float:
+    """H_bb of the original problem: the curvature of the loss along b alone, 2 for any data."""
+    s = scenarios.get("original")
+    # H = (2/n) XᵀX, and H_bb = (2/n)·Σ1² = 2
+    return float(stability.hessian(stability.design_matrix(s.split.x_train))[0, 0])
+
+
+def steps_needed(lr: float) -> int | float:
+    """Steps on θ² from ``THETA0`` until the error is ``SHRINK`` of its start."""
+    return quadratic.steps_to_reach(THETA0, lr, _tolerance(THETA0, SHRINK))
 
 
 def facts() -> dict[str, Fact]:
     """Every number the one-parameter page and its captions quote, from the runs the figures draw."""
     story = step_story()
+    bowls = steeper_bowl()
+    steep = bowls.steep
     by = {run.regime: run for run in regimes().runs}
-    slope_at = {t.x0: t.slope for t in tangents().tangents}
+    slope_at = {t.theta0: t.slope for t in tangents().tangents}
     mono, osc, bounce, div = (by[r] for r in (Regime.MONOTONE, Regime.OSCILLATING, Regime.BOUNCING, Regime.DIVERGING))
+    h_bb = b_cut_curvature()
     return {
-        "x2_start": Fact(X0, "g"),
-        "x2_curvature": Fact(curvature(), "g"),
-        # the regime boundaries of x²: η = 1/L'' and η = 2/L''
+        "theta2_start": Fact(THETA0, "g"),
+        "theta2_curvature": Fact(curvature(), "g"),
+        # the regime boundaries of θ²: η = 1/L'' and η = 2/L''
         "regime_half": Fact(1.0 / curvature(), "g"),
         "regime_one": Fact(2.0 / curvature(), "g"),
-        "cubic_slope_at_start": Fact(float(quadratic.cubic_slope(X0)), "g"),
         "tangent_slope_minus2": Fact(slope_at[-2.0], "g"),
         "tangent_slope_at2": Fact(slope_at[2.0], "g"),
         "tangent_slope_at5": Fact(slope_at[5.0], "g"),
         "story_step_first": Fact(story.sizes[0], "g"),
         "story_step_greedy": Fact(story.sizes[1], "g"),
-        "story_x1": Fact(story.fixed.positions[1], "g"),
+        "story_theta1": Fact(story.fixed.positions[1], "g"),
         "story_loss1": Fact(story.fixed.losses[1], "g"),
-        "story_x2": Fact(story.fixed.positions[2], "g"),
+        "story_theta2": Fact(story.fixed.positions[2], "g"),
         "story_loss2": Fact(story.fixed.losses[2], "g"),
         "story_slope2": Fact(story.fixed.slopes[2], "g"),
         "story_lr": Fact(story.lr, "g"),
-        "story_lr_x1": Fact(story.scaled.positions[1], "g"),
-        "story_lr_x2": Fact(story.scaled.positions[2], "g"),
-        "story_lr_x3": Fact(story.scaled.positions[3], "g"),
+        "story_lr_theta1": Fact(story.scaled.positions[1], "g"),
+        "story_lr_theta2": Fact(story.scaled.positions[2], "g"),
+        "story_lr_theta3": Fact(story.scaled.positions[3], "g"),
+        "story_factor": Fact(bowls.gentle.factor, "g"),
         "tiny_step": Fact(story.tiny_step, "g"),
         "tiny_steps_needed": Fact(story.tiny_steps_needed, ",d"),
-        "tiny_lr_steps": Fact(quadratic.steps_to_reach(X0, story.tiny_step, TOL), ",d"),
+        "tiny_lr_steps": Fact(steps_needed(story.tiny_step), ",d"),
+        # the steeper bowl 5θ²: its curvature, slope at the start, factor at the story's η, its walk and limits
+        "steeper_bowl_coefficient": Fact(STEEPER_COEFFICIENT, "g"),
+        "steeper_bowl_curvature": Fact(steep.walk.curvature, "g"),
+        "steeper_bowl_slope_at_start": Fact(steep.walk.slopes[0], "g"),
+        "steeper_bowl_slope_ratio": Fact(steep.walk.slopes[0] / story.scaled.slopes[0], "g"),
+        "steeper_bowl_loss0": Fact(steep.walk.losses[0], "g"),
+        "steeper_bowl_factor": Fact(steep.factor, "g"),
+        "steeper_bowl_theta1": Fact(steep.walk.positions[1], "g"),
+        "steeper_bowl_loss1": Fact(steep.walk.losses[1], "g"),
+        "steeper_bowl_theta2": Fact(steep.walk.positions[2], "g"),
+        "steeper_bowl_loss2": Fact(steep.walk.losses[2], "g"),
+        "steeper_bowl_one_step_lr": Fact(steep.one_step_lr, "g"),
+        "steeper_bowl_limit_lr": Fact(steep.limit_lr, "g"),
         "regime_steps": Fact(REGIME_STEPS, "d"),
         "rate_monotone": Fact(mono.lr, "g"),
         "rate_oscillating": Fact(osc.lr, "g"),
@@ -259,13 +350,25 @@ def facts() -> dict[str, Fact]:
         "factor_monotone": Fact(mono.factor, ".2g"),
         "factor_oscillating": Fact(osc.factor, ".2g"),
         "factor_diverging": Fact(div.factor, ".2g"),
-        "final_x_monotone": Fact(mono.xs[-1], ".3g"),
-        "final_x_oscillating": Fact(osc.xs[-1], ".3g"),
-        "final_x_diverging": Fact(div.xs[-1], ".3g"),
+        "final_theta_monotone": Fact(mono.thetas[-1], ".3g"),
+        "final_theta_oscillating": Fact(osc.thetas[-1], ".3g"),
+        "final_theta_diverging": Fact(div.thetas[-1], ".3g"),
         "final_loss_bouncing": Fact(bounce.losses[-1], ".3g"),
         "final_loss_diverging": Fact(div.losses[-1], ".3g"),
-        "x2_steps_monotone": Fact(quadratic.steps_to_reach(X0, mono.lr, TOL), "d"),
-        "x2_steps_oscillating": Fact(quadratic.steps_to_reach(X0, osc.lr, TOL), "d"),
+        "theta2_steps_monotone": Fact(steps_needed(mono.lr), "d"),
+        "theta2_steps_oscillating": Fact(steps_needed(osc.lr), "d"),
+        # linear regression's b-cut bends like θ²: the learning-rate chapter's rates, as factors 1 − η·H_bb
+        "theta2_bcut_curvature": Fact(h_bb, ".3g"),
+        "theta2_bcut_factor_small": Fact(1.0 - RATES["small"] * h_bb, ".2g"),
+        "theta2_bcut_factor_big": Fact(1.0 - RATES["big"] * h_bb, ".2g"),
+        "theta2_bcut_factor_very_big": Fact(1.0 - RATES["very_big"] * h_bb, ".2g"),
+        # the exercises
+        "theta2_exercise_lr": Fact(EXERCISE_LR, "g"),
+        "theta2_exercise_factor": Fact(quadratic.factor(EXERCISE_LR), ".2g"),
+        "theta2_exercise_steps": Fact(steps_needed(EXERCISE_LR), "d"),
+        # the loss is θ², so it is multiplied by the square of θ's factor
+        "theta2_exercise_loss_growth": Fact(quadratic.factor(EXERCISE_DIVERGING_LR) ** 2, ".3g"),
+        "theta2_exercise_loss_growth_percent": Fact(100 * (quadratic.factor(EXERCISE_DIVERGING_LR) ** 2 - 1), ".2g"),
     }
 
 
@@ -276,14 +379,14 @@ ASSETS = (
         data=tangents,
         draw="parabola_tangents",
         alt=(
-            "Two panels. The first shows the parabola loss = x² with dashed green tangent lines touching it at "
-            "x = −2, 2 and 5, whose slopes are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: "
+            "Two panels. The first shows the parabola loss = θ² with dashed green tangent lines touching it at "
+            "θ = −2, 2 and 5, whose slopes are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: "
             "the line at −2 falls, the two on the right rise, the one at 5 most steeply. The second shows the slope "
-            "2x as a straight line through the origin with the same three points on it, and under each a blue "
+            "2θ as a straight line through the origin with the same three points on it, and under each a blue "
             "arrow for the move minus η times the slope: to the right from −2, to the left from 2, and furthest to "
             "the left from 5."
         ),
-        caption="The slope of x² is 2x: its sign says which way is downhill, its size how far the step goes.",
+        caption="The slope of θ² is 2θ: its sign says which way is downhill, its size how far the step goes.",
     ),
     Asset(
         "step-story",
@@ -291,14 +394,32 @@ ASSETS = (
         data=step_story,
         draw="step_story",
         alt=(
-            "Two parabolas. The first, fixed steps: from x = {x2_start} a step of {story_step_first} to the left "
-            "lands at x = {story_x1}, loss {story_loss1}, drawn blue because the loss fell; a greedy step of "
-            "{story_step_greedy} then jumps over the bottom to x = {story_x2}, loss {story_loss2}, drawn purple "
+            "Two parabolas. The first, fixed steps: from θ = {theta2_start} a step of {story_step_first} to the left "
+            "lands at θ = {story_theta1}, loss {story_loss1}, drawn blue because the loss fell; a greedy step of "
+            "{story_step_greedy} then jumps over the bottom to θ = {story_theta2}, loss {story_loss2}, drawn purple "
             "because the loss rose. The second, steps of learning rate {story_lr} times the slope from the same "
-            "start: x goes {x2_start}, {story_lr_x1}, {story_lr_x2}, {story_lr_x3} and so on, each step half the "
-            "one before, all downhill."
+            "start: θ goes {theta2_start}, {story_lr_theta1}, {story_lr_theta2}, {story_lr_theta3} and so on, each "
+            "step half the one before, all downhill."
         ),
         caption="A fixed step ignores the slope and overshoots; a step of η × slope shrinks as the bottom nears.",
+    ),
+    Asset(
+        "steeper-bowl",
+        STILL,
+        data=steeper_bowl,
+        draw="steeper_bowl",
+        alt=(
+            "Two bowls over the same θ axis, each with the walk of learning rate {story_lr} from θ = {theta2_start}. "
+            "First, θ²: the steps go {theta2_start}, {story_lr_theta1}, {story_lr_theta2}, {story_lr_theta3}, each "
+            "half the one before, all downhill and drawn blue. Second, the steeper bowl {steeper_bowl_coefficient}θ², "
+            "on a loss axis five times taller: the first step jumps over the bottom to θ = {steeper_bowl_theta1}, "
+            "loss {steeper_bowl_loss1}, up from {steeper_bowl_loss0}, and the next to θ = {steeper_bowl_theta2}, loss "
+            "{steeper_bowl_loss2}, both drawn purple because the loss rose."
+        ),
+        caption=(
+            "The same η = {story_lr} halves θ on θ² and multiplies it by {steeper_bowl_factor} on "
+            "{steeper_bowl_coefficient}θ²: the right step depends on how sharply the loss bends."
+        ),
     ),
     Asset(
         "parabola-regimes",
@@ -306,17 +427,17 @@ ASSETS = (
         data=regimes,
         draw="parabola_regimes",
         alt=(
-            "Animation of {regime_steps} steps of gradient descent on x² from x = {x2_start}: four small parabola "
+            "Animation of {regime_steps} steps of gradient descent on θ² from θ = {theta2_start}: four small parabola "
             "panels in a two-by-two grid, one per learning rate, and one more panel, beside the grid or below it "
             "on a narrow screen, with the four loss curves per step on a log scale. η = {rate_monotone}: the "
-            "point slides down one side and ends at x = {final_x_monotone}. η = {rate_oscillating}: it jumps from "
-            "side to side in shrinking zig-zags to x = {final_x_oscillating}. η = {rate_bouncing}: it bounces "
-            "between {x2_start} and −{x2_start} and the loss stays at {final_loss_bouncing}, a flat line. "
-            "η = {rate_diverging}, drawn on wider axes: each jump lands higher, reaching x = {final_x_diverging} "
-            "and loss {final_loss_diverging}, the one rising line."
+            "point slides down one side and ends at θ = {final_theta_monotone}. η = {rate_oscillating}: it jumps "
+            "from side to side in shrinking zig-zags to θ = {final_theta_oscillating}. η = {rate_bouncing}: it "
+            "bounces between {theta2_start} and −{theta2_start} and the loss stays at {final_loss_bouncing}, a flat "
+            "line. η = {rate_diverging}, drawn on wider axes: each jump lands higher, reaching "
+            "θ = {final_theta_diverging} and loss {final_loss_diverging}, the one rising line."
         ),
         caption=(
-            "The four regimes of x²: below {regime_half}, between {regime_half} and {regime_one}, exactly "
+            "The four regimes of θ²: below {regime_half}, between {regime_half} and {regime_one}, exactly "
             "{regime_one}, and above it."
         ),
     ),
@@ -326,14 +447,14 @@ ASSETS = (
         data=parabola_step_counts,
         draw="steps_vs_learning_rate",
         alt=(
-            "A V-shaped curve on a log scale: the number of steps gradient descent needs to bring x from "
-            "{x2_start} to within a millionth of 0, against the learning rate from 0 to beyond {regime_one}. The "
-            "count falls as η grows to {regime_half}, where one step suffices, marked with a green star, then "
+            "A V-shaped curve on a log scale: the number of steps gradient descent needs to shrink the error θ "
+            "from {theta2_start} to a millionth of that, against the learning rate from 0 to beyond {regime_one}. "
+            "The count falls as η grows to {regime_half}, where one step suffices, marked with a green star, then "
             "rises again towards {regime_one}. Shaded bands name the regimes: monotone, oscillating, and "
             "diverging to the right of an orange line at η = {regime_one}, where the count is infinite. Dots mark "
-            "η = {rate_monotone} ({x2_steps_monotone} steps) and η = {rate_oscillating} "
-            "({x2_steps_oscillating} steps)."
+            "η = {rate_monotone} ({theta2_steps_monotone} steps) and η = {rate_oscillating} "
+            "({theta2_steps_oscillating} steps)."
         ),
-        caption="Steps to reach the minimum of x²: fewest at η = {regime_half}, never at {regime_one} or above.",
+        caption="Steps to reach the minimum of θ²: fewest at η = {regime_half}, never at {regime_one} or above.",
     ),
 )

@@ -1,5 +1,5 @@
-"""Figures of "One parameter": tangents of x², the step story, the four regimes (an animation),
-and how many steps each learning rate needs. Layout only: every number and curve drawn comes
+"""Figures of "One parameter": tangents of θ², the step story, the same step on a steeper bowl, the
+four regimes (an animation), and how many steps each learning rate needs. Layout only: every number and curve drawn comes
 from the chapter's result objects."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
 from numpy.typing import ArrayLike
 
 from gdsim.draw.frames import Movie
@@ -34,15 +35,15 @@ from gdsim.draw.style import (
 from gdsim.quadratic import Regime
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
-    from gdsim.chapters.one_parameter import Curve, Regimes, StepCounts, StepStory, TangentsView, Walk
+    from gdsim.chapters.one_parameter import Curve, Regimes, SteeperBowl, StepCounts, StepStory, TangentsView, Walk
 
-# A new role, this chapter only: one colour per regime of x², in the animation and the step counts
+# A new role, this chapter only: one colour per regime of θ², in the animation and the step counts
 # alike. Converging regimes are blues (monotone as a step that lowers the loss), η = 2/L'' is the
 # threshold colour, and diverging is the colour of a loss that goes up.
 REGIME = {Regime.MONOTONE: LOSS_DOWN, Regime.OSCILLATING: SKY, Regime.BOUNCING: THRESHOLD, Regime.DIVERGING: LOSS_UP}
 REGIME_NAMES = {Regime.MONOTONE: "monotone", Regime.OSCILLATING: "oscillating", Regime.BOUNCING: "bouncing",
                 Regime.DIVERGING: "diverging"}
-X_LABEL = "$x$ (the one parameter)"
+X_LABEL = "$\\theta$ (the one parameter)"
 
 
 def _power_of_ten(value: float) -> str:
@@ -54,8 +55,8 @@ def _power_of_ten(value: float) -> str:
 
 
 def _curve(ax: Axes, curve: Curve, **kwargs) -> None:
-    ax.plot(curve.x, curve.y, color=CURVE, linewidth=1.8, zorder=2, **kwargs)
-    ax.set_xlim(curve.x[0], curve.x[-1])
+    ax.plot(curve.theta, curve.value, color=CURVE, linewidth=1.8, zorder=2, **kwargs)
+    ax.set_xlim(curve.theta[0], curve.theta[-1])
 
 
 def _dot(ax: Axes, x: ArrayLike, y: ArrayLike, colour: str, size: float = 8.0, **kwargs) -> None:
@@ -75,15 +76,15 @@ def _pair(fig: Figure, layout: Layout, ratios: tuple[float, float] | None = None
 
 
 def parabola_tangents(view: TangentsView, layout: Layout = COLUMN) -> Figure:
-    """x² with its tangents at a few points, and the slope 2x turned into a move against it
+    """θ² with its tangents at a few points, and the slope 2θ turned into a move against it
     (side by side; stacked on a phone, on one x axis, so each slope sits under its tangent)."""
     fig = new_figure(layout.height(3.7, 6.4), layout)
     ax, ax_slope = _pair(fig, layout, ratios=None if layout.narrow else (1.15, 1), share_x=True)
     _curve(ax, view.parabola)
     green = TEXT[TANGENT]
     for t in view.tangents:
-        ax.plot(t.line.x, t.line.y, color=TANGENT, linewidth=1.6, linestyle="--", zorder=3)
-        _dot(ax, [t.x0], [t.loss], TANGENT)
+        ax.plot(t.line.theta, t.line.value, color=TANGENT, linewidth=1.6, linestyle="--", zorder=3)
+        _dot(ax, [t.theta0], [t.loss], TANGENT)
         # labels go where neither the curve nor the tangent runs: below-left of a falling tangent,
         # below-right of a gently rising one, left of a steep one
         if t.slope < 0:
@@ -92,30 +93,30 @@ def parabola_tangents(view: TangentsView, layout: Layout = COLUMN) -> Figure:
             offset, ha, va = (10, -10), "left", "top"
         else:
             offset, ha, va = (-12, 0), "right", "center"
-        ax.annotate(minus(f"$x$ = {t.x0:g}\nslope {t.slope:g}"), (t.x0, t.loss), xytext=offset,
+        ax.annotate(minus(f"$\\theta$ = {t.theta0:g}\nslope {t.slope:g}"), (t.theta0, t.loss), xytext=offset,
                     textcoords="offset points", ha=ha, va=va, fontsize=9, color=green)
-    ax.set_ylim(-5, view.parabola.y.max() * 1.05)
+    ax.set_ylim(-5, view.parabola.value.max() * 1.05)
     if not layout.narrow:  # stacked, the lower panel labels the shared x axis
         ax.set_xlabel(X_LABEL)
-    ax.set_ylabel("loss $L(x) = x^2$")
-    ax.set_title("$x^2$ and its tangents\nat three points")
+    ax.set_ylabel("loss $L(\\theta) = \\theta^2$")
+    ax.set_title("$\\theta^2$ and its tangents\nat three points")
 
-    _curve(ax_slope, view.slope_line, label="slope $2x$")
+    _curve(ax_slope, view.slope_line, label="slope $2\\theta$")
     ax_slope.axhline(0, color=MUTED, linewidth=0.9)
     blue = TEXT[LOSS_DOWN]
     for t in view.tangents:
-        _dot(ax_slope, [t.x0], [t.slope], TANGENT)
+        _dot(ax_slope, [t.theta0], [t.slope], TANGENT)
         # the move is drawn as an arrow below the point, its value under the arrow and to the right,
         # where the rising line leaves room
         y = t.slope - 3.5
-        ax_slope.annotate("", xy=(t.x0 + t.move, y), xytext=(t.x0, y),
+        ax_slope.annotate("", xy=(t.theta0 + t.move, y), xytext=(t.theta0, y),
                           arrowprops=dict(arrowstyle="-|>", color=LOSS_DOWN, lw=2.0, shrinkA=0, shrinkB=0))
-        ax_slope.text(min(t.x0, t.x0 + t.move), y - 0.9, minus(f"move {t.move:+.1f}"), ha="left", va="top",
+        ax_slope.text(min(t.theta0, t.theta0 + t.move), y - 0.9, minus(f"move {t.move:+.1f}"), ha="left", va="top",
                       fontsize=9, color=blue, bbox=LABEL_BOX, zorder=6)
-    ax_slope.set_ylim(view.slope_line.y[0] - 4, view.slope_line.y[-1] + 2)
-    ax_slope.set_xlabel(X_LABEL if layout.narrow else "$x$")
-    ax_slope.set_ylabel("slope $L'(x)$")
-    ax_slope.set_title(f"The slope $2x$, and the move\n$-\\eta$ × slope with $\\eta$ = {view.lr:g}")
+    ax_slope.set_ylim(view.slope_line.value[0] - 4, view.slope_line.value[-1] + 2)
+    ax_slope.set_xlabel(X_LABEL if layout.narrow else "$\\theta$")
+    ax_slope.set_ylabel("slope $L'(\\theta)$")
+    ax_slope.set_title(f"The slope $2\\theta$, and the move\n$-\\eta$ × slope with $\\eta$ = {view.lr:g}")
     ax_slope.legend(loc="upper left")
     return fig
 
@@ -141,19 +142,19 @@ def _walk_dots(ax: Axes, walk: Walk, bend: float) -> list[str]:
 
 
 def step_story(story: StepStory, layout: Layout = COLUMN) -> Figure:
-    """First, fixed steps of 1 and then 5 from x = 2; second, steps of η × slope from the same start
+    """First, fixed steps of 1 and then 5 from θ = 2; second, steps of η × slope from the same start
     (side by side; stacked on a phone, each on its own axes)."""
     fig = new_figure(layout.height(3.8, 6.6), layout)
     ax_fixed, ax_lr = _pair(fig, layout)
 
     walk = story.fixed
-    _curve(ax_fixed, walk.parabola)
+    _curve(ax_fixed, walk.bowl)
     colours = _walk_dots(ax_fixed, walk, bend=-0.4)
     xs, losses = walk.positions, walk.losses
     offsets = {0: (10, -4, "left", "top"), 1: (6, -8, "left", "top"), 2: (9, 0, "left", "center")}
     for k, (x, loss) in enumerate(zip(xs, losses)):
         dx, dy, ha, va = offsets.get(k, (8, 0, "left", "center"))
-        ax_fixed.annotate(minus(f"$x$ = {x:g}, loss {loss:g}"), (x, loss), xytext=(dx, dy),
+        ax_fixed.annotate(minus(f"$\\theta$ = {x:g}, loss {loss:g}"), (x, loss), xytext=(dx, dy),
                           textcoords="offset points", fontsize=9, ha=ha, va=va, color=INK)
     for k, (size, colour) in enumerate(zip(story.sizes, colours)):
         verdict = "loss rises" if walk.rose[k] else "loss falls"
@@ -166,7 +167,7 @@ def step_story(story: StepStory, layout: Layout = COLUMN) -> Figure:
     ax_fixed.set_title(minus(f"Fixed steps: {story.sizes[0]:g}, then {story.sizes[1]:g}"))
 
     walk = story.scaled
-    _curve(ax_lr, walk.parabola)
+    _curve(ax_lr, walk.bowl)
     _walk_dots(ax_lr, walk, bend=0.35)
     for k in range(2):
         # below-right of the point: the parabola rises to the right, so that corner is empty
@@ -181,8 +182,45 @@ def step_story(story: StepStory, layout: Layout = COLUMN) -> Figure:
     return fig
 
 
+def steeper_bowl(view: SteeperBowl, layout: Layout = COLUMN) -> Figure:
+    """The same η on θ² and on 5θ², on one θ axis, each bowl on its own loss scale (side by side;
+    stacked on a phone, where they share the θ axis)."""
+    fig = new_figure(layout.height(3.6, 6.4), layout)
+    axes = _pair(fig, layout, share_x=True)
+    for ax, bowl in zip(axes, (view.gentle, view.steep)):
+        walk = bowl.walk
+        _curve(ax, walk.bowl)
+        colours = _walk_dots(ax, walk, bend=0.3)
+        top = float(walk.bowl.value.max())
+        ax.set_ylim(-0.04 * top, 1.08 * top)
+        # each point of the climbing walk is labelled with its loss outside the bowl, below and away from
+        # its centre, where neither the curve nor the arcs run
+        if walk.rose.any():
+            for k, (theta, loss) in enumerate(zip(walk.positions, walk.losses)):
+                side = 1 if theta > 0 else -1
+                colour = INK if k == 0 else TEXT[colours[k - 1]]
+                # the start, low on the bowl, is labelled level with it, so the label stays above the axis
+                offset, va = ((10 * side, 0), "center") if k == 0 else ((8 * side, -7), "top")
+                ax.annotate(minus(f"$\\theta$ = {theta:g}\nloss {loss:g}"), (theta, loss), xytext=offset,
+                            textcoords="offset points", ha="left" if side > 0 else "right", va=va, fontsize=9,
+                            color=colour, zorder=7)
+        else:
+            ax.annotate(minus(f"$\\theta$: {', '.join(f'{v:g}' for v in walk.positions[:4])}, …"),
+                        (walk.positions[0], walk.losses[0]), xytext=(0, 14), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=9, color=TEXT[LOSS_DOWN], bbox=LABEL_BOX, zorder=7)
+        ax.xaxis.set_major_locator(MultipleLocator(2))
+        ax.set_ylabel(f"loss {bowl.name}")
+        ax.set_title(minus(f"{bowl.name}, $\\eta$ = {view.lr:g}:\n$\\theta$ ← {bowl.factor:g}·$\\theta$"),
+                     fontsize=10, color=TEXT[colours[0]])
+    axes[-1].set_xlabel(X_LABEL)
+    if not layout.narrow:
+        axes[0].set_xlabel(X_LABEL)
+    fig.align_ylabels(list(axes))
+    return fig
+
+
 def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
-    """Animation: the four regimes of x² in a 2×2 grid of parabolas, their losses together on the
+    """Animation: the four regimes of θ² in a 2×2 grid of parabolas, their losses together on the
     right (below the grid on a phone).
 
     Only the paths and the current points change from frame to frame (no changing text), which
@@ -196,19 +234,19 @@ def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
         grid = fig.add_gridspec(2, 3, width_ratios=[1, 1, 1.3])
         ax_loss = fig.add_subplot(grid[:, 2])
     first = fig.add_subplot(grid[0, 0])
-    # the three runs that stay within |x| ≤ 2 share one window; the diverging one needs a wider view
+    # the three runs that stay within |θ| ≤ 2 share one window; the diverging one needs a wider view
     cells = [first, fig.add_subplot(grid[0, 1], sharex=first, sharey=first),
              fig.add_subplot(grid[1, 0], sharex=first, sharey=first), fig.add_subplot(grid[1, 1])]
     panels = []
     for ax, run in zip(cells, view.runs):
         colour = REGIME[run.regime]
         _curve(ax, run.parabola)
-        reach = run.parabola.x[-1]
+        reach = run.parabola.theta[-1]
         ax.set_ylim(-0.1 * reach**2, 1.1 * reach**2)
         ax.grid(False)
         # half a phone is too narrow for "η = 0.8: oscillating" on one line
         rate = f"$\\eta$ = {run.lr:g}:" + ("\n" if layout.narrow else " ")
-        ax.set_title(minus(f"{rate}{REGIME_NAMES[run.regime]}\n$x$ ← {run.factor:.2g}·$x$"),
+        ax.set_title(minus(f"{rate}{REGIME_NAMES[run.regime]}\n$\\theta$ ← {run.factor:.2g}·$\\theta$"),
                      fontsize=9.5, color=TEXT[colour])
         path, = ax.plot([], [], "-", color=colour, linewidth=1.2, alpha=0.9, zorder=3)
         dots, = ax.plot([], [], "o", color=colour, markersize=4, markeredgecolor="white", markeredgewidth=0.6, zorder=4)
@@ -216,8 +254,8 @@ def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
         curve, = ax_loss.plot([], [], "-o", color=colour, markersize=3.5, linewidth=1.6,
                               label=minus(f"$\\eta$ = {run.lr:g}"))
         panels.append((run, path, dots, here, curve))
-    cells[2].set_xlabel("$x$", labelpad=1)
-    cells[3].set_xlabel("$x$ (wider axes)", labelpad=1)
+    cells[2].set_xlabel("$\\theta$", labelpad=1)
+    cells[3].set_xlabel("$\\theta$ (wider axes)", labelpad=1)
     for ax in cells[::2]:
         ax.set_ylabel("loss")
     for ax in cells[:2]:
@@ -237,8 +275,8 @@ def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
 
     def update(k: int) -> None:
         for run, path, dots, here, curve in panels:
-            shown = min(k, len(run.xs) - 1)
-            xs, ys = run.xs[: shown + 1], run.losses[: shown + 1]
+            shown = min(k, len(run.thetas) - 1)
+            xs, ys = run.thetas[: shown + 1], run.losses[: shown + 1]
             path.set_data(xs, ys)
             dots.set_data(xs, ys)
             here.set_data(xs[-1:], ys[-1:])
@@ -249,7 +287,7 @@ def parabola_regimes(view: Regimes, layout: Layout = COLUMN) -> Movie:
 
 
 def steps_vs_learning_rate(counts: StepCounts, layout: Layout = COLUMN) -> Figure:
-    """Steps to reach |x| ≤ tol against η, on a log axis, with the regimes shaded.
+    """Steps to reach |θ_k| ≤ shrink·|θ₀| against η, on a log axis, with the regimes shaded.
 
     On a phone the η axis is half as wide: the diverging band and the η = 2/L'' line get labels
     that run up the band, and the point labels break onto two lines where the V leaves room."""
@@ -300,7 +338,7 @@ def steps_vs_learning_rate(counts: StepCounts, layout: Layout = COLUMN) -> Figur
     ax.set_ylim(0.6, top)
     ax.set_xlim(0, hi)
     ax.set_xlabel("learning rate $\\eta$")
-    ax.set_ylabel(f"steps until $|x| \\leq$ {_power_of_ten(counts.tol)}")
-    title = f"Gradient descent on $x^2$ from $x$ = {counts.x0:g}:" + ("\n" if narrow else " ")
+    ax.set_ylabel(f"steps until $|\\theta_k| \\leq$ {_power_of_ten(counts.shrink)}" + " $|\\theta_0|$")
+    title = f"Gradient descent on $\\theta^2$ from $\\theta$ = {counts.theta0:g}:" + ("\n" if narrow else " ")
     ax.set_title(minus(title + "steps needed per learning rate"))
     return fig
