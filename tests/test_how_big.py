@@ -380,3 +380,172 @@ def test_fact_names_are_literal_strings():
 # ------------------------------------------------------------------ figures
 
 
+def test_error_along_axes_facts_by_hand(facts):
+    """Oracle: eigenvalues of the hand-written Hessian; each part of the error is multiplied by 1 − ηλ."""
+    x, y, start = problem("original")
+    lam_min, lam_max = np.linalg.eigvalsh(hessian_by_hand(x))
+    small, big = RATES["small"], RATES["big"]
+    best = 2 / (lam_min + lam_max)
+    assert facts["axis_steps"].value == ch.AXIS_ERROR_STEPS
+    expected = {
+        "axis_flat_factor_small": 1 - small * lam_min, "axis_steep_factor_small": 1 - small * lam_max,
+        "axis_flat_factor_big": 1 - big * lam_min, "axis_steep_factor_big": 1 - big * lam_max,
+        "axis_flat_factor_best": 1 - best * lam_min, "axis_steep_factor_best": 1 - best * lam_max,
+    }
+    for name, value in expected.items():
+        assert facts[name].value == pytest.approx(value, rel=1e-9), name
+    # at η* the two factors are ±ρ*
+    rho = (lam_max - lam_min) / (lam_max + lam_min)
+    assert facts["axis_flat_factor_best"].value == pytest.approx(rho) == -facts["axis_steep_factor_best"].value
+    k = ch.AXIS_ERROR_STEPS
+    assert facts["axis_flat_left_small_percent"].value == pytest.approx(100 * (1 - small * lam_min) ** k, rel=1e-9)
+    assert facts["axis_flat_left_big_percent"].value == pytest.approx(100 * (1 - big * lam_min) ** k, rel=1e-9)
+    assert facts["axis_steep_left_big_percent"].value == pytest.approx(100 * abs(1 - big * lam_max) ** k, rel=1e-9)
+    assert facts["axis_left_best_percent"].value == pytest.approx(100 * rho**k, rel=1e-9)
+    # the start's parts along the eigenvectors: |v · (θ₀ − θ*)|
+    solution, *_ = np.linalg.lstsq(np.column_stack([np.ones_like(x), x]), y, rcond=None)
+    _, vectors = np.linalg.eigh(hessian_by_hand(x))
+    parts = np.abs(vectors.T @ (start - solution))
+    assert (facts["axis_flat_error0"].value, facts["axis_steep_error0"].value) == pytest.approx(tuple(parts), rel=1e-9)
+    # the exercise at η = 0.2: the flat factor sets the pace, ⌈ln 10⁻⁶ / ln(1 − 0.2 λ_min)⌉ steps
+    assert facts["axis_steps_small"].value == math.ceil(math.log(1e-6) / math.log(1 - small * lam_min))
+
+
+def test_exercise_facts_by_hand(facts):
+    x, _, _ = problem("original")
+    lam_min, lam_max = np.linalg.eigvalsh(hessian_by_hand(x))
+    lr = facts["how_big_exercise_lr"].value
+    assert lr == ch.EXERCISE_LR
+    flat, steep = 1 - lr * lam_min, 1 - lr * lam_max
+    assert facts["how_big_exercise_flat_factor"].value == pytest.approx(flat)
+    assert facts["how_big_exercise_steep_factor"].value == pytest.approx(steep)
+    assert facts["how_big_exercise_rho"].value == pytest.approx(max(abs(flat), abs(steep)))
+    assert facts["how_big_exercise_rho"].value > facts["rho_best_original"].value  # slower than η*
+    assert facts["how_big_exercise_steps"].value == math.ceil(math.log(1e-6) / math.log(abs(flat)))
+    lam_max_bad = np.linalg.eigvalsh(hessian_by_hand(problem("bad")[0]))[-1]
+    assert facts["limit_ratio_bad"].value == pytest.approx(lam_max_bad / lam_max)
+
+
+# ------------------------------------------------------------------ the error along each eigenvector
+
+
+@pytest.fixture(scope="module")
+def eigen_view():
+    return ch.eigen_errors()
+
+
+def test_eigen_errors_use_the_chapter_rates_and_the_hessians_axes(eigen_view):
+    x, _, _ = problem("original")
+    lam, vectors = np.linalg.eigh(hessian_by_hand(x))
+    np.testing.assert_allclose(eigen_view.eigenvalues, lam, rtol=1e-10)
+    for i in range(2):
+        # the same axis as numpy's, up to the sign, with its largest component positive
+        assert abs(np.dot(eigen_view.vectors[:, i], vectors[:, i])) == pytest.approx(1, rel=1e-10)
+        assert np.max(eigen_view.vectors[:, i]) == np.max(np.abs(eigen_view.vectors[:, i]))
+    assert [run.rate for run in eigen_view.runs] == ["small", "big", "best"]
+    assert [run.lr for run in eigen_view.runs] == pytest.approx([RATES["small"], RATES["big"], 2 / (lam[0] + lam[1])])
+    assert eigen_view.best_lr == pytest.approx(2 / (lam[0] + lam[1]))
+
+
+def test_eigen_errors_are_the_projections_of_real_runs_and_follow_the_closed_form(eigen_view):
+    """Oracle: a separate gradient-descent run, numpy.linalg's least squares and eigenvectors, and
+    vᵢ·δ_k = (1 − ηλᵢ)ᵏ·vᵢ·δ₀ evaluated here."""
+    x, y, start = problem("original")
+    solution, *_ = np.linalg.lstsq(np.column_stack([np.ones_like(x), x]), y, rcond=None)
+    lam, _ = np.linalg.eigh(hessian_by_hand(x))
+    for run in eigen_view.runs:
+        assert run.steps == eigen_view.steps == ch.AXIS_ERROR_STEPS
+        trajectory = gradient_descent(x, y, start, run.lr, run.steps)
+        measured = (trajectory.params - solution) @ eigen_view.vectors
+        np.testing.assert_allclose(run.errors, measured, atol=1e-12)
+        closed = (1 - run.lr * lam) ** np.arange(run.steps + 1)[:, None] * measured[0]
+        np.testing.assert_allclose(run.errors, closed, atol=1e-12)
+        np.testing.assert_allclose(run.predicted, closed, atol=1e-12)
+        np.testing.assert_allclose(run.envelope, np.abs(closed), atol=1e-12)
+        np.testing.assert_allclose(run.factors, 1 - run.lr * lam, rtol=1e-12)
+        # the two parts put back together are the whole error
+        np.testing.assert_allclose(run.errors @ eigen_view.vectors.T, trajectory.params - solution, atol=1e-12)
+    small, big, best = eigen_view.runs
+    # what the page says: at 0.2 the flat part crawls and the steep part is gone; at 0.8 the steep part
+    # zig-zags; at η* both shrink by the same factor
+    assert abs(small.errors[-1, 0]) > 0.25 * abs(small.errors[0, 0]) and abs(small.errors[-1, 1]) < 1e-9
+    assert np.all(big.errors[:-1, 1] * big.errors[1:, 1] < 0) and np.all(big.errors[:-1, 0] * big.errors[1:, 0] > 0)
+    assert abs(best.factors[0]) == pytest.approx(abs(best.factors[1]))
+
+
+@pytest.mark.parametrize("lr, steps, match", [(0, 10, "learning rate"), (0.2, 0, "steps"), (float("nan"), 5, "learning rate")])
+def test_axis_errors_reject_bad_rates_and_step_counts(lr, steps, match):
+    x, y, start = problem("original")
+    with pytest.raises(ValueError, match=match):
+        ch.axis_errors(x, y, start, lr, steps)
+
+
+def test_axis_errors_reject_bad_problems():
+    with pytest.raises(ValueError, match="finite"):
+        ch.axis_errors([1.0, np.nan], [1.0, 2.0], [0.0, 0.0], 0.1, 5)
+    with pytest.raises(ValueError, match="start"):
+        ch.axis_errors([1.0, 2.0], [1.0, 2.0], [0.0], 0.1, 5)
+
+
+def test_axis_errors_of_a_tiny_problem_by_hand():
+    # x = [−1, 1], y = [0, 2]: H = 2I, θ* = (1, 1); from (0, 0) each part is multiplied by 1 − 2η
+    errors = ch.axis_errors([-1.0, 1.0], [0.0, 2.0], [0.0, 0.0], 0.2, 5)
+    np.testing.assert_allclose(errors.factors, [0.6, 0.6])
+    np.testing.assert_allclose(np.linalg.norm(errors.errors, axis=1), np.sqrt(2) * 0.6 ** np.arange(6), rtol=1e-12)
+
+
+# ------------------------------------------------------------------ figures
+
+
+def test_threshold_sweep_figure_shares_one_log_learning_rate_axis(view):
+    from matplotlib.lines import Line2D
+
+    from gdsim.draw import how_big as draw
+    from gdsim.draw.style import THRESHOLD
+
+    fig = draw.threshold_sweep(view)
+    axes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert len(axes) == 3
+    limits = sorted(s.threshold for s in view.sweeps)
+    for ax, s in zip(axes, view.sweeps):
+        assert ax.get_xscale() == "log"
+        assert ax.get_xlim() == axes[0].get_xlim()
+        lo, hi = ax.get_xlim()
+        assert lo < min(limits) and hi > max(limits)
+        # its own limit in orange at the absolute η, and all three limits drawn
+        vertical = [line for line in ax.get_lines() if isinstance(line, Line2D) and len(line.get_xdata()) == 2
+                    and line.get_xdata()[0] == line.get_xdata()[-1] and line.get_linestyle() != "None"]
+        xs = sorted({float(line.get_xdata()[0]) for line in vertical})
+        assert xs == pytest.approx(limits)
+        orange = [line for line in vertical if line.get_color() == THRESHOLD]
+        assert [float(line.get_xdata()[0]) for line in orange] == pytest.approx([s.threshold])
+
+
+def test_hessian_axes_label_the_standardized_parameters_b_z_and_w_z():
+    from gdsim.draw import how_big as draw
+    from gdsim.draw.style import COLUMN, PHONE
+
+    for layout in (COLUMN, PHONE):
+        fig = draw.hessian_axes_maps(ch.hessian_axes(), layout)
+        maps = [ax for ax in fig.axes if ax.get_xlabel()]
+        assert [ax.get_xlabel() for ax in maps] == ["$b$ (bias)", "$b$ (bias)", "$b_z$ (bias)"]
+        assert maps[0].get_ylabel() == "$w$ (weight)" and maps[2].get_ylabel() == "$w_z$ (weight)"
+        legend = fig.legends[0]
+        labels = [t.get_text() for t in legend.get_texts()]
+        assert any("flat eigenvector" in t for t in labels) and any("steep eigenvector" in t for t in labels)
+
+
+def test_error_along_axes_figure_draws_the_runs_on_shared_axes(eigen_view):
+    from gdsim.draw import how_big as draw
+    from gdsim.draw.style import COLUMN, PHONE
+
+    for layout in (COLUMN, PHONE):
+        fig = draw.error_along_axes(eigen_view, layout)
+        panels = [ax for ax in fig.axes if ax.get_title()]
+        assert len(panels) == 3
+        assert len({ax.get_ylim() for ax in panels}) == 1 and len({ax.get_xlim() for ax in panels}) == 1
+        for ax, run in zip(panels, eigen_view.runs):
+            drawn = [line.get_ydata() for line in ax.get_lines() if line.get_marker() == "o"]
+            assert len(drawn) == 2
+            np.testing.assert_array_equal(drawn[0], run.errors[:, 0])
+            np.testing.assert_array_equal(drawn[1], run.errors[:, 1])

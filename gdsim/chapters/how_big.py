@@ -1,6 +1,6 @@
 """Chapter "How big is too big" (docs/how-big.md): the exact learning-rate limit 2/λ_max of the
-three least-squares problems, the Hessian's axes, and a sweep of real gradient-descent runs
-across the limit.
+three least-squares problems, the Hessian's axes, the error along each axis step by step, and a
+sweep of real gradient-descent runs across the limit.
 
 Pure NumPy. Every step goes through ``gdsim.descent``; the figures draw the result objects below
 and compute nothing themselves.
@@ -23,13 +23,19 @@ from gdsim.descent import gradient_descent, gradient_descent_many
 from gdsim.scenarios import Scenario
 
 NAMES = scenarios.NAMES
-# "Reached": the distance to the minimum shrunk by this factor.
+# "Reached": the error ‖θ_k − θ*‖ shrunk by this factor from its start (as on the one-parameter page).
 TOLERANCE = 1e-6
 # The threshold sweep: η as a fraction of 2/λ_max, evenly spaced, and steps per run.
 SWEEP_RATIOS = np.linspace(0.005, 1.5, 300)
 SWEEP_STEPS = stability.BOUNDARY_STEPS
 # The arrows of the Hessian figure reach this fraction of the way to the nearest window edge.
 AXIS_REACH = 0.8
+# The error along each eigenvector: the learning-rate chapter's small and big rates, then η*,
+# on the original problem, for this many steps.
+AXIS_ERROR_RATES = ("small", "big", "best")
+AXIS_ERROR_STEPS = 40
+# The exercise: a learning rate to try on the original problem.
+EXERCISE_LR = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,34 @@ class AxesView:
     maps: tuple[PrincipalAxes, ...]
 
 
+@dataclass(frozen=True)
+class AxisErrors:
+    """One run's error θ_k − θ* split along the Hessian's eigenvectors, flat (λ_min) then steep (λ_max)."""
+
+    rate: str  # a key of RATES, or "best" for η*
+    lr: float
+    factors: np.ndarray  # (2,): 1 − ηλᵢ, what each step multiplies each part by
+    errors: np.ndarray  # (k + 1, 2): vᵢ · δ_k with δ_k = θ_k − θ*, measured on the run
+    predicted: np.ndarray  # (k + 1, 2): (1 − ηλᵢ)ᵏ · vᵢ · (θ₀ − θ*), the closed form
+    envelope: np.ndarray  # (k + 1, 2): |1 − ηλᵢ|ᵏ · |vᵢ · (θ₀ − θ*)|, the size the closed form allows
+
+    @property
+    def steps(self) -> int:
+        return len(self.errors) - 1
+
+
+@dataclass(frozen=True)
+class AxisErrorsView:
+    """The error along the flat and the steep eigenvector, step by step, for a few learning rates."""
+
+    name: str
+    runs: tuple[AxisErrors, ...]
+    eigenvalues: np.ndarray  # ascending
+    vectors: np.ndarray  # unit eigenvectors as columns, largest component positive
+    best_lr: float
+    steps: int
+
+
 def _problem(x: ArrayLike, y: ArrayLike, start: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x, y = checks.data(x, y)
     return x, y, checks.point(start, "start [b, w]", len(model.PARAMETERS))
@@ -118,6 +152,36 @@ def axis_thresholds(x: ArrayLike) -> tuple[float, float]:
     h = stability.hessian(stability.design_matrix(x))
     # along one axis the loss is a parabola of curvature H_ii: stable iff η < 2/H_ii
     return float(2.0 / h[0, 0]), float(2.0 / h[1, 1])
+
+
+def oriented_eigenvectors(x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The Hessian's eigenvalues (ascending) and unit eigenvectors (columns), each with its largest
+    component positive, since an eigenvector's sign is arbitrary (arrows then point up or right)."""
+    values, vectors = stability.eigenvectors(stability.design_matrix(x))
+    signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
+    return values, vectors * signs
+
+
+def axis_errors(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, steps: int, rate: str = "") -> AxisErrors:
+    """Run gradient descent and split its error θ_k − θ* along the Hessian's eigenvectors.
+
+    For a quadratic bowl the part along eigenvector i is multiplied by 1 − ηλᵢ every step, so the
+    run's ``errors`` should equal ``predicted``; the test holds them to that.
+    """
+    x, y, start = _problem(x, y, start)
+    lr, steps = checks.learning_rate(lr), checks.step_count(steps)
+    values, vectors = oriented_eigenvectors(x)
+    solution = model.least_squares(x, y)
+    run = gradient_descent(x, y, start, lr, steps)
+    # vᵢ · δ_k, δ_k = θ_k − θ*
+    errors = (run.params - solution) @ vectors
+    factors = 1.0 - lr * values
+    # vᵢ · δ_k = (1 − ηλᵢ)ᵏ · vᵢ · δ₀
+    powers = factors ** np.arange(run.steps + 1)[:, None]
+    predicted = powers * errors[0]
+    # |vᵢ · δ_k| = |1 − ηλᵢ|ᵏ · |vᵢ · δ₀|
+    envelope = np.abs(powers) * np.abs(errors[0])
+    return AxisErrors(rate, lr, factors, errors, predicted, envelope)
 
 
 def steps_to_converge(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, tol: float = TOLERANCE) -> float:
@@ -194,11 +258,7 @@ def principal_axes(s: Scenario, reach: float = AXIS_REACH) -> PrincipalAxes:
     the flattest axis is the longest. c is chosen so that axis reaches ``reach`` of the way to the
     nearest edge of the scenario's window.
     """
-    x = s.split.x_train
-    values, vectors = stability.eigenvectors(stability.design_matrix(x))
-    # an eigenvector's sign is arbitrary: make its largest component positive (arrows point up or right)
-    signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
-    vectors = vectors * signs
+    values, vectors = oriented_eigenvectors(s.split.x_train)
     solution = s.solution
     g = s.grid
     room = min(solution[0] - g.b[0], g.b[-1] - solution[0], solution[1] - g.w[0], g.w[-1] - solution[1])
@@ -245,6 +305,18 @@ def hessian_axes() -> AxesView:
     return AxesView(tuple(principal_axes(scenarios.get(name)) for name in NAMES))
 
 
+@lru_cache(maxsize=None)
+def eigen_errors() -> AxisErrorsView:
+    """The error along each eigenvector of the original problem at η = 0.2, 0.8 and η*, from the random start."""
+    s = scenarios.get("original")
+    x, y = s.split.x_train, s.split.y_train
+    values, vectors = oriented_eigenvectors(x)
+    best = stability.best_lr(stability.design_matrix(x))
+    rates = {**RATES, "best": best}
+    runs = tuple(axis_errors(x, y, s.start, rates[rate], AXIS_ERROR_STEPS, rate) for rate in AXIS_ERROR_RATES)
+    return AxisErrorsView(s.name, runs, values, vectors, best, AXIS_ERROR_STEPS)
+
+
 def _zero_if_rounding(value: float) -> float:
     """A value that is 0 in exact arithmetic but came out as rounding noise (below 10⁻¹²) is shown as 0."""
     return 0.0 if abs(value) < 1e-12 else float(value)
@@ -256,6 +328,9 @@ def facts() -> dict[str, Fact]:
     by = {s.name: s for s in sweeps().sweeps}
     at_threshold = int(np.argmin(np.abs(by["original"].ratios - 1.0)))
     big, very_big = RATES["big"], RATES["very_big"]
+    along = {run.rate: run for run in eigen_errors().runs}
+    small_run, big_run, best_run = along["small"], along["big"], along["best"]
+    X = stability.design_matrix(scenarios.get("original").split.x_train)
     return {
         "sweep_steps": Fact(SWEEP_STEPS, "d"),
         "sweep_runs": Fact(len(SWEEP_RATIOS), "d"),
@@ -314,6 +389,30 @@ def facts() -> dict[str, Fact]:
         # κ of the bad problem against the original: the bound's step counts grow roughly like κ
         "kappa_ratio_bad": Fact(bad.kappa / orig.kappa, ".2g"),
         "steps_ratio_bad": Fact(bad.steps_bound / orig.steps_bound, ".2g"),
+        # how many times lower the bad feature's limit is than the original's: λ_max grew that much
+        "limit_ratio_bad": Fact(orig.max_lr / bad.max_lr, ".2g"),
+        # the error along the flat and the steep eigenvector: its start, and the factor 1 − ηλ per step
+        "axis_steps": Fact(AXIS_ERROR_STEPS, "d"),
+        "axis_flat_error0": Fact(abs(small_run.errors[0, 0]), ".3g"),
+        "axis_steep_error0": Fact(abs(small_run.errors[0, 1]), ".3g"),
+        "axis_flat_factor_small": Fact(small_run.factors[0], ".3f"),
+        "axis_steep_factor_small": Fact(small_run.factors[1], ".3f"),
+        "axis_flat_factor_big": Fact(big_run.factors[0], ".3f"),
+        "axis_steep_factor_big": Fact(big_run.factors[1], ".3f"),
+        "axis_flat_factor_best": Fact(best_run.factors[0], ".3f"),
+        "axis_steep_factor_best": Fact(best_run.factors[1], ".3f"),
+        # what is left of each part after the figure's steps, in percent of where it started
+        "axis_flat_left_small_percent": Fact(100 * abs(small_run.errors[-1, 0] / small_run.errors[0, 0]), ".2g"),
+        "axis_flat_left_big_percent": Fact(100 * abs(big_run.errors[-1, 0] / big_run.errors[0, 0]), ".2g"),
+        "axis_steep_left_big_percent": Fact(100 * abs(big_run.errors[-1, 1] / big_run.errors[0, 1]), ".2g"),
+        "axis_left_best_percent": Fact(100 * abs(best_run.errors[-1, 0] / best_run.errors[0, 0]), ".2g"),
+        # steps to shrink the error a millionfold at η = 0.2 (the contraction bound), for the exercises
+        "axis_steps_small": Fact(float(stability.steps_to_tolerance(X, RATES["small"], TOLERANCE)), ",.0f"),
+        "how_big_exercise_lr": Fact(EXERCISE_LR, "g"),
+        "how_big_exercise_rho": Fact(stability.contraction(X, EXERCISE_LR), ".3g"),
+        "how_big_exercise_flat_factor": Fact(1 - EXERCISE_LR * orig.lam_min, ".3g"),
+        "how_big_exercise_steep_factor": Fact(1 - EXERCISE_LR * orig.lam_max, ".3g"),
+        "how_big_exercise_steps": Fact(float(stability.steps_to_tolerance(X, EXERCISE_LR, TOLERANCE)), ",.0f"),
     }
 
 
@@ -325,10 +424,12 @@ ASSETS = (
         draw="hessian_axes_maps",
         alt=(
             "Three contour maps, one per problem: original, bad and standardized feature, each with its own colour "
-            "scale. From the green star at each minimum two arrows follow the Hessian's eigenvectors to the same "
-            "orange contour line: a long white one along the flat direction and a short red one along the steep "
-            "direction, as the legend below says. Original: curvatures {lam_min_original} and {lam_max_original}, "
-            "κ = {kappa_original}, a tilted ellipse. Bad: {lam_min_bad} and {lam_max_bad}, κ = {kappa_bad}, a thin "
+            "scale; the standardized map's axes are its own parameters b_z and w_z. From the green star at each "
+            "minimum two arrows follow the Hessian's eigenvectors to the same orange contour line: a long white "
+            "one along the flat direction and a short red one along the steep direction, each continued by a "
+            "dashed line, the whole eigen-axis, as the legend below says. Original: curvatures {lam_min_original} "
+            "and {lam_max_original}, κ = {kappa_original}, a tilted ellipse. Bad: {lam_min_bad} and {lam_max_bad}, "
+            "κ = {kappa_bad}, a thin "
             "band with a very short red arrow. Standardized: both {lam_max_standardized}, κ = {kappa_standardized}, "
             "a circle with two equal arrows."
         ),
@@ -338,25 +439,53 @@ ASSETS = (
         ),
     ),
     Asset(
+        "error-along-axes",
+        STILL,
+        data=eigen_errors,
+        draw="error_along_axes",
+        alt=(
+            "Three panels on shared axes, one per learning rate, each showing {axis_steps} steps of gradient "
+            "descent on the original problem from the random start, its error split into the part along the flat "
+            "eigenvector (white dots outlined in black) and the part along the steep one (red dots), against the "
+            "step, with dashed lines for the size the closed form allows and a green line at 0, the minimum. "
+            "η = {lr_small}: the steep part is gone within a few steps, while the flat part, multiplied by "
+            "{axis_flat_factor_small} each step, crawls from about −{axis_flat_error0} towards 0 and "
+            "still keeps {axis_flat_left_small_percent} % of that at the end. η = {lr_big}: the flat part fades "
+            "by {axis_flat_factor_big} per step, but the steep part, "
+            "multiplied by {axis_steep_factor_big}, zig-zags from one side of 0 to the other in a slowly narrowing "
+            "band, still {axis_steep_left_big_percent} % of its start at the end. η* = {eta_best_original}: both "
+            "parts shrink by the same {rho_best_original} per step, the flat one on one side, the steep one "
+            "zig-zagging, and both end at {axis_left_best_percent} % of where they started."
+        ),
+        caption=(
+            "The error along each eigenvector is multiplied by 1 − ηλ every step: dots from real runs, dashed "
+            "the closed form. η* balances the flat crawl against the steep zig-zag."
+        ),
+    ),
+    Asset(
         "threshold-sweep",
         STILL,
         data=sweeps,
         draw="threshold_sweep",
         alt=(
-            "Three panels stacked on shared axes, one per data set, each showing the loss after {sweep_steps} steps "
-            "of gradient descent on a log scale against the learning rate divided by the predicted threshold "
-            "2/λ_max, from 0 to {sweep_max_ratio}. In every panel the loss sits at the least-squares floor for most "
-            "rates below 1, then jumps above the starting loss, and soon after the runs diverge, marked by crosses "
-            "along the top. An orange vertical line at 1 marks the prediction, and the jump falls on it in all "
-            "three. Original: predicted {eta_max4_original}, runs stable up to {sweep_last_stable_original} and "
-            "unstable from {sweep_first_unstable_original}. Bad: predicted {eta_max4_bad}, stable up to "
+            "Three panels stacked on one logarithmic learning-rate axis, one per data set, each showing the loss "
+            "after {sweep_steps} steps of gradient descent, also on a log scale, for learning rates from almost 0 to "
+            "{sweep_max_ratio} times that data set's predicted limit 2/λ_max. The three limits sit side by side on the "
+            "shared axis: {eta_max4_bad} for the bad feature, {eta_max4_original} for the original and "
+            "{eta_max4_standardized} for the standardized one, the first far to the left of the other two, each "
+            "marked by an orange vertical line in its own "
+            "panel and by a thin grey line in the others. In every panel the loss sits at the least-squares floor "
+            "for the rates below its line, then jumps above the starting loss, and the runs beyond diverge, "
+            "marked by crosses along the top. The jump falls on the orange line in all three. Original: "
+            "predicted {eta_max4_original}, runs stable up to {sweep_last_stable_original} and unstable from "
+            "{sweep_first_unstable_original}. Bad: predicted {eta_max4_bad}, stable up to "
             "{sweep_last_stable_bad}, unstable from {sweep_first_unstable_bad}. Standardized: predicted "
             "{eta_max4_standardized}, stable up to {sweep_last_stable_standardized}, unstable from "
             "{sweep_first_unstable_standardized}."
         ),
         caption=(
-            "{sweep_runs} runs per data set: the empirical edge of stability falls on the predicted line "
-            "η = 2/λ_max every time."
+            "{sweep_runs} runs per data set on one η axis: the edge of stability falls on each data set's own "
+            "predicted line η = 2/λ_max, a test the formula passes every time."
         ),
     ),
 )
