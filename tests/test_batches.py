@@ -98,6 +98,8 @@ def test_final_losses_and_distances_to_the_least_squares_minimum(facts, train, b
     one_epoch = minibatch_gradient_descent(x, y, data.random_start(), batches.LR, 1, 1, seed=batches.SEED)
     assert facts["batch_sgd_one_epoch_loss"].value == pytest.approx(_mse(one_epoch.trajectory.final, x, y))
     assert facts["batch_sgd_one_epoch_loss"].value < facts["batch_full_loss"].value
+    assert facts["batch_sgd_one_epoch_dist"].value == pytest.approx(np.hypot(*(one_epoch.trajectory.final - best)))
+    assert facts["batch_sgd_one_epoch_dist"].value < facts["batch_mini_dist"].value
 
 
 def test_per_step_the_three_are_close_at_first(facts, train):
@@ -202,6 +204,11 @@ def test_the_opening_animation_is_the_mini_batch_runs_first_epochs(facts, train)
         b, w = movie.path.params[k]
         np.testing.assert_allclose(movie.lines[k], b + w * movie.line_x, rtol=1e-12)
     assert facts["batch_opening_steps"].value == steps
+    # the prose: every batch of the animation raises w; they disagree about b
+    slopes = run.batch_gradients[:steps]
+    assert np.all(slopes[:, 1] < 0) and np.any(slopes[:, 0] < 0) and np.any(slopes[:, 0] > 0)
+    # and the last frame's line is still too flat: above the points at x = 0, below them at x = 1
+    assert movie.lines[-1][0] > y[x < 0.1].max() and movie.lines[-1][1] < y[x > 0.9].min()
     assert facts["batch_opening_loss"].value == pytest.approx(_mse(movie.path.params[-1], x, y), rel=1e-12)
 
 

@@ -257,6 +257,7 @@ def facts() -> dict[str, Fact]:
         "batch_sgd_loss_at_compare": Fact(sgd.trajectory.losses[compare], ".3f"),
         "batch_full_loss_at_compare": Fact(full.trajectory.losses[compare], ".3f"),
         "batch_sgd_one_epoch_loss": Fact(one_epoch.trajectory.losses[-1], ".4f"),
+        "batch_sgd_one_epoch_dist": Fact(float(distances(one_epoch)[-1]), ".2f"),
         "batch_full_rises": Fact(rises(full), "d"),
         "batch_mini_rises": Fact(rises(mini), "d"),
         "batch_sgd_rises": Fact(rises(sgd), "d"),
@@ -315,8 +316,9 @@ ASSETS = (
             "rate {batch_lr}, a dot at the end of every epoch. The full-batch path (dark) takes "
             "{batch_full_steps} smooth steps and ends {batch_full_dist} from the minimum, still on its way. "
             "The mini-batch path (light blue, {batch_mini_steps} steps) is slightly wobbly and gets to "
-            "{batch_mini_dist}. The stochastic path (orange, {batch_sgd_steps} steps) zig-zags, reaches the "
-            "minimum within its first epoch and then jitters around it, ending {batch_sgd_dist} away."
+            "{batch_mini_dist}. The stochastic path (orange, {batch_sgd_steps} steps) zig-zags across the valley, "
+            "is {batch_sgd_one_epoch_dist} from the minimum after its first epoch and then jitters around it, "
+            "ending {batch_sgd_dist} away."
         ),
         caption=(
             "{batch_epochs} epochs each, same start, η = {batch_lr}: the smaller the batch, the more steps per "
