@@ -64,6 +64,20 @@ def step_count(value: object, name: str = "number of steps", maximum: int = MAX_
     return int(value)
 
 
+def batch_size(value: object, n: int) -> int:
+    """A mini-batch size B: a whole number from 1 (stochastic) to n, the number of training points (full batch)."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or not 1 <= value <= n:
+        raise ValueError(f"batch size must be a whole number from 1 to {n} (the number of training points), got {value!r}")
+    return int(value)
+
+
+def seed(value: object) -> int:
+    """A seed for ``numpy.random.default_rng``: a whole number at or above zero."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
 def vector(values: object, name: str) -> np.ndarray:
     """A non-empty 1-D array of finite floats."""
     try:

@@ -1,12 +1,18 @@
 """Gradient descent a reader can call: run it, get the whole trajectory, see if it diverged.
 
-The update is θ ← θ − η ∇L(θ). Runs are bounded: at most ``checks.MAX_STEPS`` steps, and a run
-stops early, cleanly and without NumPy warnings,
+The update is θ ← θ − η ∇L(θ). A **step** is one such update; an **epoch** is one pass over the
+training set. Full-batch descent (``gradient_descent``) takes one step per epoch, on the gradient
+of every point; mini-batch descent (``minibatch_gradient_descent``) shuffles the points each epoch
+and takes one step per batch of B of them (B = 1: stochastic gradient descent).
+
+Runs are bounded: at most ``checks.MAX_STEPS`` steps, and a run stops early, cleanly and without
+NumPy warnings,
 
 - as soon as the loss stops being finite or grows past ``EXPLODE_FACTOR`` times the starting
   loss: the trajectory is marked ``diverged`` and holds only the finite steps before that;
 - at an exact fixed point, where a step leaves θ unchanged to the last bit: every later step
-  would repeat it, so the trajectory is marked ``converged`` and ends there.
+  would repeat it, so the trajectory is marked ``converged`` and ends there (for mini-batches:
+  where every step of an epoch left θ unchanged).
 
 Inputs whose start loss or gradient overflow are a ValueError, never a NaN or inf in the result.
 """
@@ -111,6 +117,10 @@ class _History:
         self.params[self.count], self.losses[self.count], self.gradients[self.count] = theta, loss, gradient
         self.count += 1
 
+    def truncate(self, count: int) -> None:
+        """Forget every iterate after the first ``count``."""
+        self.count = count
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = self.count
         return self.params[:n].copy(), self.losses[:n].copy(), self.gradients[:n].copy()
@@ -135,6 +145,113 @@ def gradient_descent(
     start = checks.point(start, "start [b, w]", len(PARAMETERS))
     return descend(lambda t: model.mse(t, x, y), lambda t: mask * model.gradient(t, x, y), start, lr, steps)
 
+
+# ---------------------------------------------------------------- mini-batches
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """A mini-batch run step by step, and which points each step used.
+
+    ``trajectory.params[k]`` is θ after k steps, with the full training loss and full gradient
+    there, as for ``gradient_descent``; step k + 1 moved along the gradient of its batch alone,
+    θₖ₊₁ = θₖ − η·``batch_gradients[k]``. ``epoch_ends[e]`` is the number of steps taken after e
+    epochs, so ``trajectory.losses[epoch_ends]`` is the loss per epoch.
+    """
+
+    trajectory: Trajectory
+    batch_size: int
+    batch_gradients: np.ndarray  # (k, d): the gradient each step followed
+    orders: np.ndarray  # (epochs begun, n): the shuffled order of the training points in each epoch
+    epoch_ends: np.ndarray  # (epochs completed + 1,): 0, then the steps taken at the end of each epoch
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """⌈n / B⌉: the last batch of an epoch holds what is left, n − (⌈n/B⌉ − 1)·B points."""
+        return -(-self.orders.shape[1] // self.batch_size)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs completed."""
+        return len(self.epoch_ends) - 1
+
+    def batch(self, k: int) -> np.ndarray:
+        """The indices of the training points that step k + 1 used."""
+        epoch, j = divmod(k, self.steps_per_epoch)
+        return batches(self.orders[epoch], self.batch_size)[j]
+
+
+def batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """One epoch's batches: ``order`` cut into consecutive pieces of ``batch_size`` (the last one may
+    be shorter), each sorted, so that a batch of every point is the training set in its own order."""
+    return [np.sort(order[i : i + batch_size]) for i in range(0, len(order), batch_size)]
+
+
+def minibatch_gradient_descent(
+    x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, epochs: int, batch_size: int, seed: int = 0
+) -> BatchRun:
+    """Mini-batch gradient descent on the MSE of ``b + w·x``: ``epochs`` passes over the data, one
+    step per batch of ``batch_size`` points, reshuffled each epoch by ``numpy.random.default_rng(seed)``.
+
+    ``batch_size`` 1 is stochastic gradient descent; ``len(x)`` is full-batch descent, equal to
+    ``gradient_descent(x, y, start, lr, steps=epochs)`` bit for bit. The same seed gives the same
+    run. Divergence and fixed points stop it as they stop ``gradient_descent``. Example::
+
+        run = minibatch_gradient_descent(x, y, start=[0.5, -0.1], lr=0.2, epochs=10, batch_size=16)
+        run.trajectory.params, run.trajectory.losses[run.epoch_ends], run.batch(0)
+    """
+    x, y = checks.data(x, y)
+    start = checks.point(start, "start [b, w]", len(PARAMETERS))
+    lr, epochs = checks.learning_rate(lr), checks.step_count(epochs, "number of epochs")
+    batch_size = checks.batch_size(batch_size, x.size)
+    per_epoch = -(-x.size // batch_size)
+    checks.step_count(epochs * per_epoch, f"number of steps ({epochs:,} epochs × {per_epoch:,} steps per epoch)")
+    rng = np.random.default_rng(checks.seed(seed))
+    with np.errstate(all="ignore"):
+        first_loss, first_gradient = model.mse(start, x, y), model.gradient(start, x, y)
+        if not (math.isfinite(first_loss) and np.all(np.isfinite(first_gradient))):
+            raise ValueError("the loss or its gradient at the start is not finite: the inputs are too large")
+        history = _History(start, first_loss, first_gradient, epochs * per_epoch)
+        followed: list[np.ndarray] = []
+        orders, ends = [], [0]
+        limit = EXPLODE_FACTOR * max(first_loss, 1e-12)
+        diverged = converged = False
+        for _ in range(epochs):
+            # a fresh shuffle each epoch: every point once, in a new order
+            orders.append(rng.permutation(x.size))
+            begun, moved = history.count, False
+            for batch in batches(orders[-1], batch_size):
+                # ∇L_B(θ) = [2·mean(e), 2·mean(x·e)] over the batch's points only
+                slope = model.gradient(history.theta, x[batch], y[batch])
+                # θ ← θ − η ∇L_B(θ)
+                candidate = history.theta - lr * slope
+                moved = moved or not np.array_equal(candidate, history.theta)
+                value = model.mse(candidate, x, y)
+                if not (np.all(np.isfinite(slope)) and np.all(np.isfinite(candidate)) and math.isfinite(value)) \
+                        or value > limit:
+                    diverged = True
+                    break
+                full = model.gradient(candidate, x, y)
+                if not np.all(np.isfinite(full)):
+                    diverged = True
+                    break
+                history.append(candidate, value, full)
+                followed.append(slope)
+            if diverged:
+                break
+            if not moved:
+                # no step of this epoch changed θ: forget the epoch, as descend forgets its last step
+                history.truncate(begun)
+                del followed[begun - 1 :]
+                converged = True
+                break
+            ends.append(history.count - 1)
+    trajectory = Trajectory(*history.arrays(), lr, diverged, converged)
+    steps = np.array(followed).reshape(len(followed), len(PARAMETERS))
+    return BatchRun(trajectory, batch_size, steps, np.array(orders), np.array(ends))
+
+
+# ---------------------------------------------------------------- many learning rates at once
 
 
 @dataclass(frozen=True)

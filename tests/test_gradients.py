@@ -134,13 +134,14 @@ def test_animation_frames_shrink_the_secant_onto_the_tangent(train):
             on_line = np.interp([cut.at, panel.far_x[k]], panel.secant_x[k], panel.secant_y[k])
             np.testing.assert_allclose(on_line, [cut.at_loss, panel.far_loss[k]], rtol=1e-9)
             assert panel.secant_x[k, 0] < cut.at < panel.far_x[k] < panel.secant_x[k, 1]
-        errors = np.abs(panel.errors)
-        assert np.all(np.diff(errors) < 0) and errors[-1] < 3e-3
-        np.testing.assert_allclose(panel.slopes - panel.errors, _central(snapped, x, y)[i], rtol=1e-6)
+        gaps = panel.gaps
+        assert np.all(gaps > 0), "the secant's slope is above the tangent's: the curve bends up"
+        assert np.all(np.diff(gaps) < 0) and gaps[-1] < 3e-3
+        np.testing.assert_allclose(panel.slopes - panel.gaps, _central(snapped, x, y)[i], rtol=1e-6)
     w_panel, b_panel = movie.panels
-    # the prose: the loss is a parabola in b with curvature 2, so the error equals the step exactly
-    np.testing.assert_allclose(b_panel.errors, b_panel.steps, rtol=1e-6)
-    np.testing.assert_allclose(w_panel.errors, w_panel.steps * np.mean(x**2), rtol=1e-6)
+    # the prose: the loss is a parabola in b with curvature 2, so the gap equals the step exactly
+    np.testing.assert_allclose(b_panel.gaps, b_panel.steps, rtol=1e-6)
+    np.testing.assert_allclose(w_panel.gaps, w_panel.steps * np.mean(x**2), rtol=1e-6)
     assert (facts["secant_anim_first"].value, facts["secant_anim_last"].value) == (b_panel.steps[0], b_panel.steps[-1])
 
 
@@ -151,4 +152,24 @@ def test_a_secant_needs_a_positive_step():
     with pytest.raises(ValueError, match="secant step"):
         gradients.secant(cut, 0.0)
 
+
+
+
+def test_secant_gaps_are_the_step_along_b_and_step_times_mean_x_squared_along_w(train):
+    """The prose: higher by h on the parabola along b (curvature 2, like θ²), by h·mean(x²) along w."""
+    x, y = train
+    facts = gradients.facts()
+    h = facts["secant_step"].value
+    assert facts["secant_gap_b"].value == pytest.approx(h, rel=1e-9)
+    assert facts["secant_gap_w"].value == pytest.approx(h * np.mean(x**2), rel=1e-9)
+    assert facts["mean_x_squared"].value == pytest.approx(np.mean(x**2), rel=1e-12)
+    # the bend along w by a central second difference of the loss written out by hand
+    snapped = np.array([0.52, -0.16])
+    k = 1e-3
+    second = (_by_hand_mse(snapped + [0, k], x, y) - 2 * _by_hand_mse(snapped, x, y)
+              + _by_hand_mse(snapped - [0, k], x, y)) / k**2
+    assert facts["curvature_w"].value == pytest.approx(second, rel=1e-6)
+    # both secants are less steep than their tangents: higher, and the slopes are negative
+    assert facts["exact_snap_b"].value < facts["geo_grad_b"].value < 0
+    assert facts["exact_snap_w"].value < facts["geo_grad_w"].value < 0
 

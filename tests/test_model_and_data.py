@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gdsim import data
 from gdsim.chapters import model_and_data
@@ -49,3 +50,22 @@ def test_facts_count_the_split_not_the_constants():
     assert facts["n_val"].value == len(s.y_val) == 20
     assert facts["train_percent"].value + facts["val_percent"].value == 100
     assert facts["true_line_at_one"].value == data.TRUE_B + data.TRUE_W
+
+
+def test_noise_facts_describe_the_draws_of_the_legacy_stream():
+    """Oracle: the noise of a fresh RandomState(42), drawn after the features as the article does."""
+    rng = np.random.RandomState(42)
+    rng.rand(100)
+    epsilon = 0.1 * rng.randn(100)
+    facts = model_and_data.facts()
+    assert facts["noise_sample_mean"].value == pytest.approx(epsilon.mean(), abs=1e-15)
+    # the population standard deviation: divide by n, not n − 1
+    assert facts["noise_sample_std"].value == pytest.approx(np.sqrt(np.mean((epsilon - epsilon.mean()) ** 2)), rel=1e-12)
+    assert facts["noise_sample_std"].value != pytest.approx(epsilon.std(ddof=1), rel=1e-6)
+    # the prose: the sample's values differ from the distribution's
+    assert facts["noise_sample_std"].value != pytest.approx(data.NOISE_SCALE, rel=1e-3)
+
+
+def test_noise_is_what_the_true_line_misses():
+    x, y, _ = data.make_data()
+    np.testing.assert_allclose(model_and_data.noise(x, y), y - 1.0 - 2.0 * x, rtol=0, atol=1e-15)

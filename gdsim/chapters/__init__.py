@@ -18,6 +18,7 @@ STEMS = (
     "gradients",
     "learning-rate",
     "feature-scaling",
+    "batches",
     "one-parameter",
     "how-big",
 )

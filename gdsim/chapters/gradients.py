@@ -69,14 +69,14 @@ class GeometricGradients:
 
 @dataclass(frozen=True)
 class ShrinkingSecant:
-    """Every frame of one panel of the animation: the step, the far point, the slope and its error."""
+    """Every frame of one panel of the animation: the step, the far point, the slope and its gap to the tangent's."""
 
     cut: Cut
     steps: np.ndarray  # (F,)
     far_x: np.ndarray  # (F,) at + step
     far_loss: np.ndarray  # (F,)
     slopes: np.ndarray  # (F,) secant slopes
-    errors: np.ndarray  # (F,) slope − tangent
+    gaps: np.ndarray  # (F,) secant slope − tangent slope
     secant_x: np.ndarray  # (F, 2) the ends of the drawn secant: a little beyond the start and the far point
     secant_y: np.ndarray  # (F, 2) the secant there
 
@@ -151,9 +151,9 @@ def shrinking_secant(base: Cut, steps: np.ndarray, reach: float = MOVIE_SECANT_R
     secant_x = np.column_stack([np.full_like(steps, base.at - reach), far_x + reach])
     # the secant line: L(θ) + slope · (θᵢ' − θᵢ) at both ends
     secant_y = base.at_loss + slopes[:, None] * (secant_x - base.at)
-    # error: how far the secant's slope is from the derivative
-    errors = slopes - base.tangent
-    return ShrinkingSecant(base, steps, far_x, np.array([f.far_loss for f in frames]), slopes, errors,
+    # gap: how far the secant's slope is above the derivative
+    gaps = slopes - base.tangent
+    return ShrinkingSecant(base, steps, far_x, np.array([f.far_loss for f in frames]), slopes, gaps,
                            secant_x, secant_y)
 
 
@@ -166,7 +166,7 @@ def secant_movie() -> SecantMovie:
 
 def facts() -> dict[str, Fact]:
     """The chapter's quoted numbers: slopes over SECANT_STEP, the exact derivatives, the animation's steps."""
-    s = scenarios.get("original")
+    s, x, _ = _problem()
     w_panel, b_panel = geometric_gradients().panels
     return {
         "secant_step": Fact(SECANT_STEP, "g"),
@@ -180,6 +180,11 @@ def facts() -> dict[str, Fact]:
         "exact_snap_b": Fact(b_panel.cut.tangent),
         "grad_b": Fact(float(s.start_gradient[model.BY_NAME["b"].index])),
         "grad_w": Fact(float(s.start_gradient[model.BY_NAME["w"].index])),
+        # how much higher than the tangent's each secant's slope is: h along b, h·mean(x²) along w
+        "secant_gap_b": Fact(b_panel.slope - b_panel.cut.tangent, ".2f"),
+        "secant_gap_w": Fact(w_panel.slope - w_panel.cut.tangent, ".3f"),
+        "mean_x_squared": Fact(float(np.mean(x**2)), ".3f"),
+        "curvature_w": Fact(float(2 * np.mean(x**2)), ".2f"),
         "secant_anim_first": Fact(float(SHRINKING_STEPS[0]), "g"),
         "secant_anim_last": Fact(float(SHRINKING_STEPS[-1]), "g"),
     }
@@ -214,7 +219,7 @@ ASSETS = (
             "secant joins the start to a second point on the curve; the second point slides towards the start "
             "as the step shrinks from {secant_anim_first:g} to {secant_anim_last:g}, and the secant turns until "
             "it lies on the dashed green tangent. Above the panels the step is shown; in each panel a readout "
-            "gives the secant's slope and its error, which falls towards zero as the slopes approach the "
+            "gives the secant's slope and its gap above the tangent's, which falls towards zero as the slopes approach the "
             "tangents' {exact_snap_w:.3f} for w and {exact_snap_b:.3f} for b."
         ),
         caption=(

@@ -1,4 +1,4 @@
-"""Chapter "How wrong is a random guess" (docs/random-guess.md): the random start, its line, its errors."""
+"""Chapter "How wrong is a random guess" (docs/random-guess.md): the random start, its line, its residuals."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import model, scenarios
+from gdsim import data, model, scenarios
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 
-# The training point whose error the chapter works out by hand: the first one.
+# The training point whose residual the chapter works out by hand: the first one.
 FIRST_POINT = 0
 # The feature's range [0, 1), over which the lines are drawn.
 X_RANGE = (0.0, 1.0)
@@ -31,15 +31,16 @@ class GuessView:
 
 
 @dataclass(frozen=True)
-class ErrorView:
-    """The prediction figure plus one training point's error: the gap between its label and the line."""
+class ResidualView:
+    """The prediction figure plus one training point's residual: the gap between the line and its label."""
 
     guess: GuessView
     index: int  # which training point
     x: float
     y: float  # its label
     prediction: float  # ŷ of the random start at x
-    error: float  # ŷ − y
+    residual: float  # ŷ − y
+    label_y: float  # where the figure writes the residual: in the empty band between the line and the points
 
 
 @lru_cache(maxsize=None)
@@ -53,19 +54,32 @@ def guess_view() -> GuessView:
 
 
 @lru_cache(maxsize=None)
-def error_view() -> ErrorView:
-    """The first training point's error under the random start, the one the chapter computes by hand."""
+def residual_view() -> ResidualView:
+    """The first training point's residual under the random start, the one the chapter computes by hand."""
     guess = guess_view()
     x, y = float(guess.x_train[FIRST_POINT]), float(guess.y_train[FIRST_POINT])
-    # e = ŷ − y, ŷ = b + w·x
-    error = float(model.errors(guess.start, np.array([x]), np.array([y]))[0])
-    return ErrorView(guess, FIRST_POINT, x, y, float(model.predict(guess.start, x)), error)
+    # r = ŷ − y, ŷ = b + w·x
+    residual = float(model.errors(guess.start, np.array([x]), np.array([y]))[0])
+    prediction = float(model.predict(guess.start, x))
+    # the middle of the empty band left of x: above the line's highest point, below the lowest point there
+    highest_line = float(np.max(model.predict(guess.start, np.array([X_RANGE[0], x]))))
+    lowest_point = float(np.min(guess.y_train[guess.x_train <= x]))
+    return ResidualView(guess, FIRST_POINT, x, y, prediction, residual, (highest_line + lowest_point) / 2)
+
+
+def points_above(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[int, float]:
+    """How many points lie strictly above the line ``theta``, and the smallest gap y − ŷ of any point."""
+    gaps = -model.errors(theta, x, y)
+    return int(np.count_nonzero(gaps > 0)), float(gaps.min())
 
 
 def facts() -> dict[str, Fact]:
-    """The chapter's quoted numbers: the random start, its loss, the first point's error, the best line."""
+    """The chapter's quoted numbers: the random start, its loss, the first point's residual, the best line."""
     s = scenarios.get("original")
-    point = error_view()
+    point = residual_view()
+    above_train, gap_train = points_above(s.start, s.split.x_train, s.split.y_train)
+    above_val, gap_val = points_above(s.start, s.split.x_val, s.split.y_val)
+    truth = np.array([data.TRUE_B, data.TRUE_W])
     return {
         "start_b": Fact(float(s.start[model.BY_NAME["b"].index]), ".3f"),
         "start_w": Fact(float(s.start[model.BY_NAME["w"].index]), ".3f"),
@@ -73,10 +87,17 @@ def facts() -> dict[str, Fact]:
         "first_x": Fact(point.x),
         "first_y": Fact(point.y),
         "first_prediction": Fact(point.prediction),
-        "first_error": Fact(point.error),
+        "first_residual": Fact(point.residual),
+        "start_above_train": Fact(above_train, "d"),
+        "start_above_val": Fact(above_val, "d"),
+        "start_nearest_gap": Fact(min(gap_train, gap_val)),
+        "lowest_train_label": Fact(float(s.split.y_train.min()), ".3f"),
         "lstsq_b": Fact(float(s.solution[model.BY_NAME["b"].index]), ".3f"),
         "lstsq_w": Fact(float(s.solution[model.BY_NAME["w"].index]), ".3f"),
         "lstsq_loss": Fact(s.solution_loss, ".4f"),
+        # the true line's training loss is the mean of ε² over the training points: this sample's noise
+        "true_line_loss": Fact(s.loss(truth), ".4f"),
+        "noise_variance": Fact(data.NOISE_SCALE**2, "g"),
     }
 
 
@@ -89,7 +110,8 @@ ASSETS = (
         alt=(
             "The training points rise from about {true_b} to {true_line_at_one} as x goes from 0 to 1. "
             "The random start's prediction line, ŷ = {start_b:.2f} + ({start_w:.2f})·x, drawn in red, is "
-            "almost flat and slightly falling, far below most points. A dashed green line shows the "
+            "almost flat and slightly falling, below every one of the {start_above_train} points. A dashed green "
+            "line shows the "
             "least-squares fit, b = {lstsq_b:.2f} and w = {lstsq_w:.2f}, running through the middle of the cloud."
         ),
         caption=(
@@ -98,18 +120,18 @@ ASSETS = (
         ),
     ),
     Asset(
-        "random-start-error",
+        "random-start-residual",
         STILL,
-        data=error_view,
-        draw="one_error",
+        data=residual_view,
+        draw="one_residual",
         alt=(
-            "The same plot with one training point highlighted at x = {first_x}. A black vertical segment "
+            "The same plot with one training point ringed at x = {first_x}. A black vertical segment "
             "joins the point, at y = {first_y}, to the red prediction line below it, at ŷ = {first_prediction}; "
-            "a label gives the error ŷ − y = {first_error}."
+            "a label in the empty band between the line and the points gives the residual ŷ − y = {first_residual}."
         ),
         caption=(
-            "One point's error: the prediction {first_prediction} minus the label {first_y} gives "
-            "{first_error}. The MSE squares all {n_train} such gaps and averages them."
+            "One point's residual: the prediction {first_prediction} minus the label {first_y} gives "
+            "{first_residual}. The MSE squares all {n_train} such gaps and averages them."
         ),
     ),
 )

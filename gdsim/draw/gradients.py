@@ -94,7 +94,7 @@ def secant_to_tangent(movie: SecantMovie, layout: Layout = COLUMN) -> Movie:
         for panel, line, far, readout in moving:
             line.set_data(panel.secant_x[k], panel.secant_y[k])
             far.set_data([panel.far_x[k]], [panel.far_loss[k]])
-            readout.set_text(minus(f"slope {panel.slopes[k]:6.3f}\nerror {panel.errors[k]:6.3f}"))
+            readout.set_text(minus(f"slope {panel.slopes[k]:6.3f}\ngap   {panel.gaps[k]:+6.3f}"))
 
     update(0)
     changing = [step] + [artist for _, line, far, readout in moving for artist in (line, far, readout)]

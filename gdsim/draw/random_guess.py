@@ -1,4 +1,4 @@
-"""Figures of "How wrong is a random guess": the random start's line and one point's error."""
+"""Figures of "How wrong is a random guess": the random start's line and one point's residual."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 
 from gdsim.draw.model_and_data import scatter_train
-from gdsim.draw.style import COLUMN, INK, LABEL_BOX, MINIMUM, START, TRAIN, Layout, minus, new_figure
+from gdsim.draw.style import COLUMN, INK, LABEL_BOX, MINIMUM, START, Layout, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
-    from gdsim.chapters.random_guess import ErrorView, GuessView
+    from gdsim.chapters.random_guess import GuessView, ResidualView
 
 # The column keeps its legend inside, in the empty upper left; on a phone that corner is too small
 # for three entries, so they go under the axes and the figure grows by their height.
@@ -49,19 +49,19 @@ def prediction_line(view: GuessView, layout: Layout = COLUMN) -> Figure:
     return fig
 
 
-def one_error(view: ErrorView, layout: Layout = COLUMN) -> Figure:
-    """One training point's error drawn as the vertical gap between the point and the prediction."""
+def one_residual(view: ResidualView, layout: Layout = COLUMN) -> Figure:
+    """One training point's residual drawn as the vertical gap between the line and the point, the point
+    ringed (its neighbours stay visible) and the numbers in the empty band under the cloud."""
     fig = new_figure(layout.height(HEIGHT, PHONE_HEIGHT), layout)
     ax = _guess_axes(fig, view.guess, layout)
-    ax.vlines(view.x, view.prediction, view.y, color=INK, linewidth=2.2, zorder=4)
-    ax.plot([view.x], [view.y], "o", color=TRAIN, markersize=10, markeredgecolor=INK, zorder=5)
+    ax.vlines(view.x, view.prediction, view.y, color=INK, linewidth=2.0, zorder=4)
+    ax.plot([view.x], [view.y], "o", markerfacecolor="none", markeredgecolor=INK, markersize=12,
+            markeredgewidth=1.8, zorder=5)
     ax.plot([view.x], [view.prediction], "o", color=START, markersize=8, markeredgecolor=INK, zorder=5)
     # One line in the column; on a phone the definition and the numbers take a line each.
     gap = "$\n$" if layout.narrow else " "
-    label = f"error $e = \\hat{{y}} - y{gap}= {view.prediction:.2f} {_signed(-view.y)} = {view.error:.2f}$"
-    # Low on the gap, where the label sits below the cloud of points rather than over it.
-    ax.annotate(minus(label), xy=(view.x, view.prediction + 0.3 * (view.y - view.prediction)),
-                xytext=(-14, 0), textcoords="offset points", ha="right", va="center", color=INK,
-                bbox=LABEL_BOX)
-    ax.set_title(f"One point's error ($x$ = {view.x:.2f})")
+    label = f"residual $r = \\hat{{y}} - y{gap}= {view.prediction:.2f} {_signed(-view.y)} = {view.residual:.2f}$"
+    ax.annotate(minus(label), xy=(view.x, view.label_y), xytext=(-10, 0), textcoords="offset points",
+                ha="right", va="center", color=INK, bbox=LABEL_BOX)
+    ax.set_title(f"One point's residual ($x$ = {view.x:.2f})")
     return fig
