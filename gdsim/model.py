@@ -32,14 +32,17 @@ def predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     return b + w * x
 
 
-def errors(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """e = ŷ − y, one per point (positive where the line passes above the point)."""
+def residuals(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """r = ŷ − y, one per point (positive where the line passes above the point).
+
+    A residual is how far one prediction misses; "error" on the site means θ − θ* only.
+    """
     return predict(theta, x) - y
 
 
 def mse(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     """L = (1/n) Σ (ŷᵢ − yᵢ)²."""
-    return float(np.mean(errors(theta, x, y) ** 2))
+    return float(np.mean(residuals(theta, x, y) ** 2))
 
 
 def mse_many(thetas: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -60,9 +63,9 @@ def loss_along(theta: np.ndarray, index: int, values: np.ndarray, x: np.ndarray,
 
 
 def gradient(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """∇L = [∂L/∂b, ∂L/∂w] = [2·mean(e), 2·mean(x·e)]."""
-    e = errors(theta, x, y)
-    return np.array([2.0 * np.mean(e), 2.0 * np.mean(x * e)])
+    """∇L = [∂L/∂b, ∂L/∂w] = [2·mean(r), 2·mean(x·r)]."""
+    r = residuals(theta, x, y)
+    return np.array([2.0 * np.mean(r), 2.0 * np.mean(x * r)])
 
 
 def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:

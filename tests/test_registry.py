@@ -109,6 +109,7 @@ GIF_BUDGET_KIB = {
     "secant-to-tangent": 152.7, "steps-on-cuts-small": 61.6, "steps-on-cuts-big": 58.8,
     "steps-on-cuts-very-big": 66.2, "descent-small": 134.7, "descent-big": 166.7, "descent-very-big": 96.5,
     "scaled-vs-unscaled": 181.5, "parabola-regimes": 96.6,
+    "batch-opening": 134.7,
 }
 
 

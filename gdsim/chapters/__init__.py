@@ -15,11 +15,11 @@ STEMS = (
     "model-and-data",
     "random-guess",
     "loss-surface",
+    "one-parameter",
     "gradients",
     "learning-rate",
     "feature-scaling",
     "batches",
-    "one-parameter",
     "how-big",
 )
 

@@ -80,7 +80,7 @@ def batch_noise_rms(theta: np.ndarray, x: np.ndarray, y: np.ndarray, size: int) 
     """
     x, y = checks.data(x, y)
     size = checks.batch_size(size, x.size)
-    r = model.errors(np.asarray(theta, dtype=float), x, y)
+    r = model.residuals(np.asarray(theta, dtype=float), x, y)
     # gᵢ = 2·rᵢ·(1, xᵢ), one row per point
     points = 2.0 * r[:, None] * np.column_stack([np.ones_like(x), x])
     spread = np.mean(np.sum((points - points.mean(axis=0)) ** 2, axis=1))

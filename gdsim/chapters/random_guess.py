@@ -59,7 +59,7 @@ def residual_view() -> ResidualView:
     guess = guess_view()
     x, y = float(guess.x_train[FIRST_POINT]), float(guess.y_train[FIRST_POINT])
     # r = ŷ − y, ŷ = b + w·x
-    residual = float(model.errors(guess.start, np.array([x]), np.array([y]))[0])
+    residual = float(model.residuals(guess.start, np.array([x]), np.array([y]))[0])
     prediction = float(model.predict(guess.start, x))
     # the middle of the empty band left of x: above the line's highest point, below the lowest point there
     highest_line = float(np.max(model.predict(guess.start, np.array([X_RANGE[0], x]))))
@@ -69,7 +69,7 @@ def residual_view() -> ResidualView:
 
 def points_above(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[int, float]:
     """How many points lie strictly above the line ``theta``, and the smallest gap y − ŷ of any point."""
-    gaps = -model.errors(theta, x, y)
+    gaps = -model.residuals(theta, x, y)
     return int(np.count_nonzero(gaps > 0)), float(gaps.min())
 
 
