@@ -405,7 +405,7 @@ def test_the_floor_is_the_noise_in_the_sample():
     """L* sits just under the true line's loss, the mean square of the noise actually drawn."""
     facts = lr_chapter.facts()
     rng = np.random.RandomState(42)
-    x = rng.rand(100)
+    rng.rand(100)  # x comes first in the stream
     noise = 0.1 * rng.randn(100)
     index = np.arange(100)
     rng.shuffle(index)

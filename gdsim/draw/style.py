@@ -231,7 +231,6 @@ def texts_over_lines(fig: Figure, draw: bool = True, pad_px: float = 0.0) -> lis
     """(text, line label) for every text placed in an axes (``ax.text``, a contour label) whose box,
     grown by ``pad_px`` display pixels, covers a drawn point of a line of the same axes: a label
     sitting on a curve."""
-    from matplotlib.lines import Line2D
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     if draw:
