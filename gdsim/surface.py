@@ -1,7 +1,12 @@
-"""The loss surface: MSE on a grid of (b, w) pairs, and cross-sections through it.
+"""The loss surface: MSE on a grid of (b, w) pairs, cross-sections through it, and contour levels.
 
 Grid arrays follow ``np.meshgrid(b_values, w_values)``: **rows index w, columns index b**, so
 ``loss[i, j]`` is the loss at ``(b_values[j], w_values[i])``.
+
+Every contour map of the site uses ``bowl_levels``: levels evenly spaced in √(L − L*), L* the
+least-squares loss. For a quadratic bowl that puts level k at the distance k·d·√(2/c) from the
+minimum along any ray whose curvature is c (``level_crossings``): evenly spaced along the ray,
+closer together where the bowl curves more sharply.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from gdsim import model
+from gdsim import checks, model
 
 B_RANGE = (-2.0, 4.0)
 W_RANGE = (-1.0, 5.0)
@@ -25,6 +31,13 @@ class LossGrid:
     b: np.ndarray
     w: np.ndarray
     loss: np.ndarray
+    # L*, the lowest loss anywhere (the least-squares loss), at or below every grid value; None
+    # for a grid built by hand, whose levels then start at its own lowest value
+    floor: float | None = None
+
+    def levels(self, count: int | None = None) -> np.ndarray:
+        """The site's contour levels for this grid: ``bowl_levels`` from its floor to its top."""
+        return bowl_levels(self.loss, self.floor, BOWL_LEVELS if count is None else count)
 
     def nearest(self, theta: np.ndarray) -> tuple[int, int]:
         """Grid indices ``(i, j)`` (row for w, column for b) of the grid point nearest ``theta``."""
@@ -57,12 +70,14 @@ def loss_grid(
 ) -> LossGrid:
     """MSE at every (b, w) of an evenly spaced grid, computed in one broadcast (no Python loop).
 
-    L[i, j] = mean_k (b_j + w_i·x_k − y_k)²
+    L[i, j] = mean_k (b_j + w_i·x_k − y_k)²; the floor is the least-squares loss, L* = L(θ*).
     """
     b = np.linspace(*b_range, points)
     w = np.linspace(*w_range, points)
     bb, ww = np.meshgrid(b, w)
-    return LossGrid(b, w, model.mse_many(np.stack([bb, ww], axis=-1), x, y))
+    loss = model.mse_many(np.stack([bb, ww], axis=-1), x, y)
+    floor = model.mse(model.least_squares(x, y), x, y)
+    return LossGrid(b, w, loss, min(floor, float(loss.min())))
 
 
 def cross_sections(grid: LossGrid, theta: np.ndarray) -> tuple[CrossSection, CrossSection]:
@@ -96,12 +111,44 @@ def nice_levels(loss: np.ndarray, bins: int = 8) -> np.ndarray:
     return step * np.arange(0, int(np.ceil(top / step)) + 1)
 
 
-def bowl_levels(loss: np.ndarray, count: int = 12) -> np.ndarray:
-    """Contour levels evenly spaced in √loss, rounded to two significant digits, from 0 to the top.
+BOWL_LEVELS = 12  # bands of every contour map
 
-    A quadratic bowl's iso-loss ellipses then sit at even distances from the minimum, so the
-    map shows its shape near the bottom as clearly as on the rim.
+
+def bowl_levels(loss: np.ndarray, floor: float | None = None, count: int = BOWL_LEVELS) -> np.ndarray:
+    """``count`` + 1 contour levels L* + (k·d)², k = 0 … count: evenly spaced in √(L − L*), from the
+    floor L* (the grid's lowest value if None) to the grid's highest loss.
+
+    Level 0 is the floor and the last level the top, so the filled bands cover every grid value;
+    the lines in between are the map's contours. Even steps in √(L − L*) rather than in L show the
+    bowl near its bottom as clearly as on its rim.
     """
-    root = np.linspace(np.sqrt(loss.min()), np.sqrt(loss.max()), count + 1)[1:]
-    levels = np.array([float(f"{v:.2g}") for v in root**2])
-    return np.unique(np.concatenate([[0.0], levels[levels < loss.max()], [loss.max()]]))
+    count = checks.step_count(count, "count")
+    loss = checks.finite_array(loss, "loss")
+    low = float(loss.min()) if floor is None else float(checks.finite_number(floor, "floor"))
+    top = float(loss.max())
+    if low > loss.min() or top <= low:
+        raise ValueError(f"need a floor at or below every loss and a loss above it, got floor {low!r}, top {top!r}")
+    # d = √(top − L*) / count, one step in √(L − L*)
+    d = np.sqrt(top - low) / count
+    # level k = L* + (k·d)²
+    levels = low + (d * np.arange(count + 1)) ** 2
+    levels[-1] = top  # exactly the top, whatever the rounding of the square
+    return levels
+
+
+def level_root(levels: np.ndarray, loss: ArrayLike) -> np.ndarray:
+    """√(L − L*) of ``loss``, with L* = ``levels[0]``: the scale on which the levels are evenly spaced."""
+    # √(L − L*), 0 at the floor and below it
+    return np.sqrt(np.maximum(np.asarray(loss, dtype=float) - levels[0], 0.0))
+
+
+def level_crossings(levels: np.ndarray, curvature: float) -> np.ndarray:
+    """Where each level crosses a ray from the minimum of a quadratic bowl whose curvature along the
+    ray is ``curvature`` (uᵀHu for a unit direction u): the distances from the minimum.
+
+    L(θ* + t·u) = L* + ½·c·t², so L = L* + (k·d)² at t_k = k·d·√(2/c): evenly spaced along the ray,
+    d·√(2/c) apart, closer where the bowl curves more sharply.
+    """
+    curvature = checks.positive_number(curvature, "curvature")
+    # t = √(2 (L − L*) / c)
+    return np.sqrt(2.0 * (np.asarray(levels, dtype=float) - levels[0]) / curvature)

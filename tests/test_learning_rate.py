@@ -25,7 +25,7 @@ matplotlib.use("Agg")
 S = scenarios.get("original")
 X, Y = S.split.x_train, S.split.y_train
 B0, W0 = 0.52, -0.16  # the grid point nearest the random start (grid step 0.06)
-SECANT_STEP = 0.12  # the gradients chapter's ruler step
+SECANT_STEP = 0.12  # the article's ruler step, two grid spacings
 RATE_KEYS = ("small", "big", "very_big")
 EVERY_STEP = [(key, name) for key in RATE_KEYS for name in ("b", "w")]
 
@@ -114,8 +114,8 @@ def test_one_step_moves_by_eta_times_the_exact_derivative(key, name):
 
 def test_small_rate_moves_are_the_articles_plus_the_secant_bias():
     """The article moved w by 0.36 and b by 0.58 with η = 0.2 times slopes read over a 0.12 step.
-    A secant over h overestimates a parabola's slope by (H/2)·h, so the exact moves are longer by
-    η·(H/2)·h: 0.60 in b instead of 0.58."""
+    A forward secant over h, towards the bottom, is shallower than the tangent by (H/2)·h, so the
+    exact moves are longer by η·(H/2)·h: 0.60 in b instead of 0.58."""
     for name, article in (("w", 0.36), ("b", 0.58)):
         _, _, h, _ = parabola(name)
         step = lr_chapter.one_step(name, 0.2)
@@ -321,3 +321,134 @@ def test_assets_pass_their_rate_key_and_quote_only_known_facts():
             names = {field for _, field, _, _ in string.Formatter().parse(template) if field}
             assert names <= set(known), (asset.name, names - set(known))
         assert len(asset.alt.format_map(known).split()) >= 20
+
+
+# ---------------------------------------------------------------- the θ² link: factors per step
+
+
+@pytest.mark.parametrize("key", RATE_KEYS)
+@pytest.mark.parametrize("name", ["b", "w"])
+def test_each_step_multiplies_the_distance_to_the_bottom_by_one_minus_eta_c(key, name):
+    """Measured on the real walks: (v_k+1 − v*) / (v_k − v*) is the quoted factor at every step."""
+    lr = lr_chapter.RATES[key]
+    v0, bottom, h, lowest = parabola(name)
+    run = lr_chapter.cut_run(name, lr)
+    index = 0 if name == "b" else 1
+    distances = run.params[:, index] - bottom
+    np.testing.assert_allclose(distances[1:] / distances[:-1], 1 - lr * h, rtol=1e-6)
+    facts = lr_chapter.facts()
+    assert facts[f"factor_{name}_{key}"].value == pytest.approx(1 - lr * h, rel=1e-12)
+    assert facts[f"eta_curv_{name}_{key}"].value == pytest.approx(lr * h, rel=1e-12)
+    step = lr_chapter.one_step(name, lr)
+    assert step.bottom == pytest.approx(bottom, rel=1e-12) and step.bottom_loss == pytest.approx(lowest)
+    assert step.share == pytest.approx(lr * h, rel=1e-9)
+
+
+def test_the_b_cut_has_the_curvature_of_theta_squared_and_its_regimes():
+    """Curvature 2 along b, so 0.2, 0.8, 1.1 give 0.6, −0.6, −1.2: monotone, oscillating, diverging."""
+    from gdsim import quadratic
+
+    facts = lr_chapter.facts()
+    assert facts["cut_curv_b"].value == pytest.approx(2.0, rel=1e-12)
+    expected = {"small": 0.6, "big": -0.6, "very_big": -1.2}
+    for key, factor in expected.items():
+        assert facts[f"factor_b_{key}"].value == pytest.approx(factor, abs=1e-12)
+        # the same factor as one step of θ² from θ = 1
+        assert quadratic.iterates(1.0, lr_chapter.RATES[key], 1)[1] == pytest.approx(factor)
+    assert facts["factor_b_very_big_size"].value == pytest.approx(1.2)
+    assert facts["climb_b_very_big"].value == pytest.approx(1.44)
+    # the mirror pair: η and 1 − η leave the same distance, so the b losses are equal step for step
+    np.testing.assert_allclose(lr_chapter.cut_run("b", 0.2).losses, lr_chapter.cut_run("b", 0.8).losses, rtol=1e-9)
+    assert facts["cut_overshoot_b"].value == pytest.approx(0.5) and facts["cut_limit_b"].value == pytest.approx(1)
+    hw = parabola("w")[2]
+    assert facts["cut_curv_w"].value == pytest.approx(hw)
+    assert facts["cut_overshoot_w"].value == pytest.approx(1 / hw) and facts["cut_limit_w"].value == pytest.approx(2 / hw)
+
+
+def test_the_joint_limit_is_below_the_b_cuts():
+    facts = lr_chapter.facts()
+    lam = lam_max()
+    assert facts["lr_lam_max"].value == pytest.approx(lam) and lam > 2
+    assert facts["lr_limit"].value == pytest.approx(2 / lam)
+    assert facts["lr_limit"].value < facts["cut_limit_b"].value
+    assert facts["lr_big_percent_of_limit"].value == pytest.approx(100 * 0.8 * lam / 2)
+    assert facts["lr_big_steep_factor"].value == pytest.approx(1 - 0.8 * lam)
+    assert facts["lr_very_big_steep_factor"].value == pytest.approx(1 - 1.1 * lam)
+
+
+def test_the_exact_slopes_are_steeper_than_the_ruler_by_the_secant_bias():
+    """A forward secant over h of a parabola is the slope at h/2: shallower than the tangent by c·h/2."""
+    facts = lr_chapter.facts()
+    for name, at in (("b", lambda v: mse(v, W0)), ("w", lambda v: mse(B0, v))):
+        v0, _, h, _ = parabola(name)
+        ruler = (at(v0 + SECANT_STEP) - at(v0)) / SECANT_STEP
+        exact = lr_chapter.one_step(name, 0.2).slope
+        assert facts[f"ruler_{name}"].value == pytest.approx(ruler, rel=1e-9)
+        assert exact - ruler == pytest.approx(-h * SECANT_STEP / 2, rel=1e-6)
+        assert facts[f"exact_vs_ruler_{name}_percent"].value == pytest.approx(100 * (exact / ruler - 1), rel=1e-9)
+
+
+def test_the_very_big_run_is_stopped_just_before_passing_the_explode_rule():
+    facts = lr_chapter.facts()
+    _, losses = full_oracle(1.1, 20)
+    k = facts["full_very_big_steps"].value
+    assert facts["full_very_big_start_loss"].value == pytest.approx(losses[0])
+    assert facts["full_very_big_last_loss"].value == pytest.approx(losses[k], rel=1e-9)
+    assert facts["full_very_big_next_loss"].value == pytest.approx(losses[k + 1], rel=1e-9)
+    assert losses[k] <= EXPLODE_FACTOR * losses[0] < losses[k + 1]
+    assert facts["explode_factor"].value == EXPLODE_FACTOR
+    # the loss grows by about (1 − ηλ_max)² per step once the steep direction dominates
+    assert facts["full_very_big_growth"].value == pytest.approx((1 - 1.1 * lam_max()) ** 2, rel=0.01)
+
+
+def test_the_floor_is_the_noise_in_the_sample():
+    """L* sits just under the true line's loss, the mean square of the noise actually drawn."""
+    facts = lr_chapter.facts()
+    rng = np.random.RandomState(42)
+    rng.rand(100)  # x comes first in the stream
+    noise = 0.1 * rng.randn(100)
+    index = np.arange(100)
+    rng.shuffle(index)
+    drawn = noise[index[:80]]
+    assert facts["true_line_loss"].value == pytest.approx(np.mean(drawn**2), rel=1e-9)
+    assert facts["noise_variance"].value == pytest.approx(0.01)
+    design = np.column_stack([np.ones_like(X), X])
+    best, *_ = np.linalg.lstsq(design, Y, rcond=None)
+    assert mse(*best) < facts["true_line_loss"].value < 1.3 * mse(*best)
+
+
+def test_the_loss_per_step_panels_share_one_log_axis_holding_every_walk():
+    low, high = lr_chapter.step_loss_range()
+    losses = np.concatenate([walk_oracle(name, lr, lr_chapter.CUT_STEPS)[1]
+                             for name in ("b", "w") for lr in lr_chapter.RATES.values()])
+    assert low < losses.min() and losses.max() < high
+    assert low == pytest.approx(losses.min() / lr_chapter.STEP_LOSS_MARGIN)
+    for key in RATE_KEYS:
+        assert lr_chapter.cut_walks_view(key).step_loss_range == (low, high)
+
+
+def _collisions(fig):
+    """Overlapping texts, leaving out a title's empty last row that a counter is placed in on purpose."""
+    from gdsim.draw import style
+
+    return [(a, b) for a, b in style.text_overlaps(fig) if not (a.endswith("\n") or b.endswith("\n"))]
+
+
+def test_no_label_collides_in_the_chapters_figures():
+    """No two texts overlap, and no label in a panel sits on a curve, in either layout, on the first,
+    a middle and the last frame of every animation."""
+    from gdsim.draw import style
+    from gdsim.draw.frames import Movie
+    from gdsim.paths import STYLE
+
+    for asset in lr_chapter.ASSETS:
+        for layout in style.LAYOUTS:
+            with matplotlib.rc_context(fname=str(STYLE)):
+                made = asset.build(layout)
+            movie = made if isinstance(made, Movie) else None
+            fig = movie.figure if movie else made
+            for k in sorted({0, movie.count // 2, movie.count - 1}) if movie else [None]:
+                if movie:
+                    movie.update(k)
+                assert _collisions(fig) == [], (asset.name, layout.name, k)
+                assert style.texts_over_lines(fig, pad_px=2) == [], (asset.name, layout.name, k)

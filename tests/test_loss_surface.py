@@ -66,17 +66,69 @@ def test_grid_minimum_is_near_least_squares(train):
     assert view.start_loss == pytest.approx(_by_hand_mse(*view.start, x, y), rel=1e-12)
 
 
-def test_levels_are_evenly_spaced_in_root_loss_and_cover_the_grid():
+def _hessian(x):
+    design = np.column_stack([np.ones_like(x), x])
+    return 2 / len(x) * design.T @ design
+
+
+def test_levels_are_evenly_spaced_in_root_loss_from_the_least_squares_loss(train):
+    """Level k = L* + (k·d)²: from the exact minimum's loss (lstsq) to the grid's highest loss."""
+    x, y = train
     view = loss_surface.surface_view()
-    levels = view.levels
-    assert levels[0] == 0 and levels[-1] >= view.grid.loss.max() and np.all(np.diff(levels) > 0)
-    grid = view.grid.loss
-    # the ideal levels: 12 even steps in √loss from the grid's floor to its top, squared
-    ideal = np.linspace(np.sqrt(grid.min()), np.sqrt(grid.max()), 13)[1:] ** 2
-    inner = levels[1:-1]
-    assert len(inner) == len(ideal)
-    # each rounded to two significant digits: within 5 % of its ideal value
-    np.testing.assert_allclose(inner, ideal, rtol=0.05)
+    design = np.column_stack([np.ones_like(x), x])
+    best, *_ = np.linalg.lstsq(design, y, rcond=None)
+    floor = _by_hand_mse(*best, x, y)
+    top = view.grid.loss.max()
+    d = np.sqrt(top - floor) / 12
+    np.testing.assert_allclose(view.levels, floor + (d * np.arange(13)) ** 2, rtol=1e-12)
+    assert view.levels[-1] == top
+
+
+def test_level_spacing_facts_are_the_closed_form_and_the_bisected_crossings(train):
+    """The page's gaps between lines along b, w, across and along the valley: d·√(2/c), and found
+    by bisection on the loss along each ray from the minimum."""
+    x, y = train
+    facts = loss_surface.facts()
+    spacing = loss_surface.level_spacing()
+    levels = loss_surface.surface_view().levels
+    H = _hessian(x)
+    lam, vectors = np.linalg.eigh(H)
+    design = np.column_stack([np.ones_like(x), x])
+    best, *_ = np.linalg.lstsq(design, y, rcond=None)
+    d = np.sqrt(levels[1] - levels[0])
+    assert facts["level_step"].value == pytest.approx(d)
+    assert facts["level_first"].value == pytest.approx(levels[1])
+    for name, u, c in (("b", np.array([1.0, 0.0]), H[0, 0]), ("w", np.array([0.0, 1.0]), H[1, 1]),
+                       ("across", vectors[:, 1], lam[1]), ("along", vectors[:, 0], lam[0])):
+        assert spacing.curvature[name] == pytest.approx(c, rel=1e-12)
+        assert spacing.gap[name] == pytest.approx(d * np.sqrt(2 / c), rel=1e-12)
+        # the first two crossings by bisection: the gap between them is the same step
+        crossings = []
+        for level in levels[1:3]:
+            lo, hi = 0.0, 50.0
+            for _ in range(200):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if _by_hand_mse(*(best + mid * u), x, y) < level else (lo, mid)
+            crossings.append(lo)
+        assert crossings[0] == pytest.approx(spacing.gap[name], rel=1e-7)
+        assert crossings[1] - crossings[0] == pytest.approx(spacing.gap[name], rel=1e-7)
+    assert facts["level_gap_b"].value == pytest.approx(d)  # curvature 2 along b: the gap is d itself
+    assert facts["level_gap_ratio_w"].value == pytest.approx(np.sqrt(H[0, 0] / H[1, 1]))
+    assert facts["level_gap_ratio_valley"].value == pytest.approx(np.sqrt(lam[1] / lam[0]))
+    assert facts["level_curv_ratio"].value == pytest.approx(H[0, 0] / H[1, 1])
+    assert facts["level_lines"].value == len(levels) - 2
+
+
+def test_even_levels_of_the_exercise(train):
+    """Twelve bands evenly spaced in L from L* to the top: the first line and how many the descent crosses."""
+    x, y = train
+    view = loss_surface.surface_view()
+    facts = loss_surface.facts()
+    floor, top = view.levels[0], view.grid.loss.max()
+    step = (top - floor) / 12
+    assert facts["even_level_first"].value == pytest.approx(floor + step)
+    lines = floor + step * np.arange(1, 12)
+    assert facts["even_levels_below_start"].value == int(np.sum(lines < view.start_loss)) == 1
 
 
 def test_snapped_start_is_the_grid_point_nearest_the_start():
@@ -124,8 +176,10 @@ def test_cut_minima_facts_and_the_prose_claims():
     facts = loss_surface.facts()
     assert facts["along_w_min_w"].value == loss_surface.cut_view("w").lowest_value
     assert facts["along_b_min_b"].value == loss_surface.cut_view("b").lowest_value
-    # with b stuck below its best value, the best w is steeper than the true slope
+    # with b stuck below its best value, the best w is steeper than the true slope, by this much
     assert facts["along_w_min_w"].value > data.TRUE_W
+    assert facts["along_w_min_excess_percent"].value == pytest.approx(
+        100 * (loss_surface.cut_view("w").lowest_value - 2) / 2)
 
 
 @pytest.mark.parametrize("theta", [[0.52, -0.16], [-1.0, 3.0], [2.5, 0.4]])
@@ -167,3 +221,20 @@ def test_loss_grid_has_no_python_loop_over_points():
     assert not any(isinstance(n, (ast.For, ast.While, ast.ListComp)) for n in ast.walk(loss_grid))
 
 
+
+
+def test_no_label_collides_in_the_chapters_figures():
+    """No two texts overlap (the 3-D axis labels and their ticks included), and no label sits on a
+    curve, in either layout."""
+    import matplotlib
+
+    from gdsim.draw import style
+    from gdsim.paths import STYLE
+
+    matplotlib.use("Agg")
+    for asset in loss_surface.ASSETS:
+        for layout in style.LAYOUTS:
+            with matplotlib.rc_context(fname=str(STYLE)):
+                fig = asset.build(layout)
+            assert style.text_overlaps(fig) == [], (asset.name, layout.name)
+            assert style.texts_over_lines(fig, pad_px=2) == [], (asset.name, layout.name)

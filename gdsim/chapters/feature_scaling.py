@@ -17,22 +17,23 @@ from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.descent import Trajectory, gradient_descent
 
-# One learning rate for the original, the bad and the standardized problem, and how long they train.
+# One learning rate for the original, the bad and the standardized problem, and how many steps they
+# take (full batch: every step uses the whole training set, so each step is also one epoch).
 SCALING_LR = 0.2
 SCALING_EPOCHS = 60
-# The animation shows every FRAME_EVERY-th epoch (and the last): its GIF stays within its size budget.
+# The animation shows every FRAME_EVERY-th step (and the last): its GIF stays within its size budget.
 FRAME_EVERY = 2
-# A run has converged once its loss is this close to the least-squares loss (relative).
-CONVERGED_RTOL = 1e-3
+# A run has converged once its error ‖θ_k − θ*‖ is this fraction of its first one: the criterion of
+# "How big is too big" (how_big.steps_to_converge), so both chapters count steps the same way.
+CONVERGED_TOL = 1e-6
+# Steps a run may take to meet that criterion (the original problem at SCALING_LR needs a few hundred).
+CONVERGE_MAX_STEPS = 5000
 # How far one parameter moves either side of the start on the cross-section figure, in how many points.
 STEEPNESS_REACH = 1.0
 STEEPNESS_POINTS = 201
-# The two problems of the comparison figures, and the two of the animation.
+# The two problems of the comparison figures, and the two of the animation and the standardized scatter.
 BEFORE_AFTER = ("original", "bad")
 RACE = ("original", "standardized")
-# How the contour levels of each kind of map are chosen, as the figures say it.
-ROUND_LEVELS = "round levels picked by one rule"
-ROOT_LEVELS = "levels evenly spaced in √loss"
 
 
 # ---------------------------------------------------------------- result objects
@@ -57,6 +58,17 @@ class BadFeatureData:
 
 
 @dataclass(frozen=True)
+class StandardizedData:
+    """The points against x and against z = (x − x̄)/σ, with the training statistics that map one to the other."""
+
+    split: data.Split  # the original points
+    scaled: data.Split  # the same points, feature standardized with the training statistics
+    mean: float  # x̄ of the training feature
+    std: float  # σ, its population standard deviation (ddof = 0)
+    marks: np.ndarray  # x̄ − σ, x̄, x̄ + σ: where z is −1, 0 and 1
+
+
+@dataclass(frozen=True)
 class MapPanel:
     """One problem's contour map: its loss grid and levels, the minimum and the random start."""
 
@@ -64,8 +76,7 @@ class MapPanel:
     label: str  # e.g. "standardized feature $z$"
     axis_labels: tuple[str, str]  # mathtext, (horizontal b axis, vertical w axis)
     grid: surface.LossGrid
-    levels: np.ndarray
-    spacing: str  # how the levels were chosen, in words
+    levels: np.ndarray  # the site's rule, surface.bowl_levels: evenly spaced in √(L − L*)
     solution: np.ndarray
     start: np.ndarray
 
@@ -167,13 +178,28 @@ def scaling_runs(lr: float = SCALING_LR, epochs: int = SCALING_EPOCHS) -> dict[s
     return runs
 
 
-def epochs_to_converge(run: Trajectory, name: str, rtol: float = CONVERGED_RTOL) -> int | None:
-    """First epoch whose loss is within ``rtol`` of the problem's least-squares loss (None if never)."""
-    rtol = checks.fraction(rtol, "rtol")
-    best = scenarios.get(name).solution_loss
-    # converged once L_k ≤ L* (1 + rtol)
-    close = np.flatnonzero(run.losses <= best * (1 + rtol))
+def steps_to_converge(run: Trajectory, name: str, tol: float = CONVERGED_TOL) -> int | None:
+    """First step k at which the error has shrunk to ``tol`` of its start, ‖θ_k − θ*‖ ≤ tol·‖θ₀ − θ*‖
+    (None if the run never gets there)."""
+    tol = checks.fraction(tol, "tol")
+    # the error e_k = θ_k − θ*, θ* the problem's least-squares parameters
+    errors = np.linalg.norm(run.params - scenarios.get(name).solution, axis=1)
+    close = np.flatnonzero(errors <= tol * errors[0])
     return int(close[0]) if close.size else None
+
+
+@lru_cache(maxsize=None)
+def converge_steps(name: str, lr: float = SCALING_LR) -> int | None:
+    """Steps one problem needs at ``lr`` from the random start to meet the convergence criterion."""
+    s = scenarios.get(checks.one_of(name, scenarios.NAMES, "scenario"))
+    run = gradient_descent(s.split.x_train, s.split.y_train, s.start, lr, CONVERGE_MAX_STEPS)
+    return steps_to_converge(run, name)
+
+
+def stability_table() -> dict[str, stability.Stability]:
+    """The exact learning-rate facts (limit 2/λ_max, best rate, κ) of every problem, by name."""
+    return {name: stability.analyse(stability.design_matrix(scenarios.get(name).split.x_train))
+            for name in scenarios.NAMES}
 
 
 @lru_cache(maxsize=None)
@@ -195,10 +221,9 @@ def trained_model() -> TrainedModel:
     )
 
 
-def _map_panel(name: str, levels: np.ndarray | None = None, spacing: str = ROOT_LEVELS) -> MapPanel:
+def _map_panel(name: str) -> MapPanel:
     s = scenarios.get(name)
-    levels = surface.bowl_levels(s.grid.loss) if levels is None else levels
-    return MapPanel(name, s.label, axis_labels(name), s.grid, levels, spacing, s.solution, s.start)
+    return MapPanel(name, s.label, axis_labels(name), s.grid, s.grid.levels(), s.solution, s.start)
 
 
 def _steepness_panel(name: str, reach: float, points: int) -> SteepnessPanel:
@@ -225,10 +250,18 @@ def bad_feature_data_view() -> BadFeatureData:
 
 @lru_cache(maxsize=None)
 def surfaces_view() -> MapFamily:
-    """Contour maps before and after ×10 over windows of one size, levels picked by one rule."""
-    return MapFamily(tuple(
-        _map_panel(name, surface.nice_levels(scenarios.get(name).grid.loss), ROUND_LEVELS) for name in BEFORE_AFTER
-    ))
+    """Contour maps before and after ×10 over windows of one size, levels by the site's one rule."""
+    return MapFamily(tuple(_map_panel(name) for name in BEFORE_AFTER))
+
+
+@lru_cache(maxsize=None)
+def standardized_data_view() -> StandardizedData:
+    """The points before and after standardization, with x̄ and x̄ ± σ marked (there z is 0 and ±1)."""
+    scaler = standardizer()
+    split = data.original_split()
+    scaled, _ = scaling.standardized_split(split)
+    marks = scaler.mean + scaler.std * np.array([-1.0, 0.0, 1.0])
+    return StandardizedData(split, scaled, scaler.mean, scaler.std, marks)
 
 
 @lru_cache(maxsize=None)
@@ -266,13 +299,19 @@ def facts() -> dict[str, Fact]:
     levels = {panel.name: panel.innermost for panel in surfaces_view().panels}
     trained = trained_model()
     x_val, y_val = original.split.x_val, original.split.y_val
+    exact = stability_table()
+    limit = {name: row.max_stable_lr for name, row in exact.items()}
+    bad_losses = runs["bad"].losses
+    steps = {name: converge_steps(name) for name in RACE}
     return {
         "bad_factor": Fact(scaling.BAD_FACTOR, "g"),
         "bad_x_max": Fact(bad.split.x_train.max(), ".1f"),
         "bad_w_min": Fact(bad.grid.w[0], ".1f"),
         "bad_w_max": Fact(bad.grid.w[-1], ".1f"),
-        "level_original": Fact(levels["original"], "g"),
-        "level_bad": Fact(levels["bad"], "g"),
+        "level_original": Fact(levels["original"], ".2f"),
+        "level_bad": Fact(levels["bad"], ".2f"),
+        # the bad map's every level is this many times the original's: both scale with the window's top
+        "level_ratio": Fact((levels["bad"] - bad.grid.floor) / (levels["original"] - original.grid.floor), ".1f"),
         "max_loss_original": Fact(original.grid.loss.max(), ".0f"),
         "max_loss_bad": Fact(bad.grid.loss.max(), ".0f"),
         "curv_w": Fact(curv["original"]["w"], ".2f"),
@@ -294,8 +333,26 @@ def facts() -> dict[str, Fact]:
         "scaling_original_loss": Fact(runs["original"].losses[-1], ".4f"),
         "scaling_std_loss": Fact(runs["standardized"].losses[-1], ".4f"),
         "scaling_bad_steps": Fact(runs["bad"].steps, "d"),
-        "scaling_std_epochs": Fact(epochs_to_converge(runs["standardized"], "standardized"), "d"),
-        "converged_rtol_percent": Fact(100 * CONVERGED_RTOL, "g"),
+        # the bad run's loss: at the start, after one step and after two; the next would pass the stop rule
+        "scaling_bad_loss0": Fact(bad_losses[0], ".1f"),
+        "scaling_bad_loss1": Fact(bad_losses[1], ".0f"),
+        "scaling_bad_loss2": Fact(bad_losses[2], ",.0f"),
+        "scaling_std_steps": Fact(steps["standardized"], "d"),
+        "scaling_original_steps": Fact(steps["original"], "d"),
+        # the error's factor per step at SCALING_LR on the round bowl: 1 − η·2, the same in every direction
+        "scaling_std_factor": Fact(1 - SCALING_LR * exact["standardized"].eigenvalues[0], ".1f"),
+        # and along the original's flattest direction: 1 − η·λ_min
+        "scaling_original_flat_factor": Fact(1 - SCALING_LR * exact["original"].eigenvalues[0], ".3f"),
+        # the exact limits 2/λ_max, and how much higher the standardized one is, in %
+        "limit_original": Fact(limit["original"], ".3f"),
+        "limit_bad": Fact(limit["bad"], ".3f"),
+        "limit_standardized": Fact(limit["standardized"], ".2f"),
+        "limit_gain_percent": Fact(100 * (limit["standardized"] / limit["original"] - 1), ".0f"),
+        "limit_bad_ratio": Fact(limit["original"] / limit["bad"], ".0f"),
+        "kappa_fs_original": Fact(exact["original"].condition_number, ".1f"),
+        "kappa_fs_bad": Fact(exact["bad"].condition_number, ".0f"),
+        "kappa_fs_standardized": Fact(exact["standardized"].condition_number, ".0f"),
+        "best_lr_standardized": Fact(exact["standardized"].best_lr, ".1f"),
         "trained_b_scaled": Fact(trained.theta_scaled[0], ".3f"),
         "trained_w_scaled": Fact(trained.theta_scaled[1], ".3f"),
         "trained_b": Fact(trained.theta[0], ".3f"),
@@ -327,16 +384,17 @@ ASSETS = (
         data=surfaces_view,
         draw="bad_feature_surfaces",
         alt=(
-            "Two contour maps, each with its own colour bar. First (left or top), the original loss surface: tilted "
-            "ellipses around the minimum, a green star; the innermost line, drawn in orange, is at loss "
-            "{level_original}. Second (right or bottom), the surface for the bad feature over a window of the same "
-            "size around its own minimum: the ellipses are squeezed into a thin, almost horizontal band, and the "
-            "innermost orange line is at loss {level_bad}; its colour bar reaches about {max_loss_bad} instead of "
-            "{max_loss_original}."
+            "Two contour maps, each with its own colour bar on a square-root scale. First (left or top), the "
+            "original loss surface: tilted ellipses around the minimum, a green star; the innermost line, drawn "
+            "in orange, is at loss {level_original}. Second (right or bottom), the surface for the bad feature "
+            "over a window of the same size around its own minimum: the ellipses are squeezed into a thin, almost "
+            "horizontal band, and the innermost orange line is at loss {level_bad}; its colour bar reaches about "
+            "{max_loss_bad} instead of {max_loss_original}."
         ),
         caption=(
-            "Contour levels picked by the same rule: the innermost line reads {level_original} before and "
-            "{level_bad} after multiplying the feature by {bad_factor}."
+            "Contour levels by the same rule, evenly spaced in √(L − L*) up to the window's highest loss: the "
+            "innermost line reads {level_original} before and {level_bad} after multiplying the feature by "
+            "{bad_factor}."
         ),
     ),
     Asset(
@@ -356,6 +414,24 @@ ASSETS = (
         ),
     ),
     Asset(
+        "standardized-feature-data",
+        STILL,
+        data=standardized_data_view,
+        draw="standardized_feature_data",
+        alt=(
+            "Two scatter plots of the same points on the same vertical scale, training points as blue dots and "
+            "validation points as orange triangles. First (left or top), against the original feature x from 0 "
+            "to 1, with dashed vertical lines at the training mean {train_mean} and one standard deviation "
+            "either side of it. Second (right or bottom), against the standardized feature z: the same cloud, "
+            "shifted so that the training mean sits at z = 0 and stretched so that the two dashed lines sit at "
+            "z = −1 and z = 1."
+        ),
+        caption=(
+            "Standardizing moves the training mean {train_mean} to z = 0 and one standard deviation, "
+            "σ = {train_std}, to a width of 1; the validation points are moved by the same numbers."
+        ),
+    ),
+    Asset(
         "three-contour-maps",
         STILL,
         data=three_maps_view,
@@ -364,11 +440,12 @@ ASSETS = (
             "Three contour maps, each over a window of the same size around its minimum, a green star, with the "
             "random start as a red dot. Original feature: long tilted ellipses. Bad feature: ellipses squeezed "
             "into a thin, almost horizontal band. Standardized feature, axes b_z and w_z: circles centred on the "
-            "minimum, the random start sitting below-left of them."
+            "minimum at about b_z = {trained_b_scaled:.2f}, w_z = {trained_w_scaled:.2f}, the random start "
+            "sitting below-left of them."
         ),
         caption=(
             "The same problem three ways: original, bad (×{bad_factor}) and standardized feature. "
-            "Each map has its own colour scale, with levels evenly spaced in √loss."
+            "Each map has its own colour scale, with levels evenly spaced in √(L − L*)."
         ),
     ),
     Asset(
@@ -377,13 +454,14 @@ ASSETS = (
         data=race_view,
         draw="scaled_vs_unscaled",
         alt=(
-            "Animation of {scaling_epochs} epochs with learning rate {scaling_lr} on two contour maps. First (left "
+            "Animation of {scaling_epochs} steps with learning rate {scaling_lr} on two contour maps. First (left "
             "or top), the original feature: the path drops into the long valley and then crawls along it, ending at "
-            "loss {scaling_original_loss}. Second (right or bottom), the standardized feature: the path runs "
-            "straight to the centre of the circular contours and stops there, at loss {scaling_std_loss}."
+            "loss {scaling_original_loss}. Second (right or bottom), the standardized feature, axes b_z and w_z: "
+            "the path runs straight to the centre of the circular contours and stops there, at loss "
+            "{scaling_std_loss}."
         ),
         caption=(
-            "One learning rate, {scaling_lr}, for both: after {scaling_epochs} epochs the standardized problem is "
+            "One learning rate, {scaling_lr}, for both: after {scaling_epochs} steps the standardized problem is "
             "solved (loss {scaling_std_loss}) while the original one is still on its way ({scaling_original_loss})."
         ),
     ),

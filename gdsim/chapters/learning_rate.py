@@ -2,10 +2,13 @@
 
 Three learning rates, ``RATES``, each taken three ways from the original problem: one step along
 each cross-section from the snapped start, ``CUT_STEPS`` steps along each cross-section, and
-``EPOCHS`` epochs of full gradient descent from the random start. Every step goes through
-``gdsim.descent``, so every move uses the exact partial derivative. The figures of one kind are
-compared with each other, so each family's axes (the cut windows, the loss axes) are computed
-here once, from all three rates together.
+``EPOCHS`` steps of full-batch gradient descent from the random start (every step uses the whole
+training set, so each is also one epoch). Every step goes through ``gdsim.descent``, so every move
+uses the exact partial derivative. Along a cut of curvature c a step multiplies the distance to the
+cut's lowest point by 1 − η·c (``cut_factor``): the b cut has c = 2, the curvature of θ², so there
+the three rates are the one-parameter chapter's regimes. The figures of one kind are compared with
+each other, so each family's axes (the cut windows, the loss axes) are computed here once, from all
+three rates together.
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import checks, model, scenarios, surface
+from gdsim import checks, data, model, scenarios, stability, surface
 from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
-from gdsim.descent import Trajectory, gradient_descent
+from gdsim.chapters.gradients import SECANT_STEP
+from gdsim.descent import EXPLODE_FACTOR, Trajectory, gradient_descent
 
 # The "small", "big" and "very big" learning rates of the chapter (another chapter imports this).
 RATES = {"small": 0.2, "big": 0.8, "very_big": 1.1}
-# Steps taken along each cross-section, and epochs of full gradient descent.
+# Steps taken along each cross-section, and steps (= epochs: full batch) of full gradient descent.
 CUT_STEPS = 12
 EPOCHS = 60
 # The cross-sections in panel order: first (left; on top on a phone), b fixed and w varies;
@@ -31,8 +35,8 @@ EPOCHS = 60
 CUTS = ("w", "b")
 # The cut windows hold every iterate whose loss stays below this many times the snapped start's.
 VIEW_LOSS_FACTOR = 2.0
-# The descent animations show every epoch up to this one, then every DESCENT_STRIDE-th (the last
-# always): later epochs change little, and fewer frames keep the GIFs light.
+# The descent animations show every step up to this one, then every DESCENT_STRIDE-th (the last
+# always): later steps change little, and fewer frames keep the GIFs light.
 DESCENT_EVERY_UNTIL = 12
 DESCENT_STRIDE = 2
 # Margin around the cut windows, as a fraction of their width, and points per drawn cut.
@@ -56,6 +60,32 @@ def _param(name: str) -> model.Parameter:
 
 def _other(param: model.Parameter) -> model.Parameter:
     return next(p for p in model.PARAMETERS if p is not param)
+
+
+def _hessian() -> np.ndarray:
+    return stability.hessian(stability.design_matrix(_original().split.x_train))
+
+
+def cut_curvature(param: str) -> float:
+    """The curvature of the loss along one cut, ∂²L/∂θᵢ² = Hᵢᵢ: 2 along b, 2·mean(x²) along w."""
+    p = _param(param)
+    return float(_hessian()[p.index, p.index])
+
+
+def cut_factor(param: str, lr: float) -> float:
+    """What one step along a cut multiplies the distance to its lowest point by: 1 − η·c.
+
+    Below 1 in size the walk converges; negative, it overshoots (η·c > 1); below −1, it climbs
+    (η·c > 2). On the b cut, c = 2: the factor 1 − 2η of the one-parameter chapter's θ².
+    """
+    lr = checks.learning_rate(lr)
+    # 1 − η·c
+    return 1.0 - lr * cut_curvature(param)
+
+
+def steepest_curvature() -> float:
+    """λ_max, the bowl's sharpest curvature: along a diagonal, sharper than either cut."""
+    return float(stability.eigenvalues(stability.design_matrix(_original().split.x_train))[-1])
 
 
 # ---------------------------------------------------------------- runs
@@ -92,6 +122,9 @@ class OneStep:
     loss_before: float
     loss_after: float
     rose: bool  # the step raised the loss
+    bottom: float  # the cut's lowest point (exact)
+    bottom_loss: float
+    share: float  # move / (bottom − before): how much of the way to the bottom the step went, η·c
 
 
 @lru_cache(maxsize=None)
@@ -100,6 +133,10 @@ def one_step(param: str, lr: float) -> OneStep:
     p = _param(param)
     run = cut_run(p.name, lr, 1)
     before, after = run.params[0, p.index], run.params[1, p.index]
+    s = _original()
+    bottom = model.minimum_along(s.snapped_start, p.index, s.split.x_train, s.split.y_train)
+    lowest = s.snapped_start.copy()
+    lowest[p.index] = bottom
     return OneStep(
         param=p,
         lr=run.lr,
@@ -111,6 +148,10 @@ def one_step(param: str, lr: float) -> OneStep:
         loss_before=float(run.losses[0]),
         loss_after=float(run.losses[1]),
         rose=bool(run.losses[1] > run.losses[0]),
+        bottom=float(bottom),
+        bottom_loss=s.loss(lowest),
+        # the share of the way to the bottom: (after − before) / (bottom − before)
+        share=float((after - before) / (bottom - before)),
     )
 
 
@@ -216,7 +257,8 @@ class CutWalk:
 
 @dataclass(frozen=True)
 class CutWalksView:
-    """``CUT_STEPS`` steps along each cut with one learning rate, on the shared cut axes."""
+    """``CUT_STEPS`` steps along each cut with one learning rate, on the shared cut axes, and the
+    loss of both walks per step on a log axis shared by the three rates."""
 
     rate: str
     lr: float
@@ -224,6 +266,7 @@ class CutWalksView:
     axes: CutAxes
     steps: int  # the longest walk's steps
     frames: int  # one frame per step, and one for the start
+    step_loss_range: tuple[float, float]  # the log loss axis of the loss-per-step panel
 
 
 def _walk(param: str, lr: float) -> CutWalk:
@@ -232,17 +275,28 @@ def _walk(param: str, lr: float) -> CutWalk:
     return CutWalk(p, run.params[:, p.index], run.losses, np.diff(run.losses) > 0)
 
 
+# Room above and below the walks' losses on the log loss-per-step axis, as a factor.
+STEP_LOSS_MARGIN = 1.6
+
+
+@lru_cache(maxsize=None)
+def step_loss_range() -> tuple[float, float]:
+    """One log loss axis for the three rates' loss-per-step panels: every walk's every loss, with a margin."""
+    losses = np.concatenate([cut_run(name, lr).losses for name in CUTS for lr in RATES.values()])
+    return float(losses.min() / STEP_LOSS_MARGIN), float(losses.max() * STEP_LOSS_MARGIN)
+
+
 def cut_walks_view(rate: str) -> CutWalksView:
     """The "steps on cuts" animation of one rate (a key of ``RATES``)."""
     lr = _rate(rate)
     walks = tuple(_walk(name, lr) for name in CUTS)
     steps = max(walk.steps for walk in walks)
-    return CutWalksView(rate, lr, walks, cut_axes(), steps, steps + 1)
+    return CutWalksView(rate, lr, walks, cut_axes(), steps, steps + 1, step_loss_range())
 
 
 @dataclass(frozen=True)
 class DescentView:
-    """Full gradient descent with one rate: the path on the contour map and the loss per epoch.
+    """Full gradient descent with one rate: the path on the contour map and the loss per step.
 
     The map window and the loss axis are the same for all three rates; a run that diverges
     leaves both through their edges.
@@ -251,14 +305,14 @@ class DescentView:
     rate: str
     lr: float
     run: Trajectory
-    rose: np.ndarray  # rose[k]: epoch k + 1 raised the loss
+    rose: np.ndarray  # rose[k]: step k + 1 raised the loss
     grid: surface.LossGrid
     start: np.ndarray
     solution: np.ndarray
     solution_loss: float
-    epochs: int  # epochs asked for (the loss axis's length)
+    epochs: int  # steps asked for (the loss axis's length; full batch, so also epochs)
     loss_range: tuple[float, float]  # log-scale loss axis shared by the three rates
-    frame_epochs: np.ndarray  # the epoch each frame shows, from 0 to the last one taken
+    frame_epochs: np.ndarray  # the step each frame shows, from 0 to the last one taken
 
 
 @lru_cache(maxsize=None)
@@ -272,8 +326,8 @@ def descent_loss_range() -> tuple[float, float]:
 
 
 def frame_epochs(steps: int) -> np.ndarray:
-    """The epochs the frames show: each one up to DESCENT_EVERY_UNTIL, then every DESCENT_STRIDE-th,
-    always ending on the last epoch taken."""
+    """The steps the frames show: each one up to DESCENT_EVERY_UNTIL, then every DESCENT_STRIDE-th,
+    always ending on the last step taken."""
     early = np.arange(min(steps, DESCENT_EVERY_UNTIL) + 1)
     late = np.arange(DESCENT_EVERY_UNTIL + DESCENT_STRIDE, steps + 1, DESCENT_STRIDE)
     return np.unique(np.concatenate([early, late, [steps]])).astype(int)
@@ -293,14 +347,39 @@ def descent_view(rate: str) -> DescentView:
 # ---------------------------------------------------------------- facts
 
 
+def ruler_slope(param: str) -> float:
+    """The slope the gradients chapter read with a ruler: a forward secant over SECANT_STEP from the snapped start."""
+    p = _param(param)
+    s = _original()
+    return model.secant_slope(s.snapped_start, p.index, SECANT_STEP, s.split.x_train, s.split.y_train)
+
+
+def true_line_loss() -> float:
+    """The training loss of the line the data were drawn from: the mean square of the noise actually drawn."""
+    s = _original()
+    return model.mse(np.array([data.TRUE_B, data.TRUE_W]), s.split.x_train, s.split.y_train)
+
+
 def facts() -> dict[str, Fact]:
     small, big, very_big = RATES["small"], RATES["big"], RATES["very_big"]
+    lam_max = steepest_curvature()
+    very_big_run = full_run(very_big)
+    # what one more step would have reached: the loss that tripped the divergence rule
+    s = _original()
+    last = very_big_run.final - very_big * very_big_run.gradients[-1]
+    exact = {name: one_step(name, small).slope for name in CUTS}
+    ruler = {name: ruler_slope(name) for name in CUTS}
     return {
         "lr_small": Fact(small, "g"),
         "lr_big": Fact(big, "g"),
         "lr_very_big": Fact(very_big, "g"),
         "cut_steps": Fact(CUT_STEPS, "d"),
         "epochs": Fact(EPOCHS, "d"),
+        # the exact slopes are steeper than the ruler's secants, by this many %
+        "exact_vs_ruler_b_percent": Fact(100 * (exact["b"] / ruler["b"] - 1), ".0f"),
+        "exact_vs_ruler_w_percent": Fact(100 * (exact["w"] / ruler["w"] - 1), ".0f"),
+        "ruler_b": Fact(ruler["b"]),
+        "ruler_w": Fact(ruler["w"]),
         "one_small_w_move": Fact(one_step("w", small).move),
         "one_small_w_loss": Fact(one_step("w", small).loss_after),
         "one_small_b_move": Fact(one_step("b", small).move),
@@ -313,21 +392,67 @@ def facts() -> dict[str, Fact]:
         "one_very_big_w_loss": Fact(one_step("w", very_big).loss_after),
         "one_very_big_b_move": Fact(one_step("b", very_big).move),
         "one_very_big_b_loss": Fact(one_step("b", very_big).loss_after),
+        "cut_bottom_b": Fact(one_step("b", small).bottom),
+        "cut_bottom_w": Fact(one_step("w", small).bottom),
+        # the curvature of each cut, and η·c for each rate: the share of the way to the bottom one step goes
+        "cut_curv_b": Fact(cut_curvature("b"), "g"),
+        "cut_curv_w": Fact(cut_curvature("w"), ".3f"),
+        "eta_curv_b_small": Fact(small * cut_curvature("b"), ".1f"),
+        "eta_curv_b_big": Fact(big * cut_curvature("b"), ".1f"),
+        "eta_curv_b_very_big": Fact(very_big * cut_curvature("b"), ".1f"),
+        "eta_curv_w_small": Fact(small * cut_curvature("w"), ".2f"),
+        "eta_curv_w_big": Fact(big * cut_curvature("w"), ".2f"),
+        "eta_curv_w_very_big": Fact(very_big * cut_curvature("w"), ".2f"),
+        # what a step multiplies the distance to the cut's bottom by: 1 − η·c
+        "factor_b_small": Fact(cut_factor("b", small), ".1f"),
+        "factor_b_big": Fact(cut_factor("b", big), ".1f"),
+        "factor_b_very_big": Fact(cut_factor("b", very_big), ".1f"),
+        "factor_b_very_big_size": Fact(abs(cut_factor("b", very_big)), ".1f"),
+        "factor_w_small": Fact(cut_factor("w", small), ".2f"),
+        "factor_w_big": Fact(cut_factor("w", big), ".2f"),
+        "factor_w_very_big": Fact(cut_factor("w", very_big), ".2f"),
+        # the very big b walk: how much its loss above the cut's bottom grows per step, factor²
+        "climb_b_very_big": Fact(cut_factor("b", very_big) ** 2, ".2f"),
+        # each cut's own limits: overshooting starts at η = 1/c, climbing at η = 2/c
+        "cut_overshoot_b": Fact(1 / cut_curvature("b"), ".1f"),
+        "cut_limit_b": Fact(2 / cut_curvature("b"), "g"),
+        "cut_overshoot_w": Fact(1 / cut_curvature("w"), ".2f"),
+        "cut_limit_w": Fact(2 / cut_curvature("w"), ".2f"),
+        # both parameters at once: the bowl's sharpest curvature and the exact limit 2/λ_max
+        "lr_lam_max": Fact(lam_max, ".2f"),
+        "lr_limit": Fact(2 / lam_max, ".3f"),
+        "lr_big_percent_of_limit": Fact(100 * big / (2 / lam_max), ".0f"),
+        "lr_big_steep_factor": Fact(1 - big * lam_max, ".3f"),
+        "lr_very_big_steep_factor": Fact(1 - very_big * lam_max, ".2f"),
         "cut_small_w_final": Fact(cut_run("w", small).final[model.BY_NAME["w"].index]),
         "cut_small_b_final": Fact(cut_run("b", small).final[model.BY_NAME["b"].index]),
         "cut_big_b_loss": Fact(cut_run("b", big).losses[-1], ".3g"),
         "cut_very_big_b_loss": Fact(cut_run("b", very_big).losses[-1], ".3g"),
         "full_small_loss": Fact(full_run(small).losses[-1], ".4f"),
         "full_big_loss": Fact(full_run(big).losses[-1], ".4f"),
-        "full_very_big_steps": Fact(full_run(very_big).steps, "d"),
+        "full_very_big_steps": Fact(very_big_run.steps, "d"),
+        "full_very_big_start_loss": Fact(very_big_run.losses[0], ".2f"),
+        "full_very_big_last_loss": Fact(very_big_run.losses[-1], ",.0f"),
+        "full_very_big_next_loss": Fact(s.loss(last), ",.0f"),
+        "full_very_big_growth": Fact(very_big_run.losses[-1] / very_big_run.losses[-2], ".1f"),
+        "explode_factor": Fact(EXPLODE_FACTOR, ",.0f"),
+        # the floor: the noise the labels were drawn with, and what this sample of it weighs
+        "noise_variance": Fact(data.NOISE_SCALE**2, "g"),
+        "true_line_loss": Fact(true_line_loss(), ".4f"),
     }
 
 
 # ---------------------------------------------------------------- figures
 
 _ONE_STEP_ALT_TAIL = (
-    " Both panels share one loss axis, and the two windows have the same width, so the curves' bends "
-    "compare by eye; all three one-step figures use these same axes."
+    " A black diamond marks the bottom of each curve, and each panel's readout says what multiple of the "
+    "distance to that bottom the step covered. Both panels share one loss axis, and the two windows have the "
+    "same width, so the curves' bends compare by eye; all three one-step figures use these same axes."
+)
+
+_WALK_ALT_TAIL = (
+    " A third panel (right, or at the bottom on a narrow screen) plots the loss of both walks after every step "
+    "on a log scale, b solid and w dashed, on the same axis for all three rates."
 )
 
 ASSETS = (
@@ -340,15 +465,16 @@ ASSETS = (
         alt=(
             "Two loss curves in two panels, w varying in the first (left, or on top on a narrow screen) and b "
             "in the second, each with an orange-red dot at the snapped start and a blue dot one step later with "
-            "learning rate {lr_small}, joined by an arrow. In the w panel w moves right by {one_small_w_move} "
-            "and the loss falls from {snap_loss} to {one_small_w_loss}; in the b panel b moves right by "
-            "{one_small_b_move} and the loss falls to {one_small_b_loss}. Both steps stay on the near side of "
-            "their curve's lowest point."
-            + _ONE_STEP_ALT_TAIL
+            "learning rate {lr_small}, joined by an arrow. In the w panel w moves right by {one_small_w_move}, "
+            "{eta_curv_w_small} times the distance to the bottom, and the loss falls from {snap_loss} to "
+            "{one_small_w_loss}; in the b panel b moves right by {one_small_b_move}, {eta_curv_b_small} times "
+            "the distance, and the loss falls to {one_small_b_loss}. Both steps stop short of their curve's "
+            "lowest point." + _ONE_STEP_ALT_TAIL
         ),
         caption=(
-            "η = {lr_small}: the moves are η × the exact derivative, {one_small_w_move} in w and "
-            "{one_small_b_move} in b; both steps go downhill."
+            "η = {lr_small}: each move, η × the exact derivative, covers η × the curve's curvature of the "
+            "distance to the bottom: {eta_curv_w_small} of it in w (a move of {one_small_w_move}) and "
+            "{eta_curv_b_small} in b ({one_small_b_move}). Both steps go downhill and stop short."
         ),
     ),
     Asset(
@@ -358,14 +484,15 @@ ASSETS = (
         draw="one_step",
         params={"rate": "big"},
         alt=(
-            "The same two curves with learning rate {lr_big}. In the w panel, w moves right by {one_big_w_move} "
-            "and the loss falls to {one_big_w_loss}, still on the near side of the minimum. In the b panel, b "
-            "moves by {one_big_b_move}, jumps over the curve's lowest point and lands on the far side, at loss "
+            "The same two curves with learning rate {lr_big}. In the w panel, w moves right by {one_big_w_move}, "
+            "{eta_curv_w_big} times the distance to the bottom, and the loss falls to {one_big_w_loss}, still on "
+            "the near side of the minimum. In the b panel, b moves by {one_big_b_move}, {eta_curv_b_big} times "
+            "the distance, jumps over the curve's lowest point and lands on the far side, at loss "
             "{one_big_b_loss}: lower than before, but past the bottom." + _ONE_STEP_ALT_TAIL
         ),
         caption=(
-            "η = {lr_big}: the step in b ({one_big_b_move}) overshoots the bottom of its curve and lands on the "
-            "other side; w, on a flatter curve, is still fine."
+            "η = {lr_big}: the step in b ({one_big_b_move}, {eta_curv_b_big} × the distance to the bottom) "
+            "overshoots and lands on the other side, still lower; w, on a flatter curve, is still short of it."
         ),
     ),
     Asset(
@@ -376,14 +503,16 @@ ASSETS = (
         params={"rate": "very_big"},
         alt=(
             "The same two curves with learning rate {lr_very_big}. In the w panel, w moves by "
-            "{one_very_big_w_move} and the loss falls to {one_very_big_w_loss}. In the b panel, b moves by "
-            "{one_very_big_b_move}, far past the lowest point, and lands higher up the other side: the loss "
-            "rises from {snap_loss} to {one_very_big_b_loss}, so that step and its dot are drawn in purple, "
-            "the colour of a step that raised the loss." + _ONE_STEP_ALT_TAIL
+            "{one_very_big_w_move}, {eta_curv_w_very_big} times the distance to the bottom, and the loss falls "
+            "to {one_very_big_w_loss}. In the b panel, b moves by {one_very_big_b_move}, {eta_curv_b_very_big} "
+            "times the distance, far past the lowest point, and lands higher up the other side: the loss rises "
+            "from {snap_loss} to {one_very_big_b_loss}, so that step and its dot are drawn in purple, the "
+            "colour of a step that raised the loss." + _ONE_STEP_ALT_TAIL
         ),
         caption=(
-            "η = {lr_very_big}: on the steep b curve the step climbs to a higher loss ({one_very_big_b_loss} "
-            "instead of {snap_loss}); the flatter w curve still takes it."
+            "η = {lr_very_big}: on the steep b curve the step covers {eta_curv_b_very_big} × the distance to "
+            "the bottom and climbs to a higher loss ({one_very_big_b_loss} instead of {snap_loss}); the flatter "
+            "w curve still takes it."
         ),
     ),
     Asset(
@@ -394,11 +523,15 @@ ASSETS = (
         params={"rate": "small"},
         alt=(
             "Animation of {cut_steps} steps with learning rate {lr_small} along each cross-section, on the same "
-            "axes as the one-step figures. In the w panel, w creeps down its curve from one side in shrinking "
+            "windows as the one-step figures. In the w panel, w creeps down its curve from one side in shrinking "
             "blue steps and ends near {cut_small_w_final}; in the b panel, b does the same on its steeper curve "
-            "and ends near {cut_small_b_final}. No step crosses the bottom."
+            "and ends near {cut_small_b_final}. No step crosses the bottom." + _WALK_ALT_TAIL
+            + " Both losses fall, b's faster at first."
         ),
-        caption="η = {lr_small} along each cross-section: steady, one-sided progress towards each curve's lowest point.",
+        caption=(
+            "η = {lr_small} along each cross-section: steady, one-sided progress towards each curve's lowest "
+            "point; each step keeps {factor_b_small} of the distance along b and {factor_w_small} along w."
+        ),
     ),
     Asset(
         "steps-on-cuts-big",
@@ -410,9 +543,13 @@ ASSETS = (
             "Animation of {cut_steps} steps with learning rate {lr_big}, on the same axes as the other two. "
             "In the w panel, w takes large steps down its flat curve and settles near its bottom. In the b "
             "panel, b zig-zags: every step jumps across the bottom of the steep curve to the other side, each "
-            "time a little lower, settling at loss {cut_big_b_loss}."
+            "time a little lower, settling at loss {cut_big_b_loss}." + _WALK_ALT_TAIL
+            + " Both losses fall; b's falls exactly as it did with the smaller rate."
         ),
-        caption="η = {lr_big}: b overshoots on every step and zig-zags in, converging all the same.",
+        caption=(
+            "η = {lr_big}: b overshoots on every step (factor {factor_b_big}) and zig-zags in, converging all "
+            "the same."
+        ),
     ),
     Asset(
         "steps-on-cuts-very-big",
@@ -424,10 +561,15 @@ ASSETS = (
             "Animation of {cut_steps} steps with learning rate {lr_very_big}, on the same axes as the other "
             "two. In the w panel, w still reaches the bottom of its flat curve. In the b panel, b jumps from "
             "side to side of its steep curve, landing higher each time, every step drawn in purple because it "
-            "raised the loss; after two jumps the zig-zag leaves the top of the chart and a note in the bowl "
-            "says so. After {cut_steps} steps the loss along b is {cut_very_big_b_loss}."
+            "raised the loss; after two jumps the zig-zag leaves the chart and a note in the bowl says so."
+            + _WALK_ALT_TAIL + " There the b loss climbs in a straight line on the log scale, from {snap_loss} "
+            "to {cut_very_big_b_loss} after {cut_steps} steps, while the w loss falls to its curve's bottom."
         ),
-        caption="η = {lr_very_big}: along b every step lands higher than the last, climbing out of the valley.",
+        caption=(
+            "η = {lr_very_big}: along b each step multiplies the distance to the bottom by {factor_b_very_big}, "
+            "landing further away on the other side, and the loss climbs to {cut_very_big_b_loss}; along w it "
+            "falls."
+        ),
     ),
     Asset(
         "descent-small",
@@ -436,16 +578,16 @@ ASSETS = (
         draw="descent",
         params={"rate": "small"},
         alt=(
-            "Animation over {epochs} epochs with learning rate {lr_small}, in two panels. First (left, or on "
+            "Animation over {epochs} steps with learning rate {lr_small}, in two panels. First (left, or on "
             "top on a narrow screen), the contour map: the white path leaves the random start, heads quickly "
             "into the valley, then bends and creeps along the valley floor towards the green star of the "
-            "least-squares minimum. Second, the loss per epoch on a log scale falls fast, then slowly, ending at "
+            "least-squares minimum. Second, the loss per step on a log scale falls fast, then slowly, ending at "
             "{full_small_loss}, above the dashed least-squares loss {lstsq_loss}; a counter in the loss panel "
-            "shows the epoch and its loss. The three descent animations share the map window and the loss axis."
+            "shows the step and its loss. The three descent animations share the map window and the loss axis."
         ),
         caption=(
             "Full gradient descent, η = {lr_small}: quickly into the valley, then slowly along it; after "
-            "{epochs} epochs the loss is {full_small_loss}."
+            "{epochs} steps the loss is {full_small_loss}."
         ),
     ),
     Asset(
@@ -455,13 +597,13 @@ ASSETS = (
         draw="descent",
         params={"rate": "big"},
         alt=(
-            "Animation over {epochs} epochs with learning rate {lr_big}, on the same map and loss axis as the "
+            "Animation over {epochs} steps with learning rate {lr_big}, on the same map and loss axis as the "
             "other two. On the contour map the path zig-zags across the valley from wall to wall, drifting "
             "slowly towards the star. The loss falls steadily but slowly, a straight line on the log scale, "
             "and ends at {full_big_loss}, far above the smaller rate's {full_small_loss}."
         ),
         caption=(
-            "η = {lr_big}: each step crosses the valley; the run still converges, but after {epochs} epochs it "
+            "η = {lr_big}: each step crosses the valley; the run still converges, but after {epochs} steps it "
             "is behind the smaller rate (loss {full_big_loss})."
         ),
     ),
@@ -474,12 +616,13 @@ ASSETS = (
         alt=(
             "Animation with learning rate {lr_very_big}, on the same map and loss axis as the other two. The "
             "path jumps across the valley, each jump longer than the last, and leaves the map. The loss climbs "
-            "with every epoch, each rise marked in purple, and leaves the top of the log-scale axis; after "
-            "{full_very_big_steps} epochs the run is stopped and marked as diverged."
+            "with every step, each rise marked in purple, and leaves the top of the log-scale axis; after "
+            "{full_very_big_steps} steps, at a loss of {full_very_big_last_loss}, the run is stopped and marked "
+            "as diverged."
         ),
         caption=(
-            "η = {lr_very_big}: the jumps grow every epoch; the run diverges and is stopped after "
-            "{full_very_big_steps} epochs."
+            "η = {lr_very_big}: the jumps grow every step; the loss climbs from {full_very_big_start_loss} to "
+            "{full_very_big_last_loss} in {full_very_big_steps} steps, and the run is stopped."
         ),
     ),
 )

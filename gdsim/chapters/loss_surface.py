@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import checks, model, scenarios, surface
+from gdsim import checks, data, model, scenarios, stability, surface
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 
@@ -18,7 +18,7 @@ class SurfaceView:
 
     parameters: tuple[model.Parameter, ...]  # (b, w): the map's horizontal and vertical axes
     grid: surface.LossGrid
-    levels: np.ndarray  # contour levels, evenly spaced in √loss (shared by every map of this chapter)
+    levels: np.ndarray  # contour levels L* + (k·d)², evenly spaced in √(L − L*) (every map of this chapter)
     start: np.ndarray  # [b, w] of the random start
     start_loss: float
     solution: np.ndarray  # [b, w] of the least-squares minimum
@@ -46,7 +46,7 @@ def surface_view() -> SurfaceView:
     """The original problem's loss over the chapter's grid, with its minimum and the random start."""
     s = scenarios.get("original")
     return SurfaceView(
-        model.PARAMETERS, s.grid, surface.bowl_levels(s.grid.loss), s.start, s.start_loss, s.solution, s.solution_loss
+        model.PARAMETERS, s.grid, s.grid.levels(), s.start, s.start_loss, s.solution, s.solution_loss
     )
 
 
@@ -72,9 +72,46 @@ def cut_view(varied: str) -> CutView:
                    lowest, s.loss(moved), (0.0, top))
 
 
-def facts() -> dict[str, Fact]:
-    """The chapter's quoted numbers: the grid's extent and spacing, the snapped start, the cuts' minima."""
+@dataclass(frozen=True)
+class LevelSpacing:
+    """How far apart the map's contour lines are along a ray from the minimum, from the closed form.
+
+    Level k is L* + (k·d)²; along a ray of curvature c the loss is L* + ½·c·t², so the lines
+    sit d·√(2/c) apart on that ray (``surface.level_crossings``).
+    """
+
+    step: float  # d, one level step in √(L − L*)
+    first: float  # the innermost line's loss, L* + d²
+    curvature: dict[str, float]  # by direction: "b" and "w" (the axes), "across" λ_max, "along" λ_min
+    gap: dict[str, float]  # by direction: the distance between successive lines, d·√(2/c)
+
+
+@lru_cache(maxsize=None)
+def level_spacing() -> LevelSpacing:
+    """The contour spacing of the chapter's map along the two axes and across and along the valley."""
+    s = scenarios.get("original")
+    levels = surface_view().levels
+    # d = √(L₁ − L*), the first line's height above the floor in √ units
+    step = float(surface.level_root(levels, levels[1]))
+    H = stability.hessian(stability.design_matrix(s.split.x_train))
+    lam = stability.eigenvalues(stability.design_matrix(s.split.x_train))
+    curvature = {"b": float(H[0, 0]), "w": float(H[1, 1]), "across": float(lam[-1]), "along": float(lam[0])}
+    gap = {name: float(surface.level_crossings(levels[:2], c)[1]) for name, c in curvature.items()}
+    return LevelSpacing(step, float(levels[1]), curvature, gap)
+
+
+def even_loss_levels() -> np.ndarray:
+    """The other choice, for an exercise: as many levels evenly spaced in L from L* to the grid's top."""
     grid = scenarios.get("original").grid
+    return np.linspace(grid.floor, grid.loss.max(), surface.BOWL_LEVELS + 1)
+
+
+def facts() -> dict[str, Fact]:
+    """The chapter's quoted numbers: the grid's extent and spacing, the levels, the snapped start, the cuts' minima."""
+    s = scenarios.get("original")
+    grid = s.grid
+    spacing = level_spacing()
+    even = even_loss_levels()
     return {
         "grid_points": Fact(len(grid.b), "d"),
         "grid_cells": Fact(grid.loss.size, ",d"),
@@ -87,7 +124,28 @@ def facts() -> dict[str, Fact]:
         "snap_b": Fact(cut_view("b").snapped[model.BY_NAME["b"].index]),
         "snap_w": Fact(cut_view("w").snapped[model.BY_NAME["w"].index]),
         "along_w_min_w": Fact(cut_view("w").lowest_value),
+        # how much steeper than the true weight the best w of the b-fixed cut is, in %
+        "along_w_min_excess_percent": Fact(100 * (cut_view("w").lowest_value / data.TRUE_W - 1), ".0f"),
         "along_b_min_b": Fact(cut_view("b").lowest_value),
+        "level_lines": Fact(surface.BOWL_LEVELS - 1, "d"),
+        "level_step": Fact(spacing.step, ".3f"),
+        "level_first": Fact(spacing.first, ".2f"),
+        "level_curv_w": Fact(spacing.curvature["w"], ".3f"),
+        # how many times more sharply the bowl curves along b than along w: H_bb / H_ww
+        "level_curv_ratio": Fact(spacing.curvature["b"] / spacing.curvature["w"], ".2f"),
+        "level_curv_across": Fact(spacing.curvature["across"], ".2f"),
+        "level_curv_along": Fact(spacing.curvature["along"], ".3f"),
+        "level_gap_b": Fact(spacing.gap["b"], ".3f"),
+        "level_gap_w": Fact(spacing.gap["w"], ".3f"),
+        "level_gap_across": Fact(spacing.gap["across"], ".3f"),
+        "level_gap_along": Fact(spacing.gap["along"], ".2f"),
+        # the lines are this many times further apart along w than along b: √(H_bb / H_ww)
+        "level_gap_ratio_w": Fact(spacing.gap["w"] / spacing.gap["b"], ".2f"),
+        # and along the valley than across it: √(λ_max / λ_min) = √κ
+        "level_gap_ratio_valley": Fact(spacing.gap["along"] / spacing.gap["across"], ".2f"),
+        # the exercise's even-in-L levels: the innermost line, and how many lines lie between the start and L*
+        "even_level_first": Fact(float(even[1]), ".2f"),
+        "even_levels_below_start": Fact(int(np.sum(even[1:-1] < s.start_loss)), "d"),
     }
 
 
@@ -102,13 +160,14 @@ ASSETS = (
             "{w_max}, highest (about {grid_max_loss}) at the corners. Its lowest point, a green star, sits at "
             "b ≈ {lstsq_b:.2f}, w ≈ {lstsq_w:.2f}; the random start, a red dot at loss {start_loss}, lies low "
             "on the bowl's side. Below it, the same surface seen from above as a contour map in the same "
-            "colours, its colour bar saying the levels are evenly spaced in the square root of the loss: "
-            "nested, elongated, tilted ellipses around the green star, with the red start near the bottom. "
-            "A key gives both points' b, w and loss."
+            "colours: nested, elongated, tilted ellipses around the green star, with the red start near the "
+            "bottom. Its colour bar is on a square-root scale, labelled in loss, with the levels evenly spaced "
+            "in the square root of the loss above its minimum. A key gives both points' b, w and loss."
         ),
         caption=(
             "The loss over a {grid_points}×{grid_points} grid of (b, w): the 3-D surface and its contour map, "
-            "with the minimum and the random start marked at their true heights."
+            "with the minimum and the random start marked at their true heights. The {level_lines} contour "
+            "lines are evenly spaced in √(L − L*), L* = {lstsq_loss} the lowest loss."
         ),
     ),
     Asset(

@@ -12,22 +12,24 @@ from typing import TYPE_CHECKING
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from gdsim.draw.frames import Movie
 from gdsim.draw.model_and_data import scatter_train, scatter_validation
 from gdsim.draw.style import (
     COLUMN,
     CURVE,
-    LABEL_BOX,
+    LEVELS_RULE,
     MINIMUM,
+    MUTED,
     PARAMETER,
     PATH,
     START,
-    TEXT,
     THRESHOLD,
     TRUTH,
     Layout,
     contour_map,
+    level_bar,
     mark_point,
     minus,
     new_figure,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
         MapFamily,
         MapPanel,
         Race,
+        StandardizedData,
         SteepnessView,
         TrainedModel,
     )
@@ -104,14 +107,15 @@ def bad_feature_surfaces(view: MapFamily, layout: Layout = COLUMN) -> Figure:
     fig = new_figure(layout.height(3.3, 6.4), layout)
     for ax, panel in zip(fig.subplots(*layout.grid(1, len(view.panels))), view.panels):
         filled = _map(ax, panel, start=False, equal=False)  # both windows are square: the bar keeps its height
-        inner = ax.contour(panel.grid.b, panel.grid.w, panel.grid.loss, levels=[panel.innermost],
-                           colors=[THRESHOLD], linewidths=2.2)
-        for label in ax.clabel(inner, fmt=lambda v: f"loss {v:g}", fontsize=9, colors=[TEXT[THRESHOLD]],
-                               inline_spacing=8):
-            label.set_bbox(LABEL_BOX)
+        ax.contour(panel.grid.b, panel.grid.w, panel.grid.loss, levels=[panel.innermost], colors=[THRESHOLD],
+                   linewidths=2.2)
+        # named in a key of its own, off the line: a label on a small ellipse would cover the minimum
+        ax.legend(handles=[Line2D([], [], color=THRESHOLD, linewidth=2.2)],
+                  labels=[f"innermost line: loss {panel.innermost:.2f}"], loc="upper right", frameon=True,
+                  facecolor="white", edgecolor="none", framealpha=0.9,
+                  handlelength=1.4, borderaxespad=0.3)
         ax.set_title(_title(panel.label))
-        bar = fig.colorbar(filled, ax=ax, format="%g", pad=0.03)
-        bar.set_label(f"loss, a line every {panel.innermost:g}", labelpad=2)
+        level_bar(fig, filled, ax, f"loss, square-root scale:\nlevels {LEVELS_RULE}", pad=0.03)
     return fig
 
 
@@ -129,11 +133,9 @@ def bad_feature_cross_sections(view: SteepnessView, layout: Layout = COLUMN) -> 
             ax.plot(panel.deltas, loss, color=PARAMETER[name], label=f"only ${name}$ moves")
         ax.plot([0.0], [panel.through_loss], "o", color=START, markersize=8, markeredgecolor="white",
                 markeredgewidth=1.3, zorder=5, label="the start")
-        lines = [f"curvature along ${name}$: {value:.3g}" for name, value in panel.curvature.items()]
-        for row, (name, line) in enumerate(zip(panel.curvature, lines)):
-            ax.text(0.97, 0.96 - 0.09 * row, line, transform=ax.transAxes, ha="right", va="top",
-                    color=TEXT[PARAMETER[name]], bbox=LABEL_BOX, zorder=6)
-        ax.set_title(_title(panel.label))
+        # the curvatures under the title, clear of every curve (the steep w parabola fills the bad panel's top)
+        bends = ", ".join(f"{value:.3g} along ${name}$" for name, value in panel.curvature.items())
+        ax.set_title(f"{_title(panel.label)}\ncurvature {bends}")
     for ax in axes[-1:] if layout.narrow else axes:  # stacked panels share one x axis, labelled once
         ax.set_xlabel("change of the parameter from the start")
     for ax in axes if layout.narrow else axes[:1]:
@@ -145,6 +147,31 @@ def bad_feature_cross_sections(view: SteepnessView, layout: Layout = COLUMN) -> 
     return fig
 
 
+def standardized_feature_data(view: StandardizedData, layout: Layout = COLUMN) -> Figure:
+    """The points against x and against z = (x − x̄)/σ on one shared pair of axes, the training mean
+    dashed and one σ either side shaded: the cloud is moved to 0 and stretched, nothing else changes."""
+    fig = new_figure(layout.height(3.3, 6.2), layout)
+    axes = fig.subplots(*layout.grid(1, 2), sharex=True, sharey=True)
+    panels = ((view.split, view.marks, "original feature $x$"),
+              (view.scaled, (view.marks - view.mean) / view.std, "standardized feature $z$"))
+    for ax, (split, (low, mean, high), label) in zip(axes, panels):
+        ax.axvspan(low, high, color=MUTED, alpha=0.14, linewidth=0, zorder=0)
+        ax.axvline(mean, color=MUTED, linestyle="--", linewidth=1.2, zorder=1)
+        scatter_train(ax, split.x_train, split.y_train, label="training points", zorder=3)
+        scatter_validation(ax, split.x_val, split.y_val, label="validation points", zorder=3)
+        ax.set_title(_title(label))
+    for ax in axes[-1:] if layout.narrow else axes:
+        ax.set_xlabel("feature value")
+    for ax in axes if layout.narrow else axes[:1]:
+        ax.set_ylabel("label $y$")
+    handles, labels = axes[0].get_legend_handles_labels()
+    handles += [Line2D([], [], color=MUTED, linestyle="--", linewidth=1.2), Patch(color=MUTED, alpha=0.14)]
+    labels += [minus(f"training mean: $\\bar x$ = {view.mean:.3f}, $z$ = 0"),
+               minus(f"one $\\sigma$ = {view.std:.3f} either side: $z$ from -1 to 1")]
+    fig.legend(handles, labels, loc="outside lower center", ncols=1 if layout.narrow else 2)
+    return fig
+
+
 def three_contour_maps(view: MapFamily, layout: Layout = COLUMN) -> Figure:
     """The original, bad and standardized problems side by side (a column of three on a phone), each
     over a window of one size."""
@@ -152,11 +179,10 @@ def three_contour_maps(view: MapFamily, layout: Layout = COLUMN) -> Figure:
     for ax, panel in zip(fig.subplots(*layout.grid(1, len(view.panels))), view.panels):
         _map(ax, panel)
         ax.set_title(_title(panel.label) if layout.narrow else _short(panel.label))
-    spacing = view.panels[0].spacing
     fig.legend(
         [_minimum_handle(), _start_handle()], ["least-squares minimum", "random start"],
         loc="outside lower center", ncols=2, title_fontsize=9,
-        title=f"Contours: {spacing},{_break(layout)}each map on its own colour scale",
+        title=f"Contours {LEVELS_RULE},{_break(layout)}each map on its own colour scale",
     )
     return fig
 
@@ -173,12 +199,12 @@ def scaled_vs_unscaled(race: Race, layout: Layout = COLUMN) -> Movie:
                         zorder=6)
         title = ax.set_title(" ", fontsize=10)
         artists.append((_title(panel.map.label), panel.run, path, here, title))
-    fig.suptitle(f"Same learning rate $\\eta$ = {race.lr:g},{_break(layout)}same start, {race.epochs} epochs")
+    fig.suptitle(f"Same learning rate $\\eta$ = {race.lr:g},{_break(layout)}same start, {race.epochs} steps")
     path_handle = Line2D([], [], color=CURVE, marker="o", markersize=3, linewidth=1.2)
     fig.legend(
         [_minimum_handle(), _start_handle(), path_handle],
         ["least-squares minimum", "current parameters", "path (white on the map)"],
-        loc="outside lower center", ncols=1 if layout.narrow else 3, title=f"Contours: {race.panels[0].map.spacing}",
+        loc="outside lower center", ncols=1 if layout.narrow else 3, title=f"Contours {LEVELS_RULE}",
         title_fontsize=9,
     )
     width = len(str(race.epochs))
@@ -188,8 +214,8 @@ def scaled_vs_unscaled(race: Race, layout: Layout = COLUMN) -> Movie:
             shown = min(race.shown[k], run.steps)
             path.set_data(run.params[: shown + 1, 0], run.params[: shown + 1, 1])
             here.set_data(run.params[shown : shown + 1, 0], run.params[shown : shown + 1, 1])
-            epoch = str(shown).rjust(width, FIGURE_SPACE)
-            title.set_text(f"{label}\nepoch {epoch}: loss {run.losses[shown]:.4f}")
+            step = str(shown).rjust(width, FIGURE_SPACE)
+            title.set_text(f"{label}\nstep {step}: loss {run.losses[shown]:.4f}")
 
     changing = [artist for _, _, path, here, title in artists for artist in (path, here, title)]
     return Movie(fig, update, len(race.shown), frame_ms=200, moving=changing)
@@ -209,7 +235,7 @@ def trained_model(view: TrainedModel, layout: Layout = COLUMN) -> Figure:
     ax.set_xlim(view.line_x[0], view.line_x[-1])
     ax.set_xlabel("feature $x$")
     ax.set_ylabel("label $y$")
-    ax.set_title(f"After {view.epochs} epochs{_break(layout)}on the standardized feature")
+    ax.set_title(f"After {view.epochs} steps{_break(layout)}on the standardized feature")
     if layout.narrow:  # inside, the legend would cover a third of the phone's plot
         fig.legend(loc="outside lower center")
     else:

@@ -21,6 +21,7 @@ from gdsim.draw.style import (
     COLUMN,
     CURVE,
     LABEL_BOX,
+    LEVELS_NOTE,
     LOSS_DOWN,
     LOSS_UP,
     MINIMUM,
@@ -46,13 +47,17 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
 
 # Where each cut's readout sits (axes fraction, alignment): the empty corner of its panel.
 READOUT_AT = {"w": (0.97, 0.96, "right"), "b": (0.5, 0.96, "center")}
+# How each walk's loss is drawn on the loss-per-step panel: b solid and heavier, w dashed, both in the
+# curve colour (blue and purple already say "down" and "up" here).
+WALK_STYLE = {"b": {"linestyle": "-", "linewidth": 2.0}, "w": {"linestyle": "--", "linewidth": 1.5}}
 # Where a walk that leaves its window says so (axes fraction): inside the bowl, under every step.
-LEFT_NOTE_AT = {"w": (0.5, 0.55), "b": (0.54, 0.32)}
-CUT_HEIGHT = 3.0  # inches: the one-step figures and the steps-on-cuts animations
+LEFT_NOTE_AT = {"w": (0.5, 0.55), "b": (0.54, 0.42)}
+CUT_HEIGHT = 3.0  # inches: the steps-on-cuts animations
+ONE_STEP_HEIGHT = 3.3  # the one-step figures: their key takes two rows
 DESCENT_HEIGHT = 2.8
 # On the phone the two panels are stacked, each about as large as one column panel.
-ONE_STEP_PHONE_HEIGHT = 6.0
-STEPS_PHONE_HEIGHT = 5.9  # phone: two stacked cuts, a legend below, the counter under the title
+ONE_STEP_PHONE_HEIGHT = 6.3
+STEPS_PHONE_HEIGHT = 7.3  # phone: two stacked cuts and the loss per step, a legend below, the counter under the title
 DESCENT_PHONE_HEIGHT = 5.6
 DESCENT_FRAME_MS = 180
 MONO = "DejaVu Sans Mono"  # readouts that change from frame to frame: only their digits move
@@ -81,17 +86,40 @@ def _cut_panels(fig: Figure, axes: CutAxes, layout: Layout):
     return panels
 
 
-def _legend(fig: Figure, handles: list, layout: Layout, phone_cols: int) -> None:
-    """The figure's key under the panels: one row in the column, ``phone_cols`` columns on the phone."""
-    fig.legend(handles=handles, loc="outside lower center", ncols=phone_cols if layout.narrow else len(handles),
-               handletextpad=0.3, columnspacing=1.0)
+def _walk_panels(fig: Figure, axes: CutAxes, layout: Layout):
+    """The two cut panels (sharing their loss axis) and a third for the loss per step: in a row in the
+    column, stacked on the phone (the third a little shorter)."""
+    if layout.narrow:
+        grid = fig.add_gridspec(3, 1, height_ratios=[1, 1, 0.75])
+        first = fig.add_subplot(grid[0])
+        panels = [first, fig.add_subplot(grid[1], sharey=first)]
+        ax_loss = fig.add_subplot(grid[2])
+    else:
+        grid = fig.add_gridspec(1, 3, width_ratios=[1, 1, 1.05])
+        first = fig.add_subplot(grid[0])
+        panels = [first, fig.add_subplot(grid[1], sharey=first)]
+        panels[1].tick_params(labelleft=False)
+        ax_loss = fig.add_subplot(grid[2])
+    for ax, cut in zip(panels, axes.cuts):
+        _draw_cut(ax, cut)
+    first.set_ylim(*axes.loss_range)
+    for ax in panels if layout.narrow else panels[:1]:
+        ax.set_ylabel("loss (MSE)")
+    return panels, ax_loss
+
+
+def _legend(fig: Figure, handles: list, layout: Layout, phone_cols: int, column_cols: int | None = None) -> None:
+    """The figure's key under the panels: ``column_cols`` columns in the column (default: one row),
+    ``phone_cols`` on the phone."""
+    cols = phone_cols if layout.narrow else (column_cols or len(handles))
+    fig.legend(handles=handles, loc="outside lower center", ncols=cols, handletextpad=0.3, columnspacing=1.0)
 
 
 def _draw_cut(ax: Axes, cut: Cut) -> None:
     ax.plot(cut.values, cut.loss, color=CURVE, linewidth=1.8)
     ax.grid(False)  # the readouts carry the numbers; a grid would only weigh on the GIFs of this family
     ax.set_xlim(*cut.window)
-    ax.set_title(minus(f"{cut.param.symbol} varies, {cut.fixed.symbol} fixed at {cut.fixed_value:.2f}"))
+    ax.set_title(minus(f"{cut.param.symbol} varies, {cut.fixed.symbol} = {cut.fixed_value:.2f}"))
     ax.set_xlabel(f"{cut.param.symbol} ({cut.param.role})")
 
 
@@ -103,34 +131,64 @@ def _readout(ax: Axes, name: str, text: str = "") -> Text:
 
 def one_step(view: OneStepView, layout: Layout = COLUMN) -> Figure:
     """One update of each parameter on its own cut: before, after, and whether the loss fell."""
-    fig = new_figure(layout.height(CUT_HEIGHT, ONE_STEP_PHONE_HEIGHT), layout)
+    fig = new_figure(layout.height(ONE_STEP_HEIGHT, ONE_STEP_PHONE_HEIGHT), layout)
     panels = _cut_panels(fig, view.axes, layout)
     for ax, step in zip(panels, view.steps):
         colour = _step_colour(step.rose)
         ax.axhline(step.loss_before, color=MUTED, linestyle=":", linewidth=1.1)
+        ax.plot([step.bottom], [step.bottom_loss], "D", color=CURVE, markersize=6.5, markeredgecolor="white",
+                zorder=5)
         ax.annotate("", xy=(step.after, step.loss_after), xytext=(step.before, step.loss_before),
                     arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "shrinkA": 5, "shrinkB": 6,
                                 "connectionstyle": "arc3,rad=-0.15"}, zorder=4)
         ax.plot([step.before], [step.loss_before], **_dot(START), zorder=5)
         ax.plot([step.after], [step.loss_after], **_dot(colour, 9.0), zorder=5)
-        verdict = "the loss went up" if step.rose else "the loss went down"
+        verdict = "went up" if step.rose else "went down"
+        # the share of the way to the bottom, η·c: below 1 it stops short, above 1 it overshoots
         text = _readout(ax, step.param.name, minus(
-            f"move {step.move:+.2f}\nloss {step.loss_before:.2f} → {step.loss_after:.2f}\n{verdict}"))
+            f"move {step.move:+.2f}: {step.share:.2f} × the\ndistance to the bottom\n"
+            f"loss {step.loss_before:.2f} → {step.loss_after:.2f}: {verdict}"))
         text.set_color(TEXT[colour] if step.rose else TEXT[CURVE])
     handles = [Line2D([], [], **_dot(START), label="before the step"),
-               Line2D([], [], color=MUTED, linestyle=":", linewidth=1.1, label="loss before the step")]
+               Line2D([], [], color=MUTED, linestyle=":", linewidth=1.1, label="loss before the step"),
+               Line2D([], [], marker="D", color=CURVE, markersize=6.5, markeredgecolor="white", linestyle="none",
+                      label="bottom of the cut")]
     for rose, label in ((False, "after: loss went down"), (True, "after: loss went up")):
         if any(step.rose == rose for step in view.steps):
             handles.append(Line2D([], [], **_dot(_step_colour(rose), 9.0), label=label))
-    _legend(fig, handles, layout, phone_cols=2)
+    _legend(fig, handles, layout, phone_cols=2, column_cols=3)
     fig.suptitle(f"One step with learning rate $\\eta$ = {view.lr:g}")
     return fig
 
 
+def _step_loss_panel(ax: Axes, view: CutWalksView) -> list:
+    """The loss of each walk after every step, on the log axis all three rates share; returns, per
+    walk, its line and the dot of where it is (both empty at first)."""
+    ax.set_yscale("log")
+    ax.set_ylim(*view.step_loss_range)
+    ax.minorticks_off()  # decades are enough; the minor ticks would only weigh on the GIF
+    ax.set_xlim(-0.4, view.steps + 0.4)
+    ax.grid(False)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (MSE, log scale)")
+    ax.set_title("Loss per step")
+    drawn = []
+    for walk in view.walks:
+        name = walk.param.name
+        line, = ax.plot([], [], color=CURVE, **WALK_STYLE[name], antialiased=False,
+                        label=f"walk along {walk.param.symbol}")
+        here, = ax.plot([], [], **_dot(START, 7.0), zorder=5)
+        drawn.append((walk, line, here))
+    # in the middle on the right: above every falling walk, below the one that climbs
+    ax.legend(loc="center right", handlelength=2.2)
+    return drawn
+
+
 def steps_on_cuts(view: CutWalksView, layout: Layout = COLUMN) -> Movie:
-    """Animation: repeated steps along each cut, each step coloured by whether it lowered the loss."""
+    """Animation: repeated steps along each cut, each step coloured by whether it lowered the loss,
+    and the loss of both walks per step on a log axis, so a climb shows however small it starts."""
     fig = new_figure(layout.height(CUT_HEIGHT, STEPS_PHONE_HEIGHT), layout)
-    panels = _cut_panels(fig, view.axes, layout)
+    panels, ax_loss = _walk_panels(fig, view.axes, layout)
     lanes = []
     for ax, walk, cut in zip(panels, view.walks, view.axes.cuts):
         segments, dots = [], []
@@ -147,6 +205,7 @@ def steps_on_cuts(view: CutWalksView, layout: Layout = COLUMN) -> Movie:
         left = ax.text(x, y, "", transform=ax.transAxes, ha="center", va="center", fontsize=10,
                        color=TEXT[LOSS_UP])
         lanes.append((walk, cut, segments, dots, here, left))
+    per_step = _step_loss_panel(ax_loss, view)
     handles = [Line2D([], [], **_dot(START, 9.0), label="where the walk is")]
     for rose, label in ((False, "a step that lowered the loss"), (True, "a step that raised the loss")):
         if any(bool(np.any(walk.rose == rose)) for walk in view.walks):
@@ -154,7 +213,7 @@ def steps_on_cuts(view: CutWalksView, layout: Layout = COLUMN) -> Movie:
                                   label=label))
     _legend(fig, handles, layout, phone_cols=1)
     title = f"Steps along each cross-section, $\\eta$ = {view.lr:g}"
-    # one step counter for both panels, fixed width, so from frame to frame only its digits are
+    # one step counter for all panels, fixed width, so from frame to frame only its digits are
     # redrawn: in the column, in the title's row, clear of it; on the phone, where the title takes
     # the whole row, centred on a second row that the title keeps free for it
     if layout.narrow:
@@ -177,11 +236,16 @@ def steps_on_cuts(view: CutWalksView, layout: Layout = COLUMN) -> Movie:
             value, loss = walk.values[shown], walk.losses[shown]
             here.set_data([value], [loss])
             inside = cut.window[0] <= value <= cut.window[1] and low <= loss <= high
-            left.set_text("" if inside else "the walk has\nleft the chart")
+            left.set_text("" if inside else "the walk\nhas left\nthe chart")
+        for walk, line, here in per_step:
+            shown = min(k, walk.steps)
+            line.set_data(np.arange(shown + 1), walk.losses[: shown + 1])
+            here.set_data([shown], walk.losses[shown : shown + 1])
         counter.set_text(f"step {min(k, view.steps):2d} of {view.steps}")
 
-    changing = [counter] + [artist for _, _, segments, dots, here, left in lanes
-                            for artist in (*segments, *dots, here, left)]
+    changing = [counter, ax_loss.get_legend()] + [artist for _, _, segments, dots, here, left in lanes
+                                                  for artist in (*segments, *dots, here, left)]
+    changing += [artist for _, line, here in per_step for artist in (line, here)]
     return Movie(fig, update, view.frames, frame_ms=420, moving=changing)
 
 
@@ -199,7 +263,7 @@ def _loss_text(value: float) -> str:
 
 def descent(view: DescentView, layout: Layout = COLUMN) -> Movie:
     """Animation: full gradient descent on the contour map beside (on the phone: above) the loss per
-    epoch (log scale)."""
+    step (log scale). Full batch: each step is one epoch."""
     run = view.run
     fig = new_figure(layout.height(DESCENT_HEIGHT, DESCENT_PHONE_HEIGHT), layout)
     ax_map, ax_loss = fig.subplots(*layout.grid(1, 2))
@@ -215,7 +279,7 @@ def descent(view: DescentView, layout: Layout = COLUMN) -> Movie:
     path, = ax_map.plot([], [], "-o", color=PATH, markersize=3.0, linewidth=1.2, markeredgewidth=0, zorder=4,
                         antialiased=False)
     here, = ax_map.plot([], [], **_dot(START, 9.0), zorder=6, label="where the run is")
-    legend = ax_map.legend(loc="upper right", title="contours: even steps in √loss", frameon=True,
+    legend = ax_map.legend(loc="upper right", title=LEVELS_NOTE, frameon=True,
                            framealpha=1.0, facecolor="white", edgecolor="none", borderpad=0.4,
                            handletextpad=0.3, title_fontsize=9)
     legend.set_zorder(7)
@@ -226,14 +290,14 @@ def descent(view: DescentView, layout: Layout = COLUMN) -> Movie:
     ax_loss.grid(False)
     ax_loss.set_xlim(0, view.epochs)
     ax_loss.set_ylim(*view.loss_range)
-    ax_loss.set_xlabel("epoch")
+    ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("training loss (MSE, log scale)")
-    ax_loss.set_title("… and the loss per epoch")
+    ax_loss.set_title("… and the loss per step")
     # below the least-squares line, where no loss curve can go
     ticker_loss = ax_loss.text(0.03, 0.04, "", transform=ax_loss.transAxes, ha="left", va="bottom", fontsize=10,
                                family=MONO, color=TEXT[CURVE])
     curve, = ax_loss.plot([], [], color=CURVE, linewidth=1.8)
-    rises, = ax_loss.plot([], [], **_dot(LOSS_UP, 6.0), zorder=5, label="an epoch that raised the loss")
+    rises, = ax_loss.plot([], [], **_dot(LOSS_UP, 6.0), zorder=5, label="a step that raised the loss")
     if not np.any(view.rose):
         rises.set_label(None)
     ax_loss.legend(loc="upper right")
@@ -248,7 +312,7 @@ def descent(view: DescentView, layout: Layout = COLUMN) -> Movie:
         curve.set_data(epochs[: shown + 1], run.losses[: shown + 1])
         risen = np.flatnonzero(view.rose[:shown]) + 1
         rises.set_data(epochs[risen], run.losses[risen])
-        ticker_loss.set_text(f"epoch {shown:2d}  loss {_loss_text(run.losses[shown])}")
+        ticker_loss.set_text(f"step {shown:2d}  loss {_loss_text(run.losses[shown])}")
         if run.diverged and shown == run.steps:
             status.set_text("diverged: run stopped")
 

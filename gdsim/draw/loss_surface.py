@@ -6,21 +6,22 @@ from typing import TYPE_CHECKING
 
 import matplotlib.patheffects as path_effects
 from matplotlib.axes import Axes
-from matplotlib.colorbar import Colorbar
-from matplotlib.colors import BoundaryNorm
 from matplotlib.contour import QuadContourSet
-from matplotlib.figure import Figure, SubFigure
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from gdsim.draw.style import (
     COLUMN,
     CURVE,
+    LEVELS_RULE,
     MINIMUM,
     START,
     SURFACE_CMAP,
     Layout,
     contour_map,
+    level_bar,
+    level_norm,
     mark_point,
     minus,
     new_figure,
@@ -32,11 +33,11 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.loss_surface import CutView, SurfaceView
     from gdsim.model import Parameter
 
-LEVELS_NOTE = "loss (MSE)\nlevels evenly spaced in √loss"
-SHORT_LEVELS_NOTE = "loss levels, evenly spaced in √loss"
-# On a phone the map beside its colour bar is about 2 in tall: the bar's label takes two lines.
-PHONE_LEVELS_NOTE = "loss levels,\nevenly spaced in √loss"
+# The colour bar's label: its ticks are losses, its scale √(L − L*), the scale the levels are even on.
+LEVELS_NOTE = f"loss (MSE), square-root scale:\nlevels {LEVELS_RULE}"
 STAR_SIZE = 15.0
+# The 3-D w label sits this far out (points), clear of the w axis's tick labels.
+W_LABEL_PAD = 10
 # The cut drawn on a map is the cross-section's curve: the curve colour, with a white rim on dark fills.
 CUT_RIM = [path_effects.withStroke(linewidth=3.4, foreground="white")]
 
@@ -61,16 +62,6 @@ def loss_map(ax: Axes, view: SurfaceView) -> QuadContourSet:
     return filled
 
 
-def level_bar(
-    fig: Figure | SubFigure, filled: QuadContourSet, ax: Axes, view: SurfaceView, label: str = LEVELS_NOTE, **kwargs
-) -> Colorbar:
-    """A colour bar saying how its levels are spaced, labelled at every other level."""
-    bar = fig.colorbar(filled, ax=ax, format="%.2g", **kwargs)
-    bar.set_ticks(view.levels[::2])
-    bar.set_label(label)
-    return bar
-
-
 def surface_and_contours(view: SurfaceView, layout: Layout = COLUMN) -> Figure:
     """The loss surface in 3-D above its contour map, the minimum and the start marked at their heights.
 
@@ -92,9 +83,8 @@ def surface_and_contours(view: SurfaceView, layout: Layout = COLUMN) -> Figure:
         ax_key = fig.add_subplot(grid_spec[1, 1])
     b_values, w_values = view.grid.mesh()
     # The same banded colours as the map and its colour bar: one scale for both views.
-    norm = BoundaryNorm(view.levels, ncolors=256)
-    ax3d.plot_surface(b_values, w_values, view.grid.loss, cmap=SURFACE_CMAP, norm=norm, rstride=2, cstride=2,
-                      linewidth=0, antialiased=True, alpha=0.85)
+    ax3d.plot_surface(b_values, w_values, view.grid.loss, cmap=SURFACE_CMAP, norm=level_norm(view.levels),
+                      rstride=2, cstride=2, linewidth=0, antialiased=True, alpha=0.85)
     marks = ((view.solution, view.solution_loss, MINIMUM, "*", 220), (view.start, view.start_loss, START, "o", 70))
     for theta, height, color, marker, size in marks:
         # A stem from the floor makes the marker's true height readable.
@@ -103,7 +93,7 @@ def surface_and_contours(view: SurfaceView, layout: Layout = COLUMN) -> Figure:
                      depthshade=False, zorder=10)
     b, w = view.parameters
     ax3d.set_xlabel(axis_label(b), labelpad=1)
-    ax3d.set_ylabel(axis_label(w), labelpad=1)
+    ax3d.set_ylabel(axis_label(w), labelpad=W_LABEL_PAD)
     ax3d.set_zlabel("loss (MSE)", labelpad=1)
     for axis in (ax3d.xaxis, ax3d.yaxis, ax3d.zaxis):
         axis.set_major_locator(MaxNLocator(5, integer=True))
@@ -117,7 +107,7 @@ def surface_and_contours(view: SurfaceView, layout: Layout = COLUMN) -> Figure:
     mark_point(ax2d, view.solution, MINIMUM, None, marker="*", size=STAR_SIZE)
     mark_point(ax2d, view.start, START, None)
     ax2d.set_title("Seen from above:\nthe contour map" if layout.narrow else "Seen from above: the contour map")
-    level_bar(map_figure, filled, ax2d, view, PHONE_LEVELS_NOTE if layout.narrow else LEVELS_NOTE)
+    level_bar(map_figure, filled, ax2d, LEVELS_NOTE)
     handles = [
         Line2D([], [], marker="*", color=MINIMUM, markersize=STAR_SIZE, markeredgecolor="white", linestyle="none",
                label=_point_label("least-squares minimum", view.solution, view.solution_loss)),
@@ -152,7 +142,7 @@ def cross_section(view: CutView, layout: Layout = COLUMN) -> Figure:
     mark_point(ax_map, view.snapped, START, None)
     fixed = minus(f"{view.fixed.symbol} = {fixed_value:.2f}")
     ax_map.set_title(f"The cut at {fixed}")
-    level_bar(map_figure, filled, ax_map, view.map, PHONE_LEVELS_NOTE if layout.narrow else SHORT_LEVELS_NOTE, pad=0.02)
+    level_bar(map_figure, filled, ax_map, LEVELS_NOTE, pad=0.02)
 
     section = view.section
     ax_cut.plot(section.values, section.loss, color=CURVE)

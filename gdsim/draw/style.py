@@ -17,10 +17,13 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.colorbar import Colorbar
 from matplotlib.colors import BoundaryNorm
 from matplotlib.contour import QuadContourSet
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
 
 from gdsim import surface
 
@@ -107,20 +110,57 @@ def new_figure(height: float, layout: Layout = COLUMN, **kwargs: Any) -> Figure:
     return Figure(figsize=(layout.width_in, height), layout="constrained", **kwargs)
 
 
+# How every contour map spaces its levels (surface.bowl_levels), in the words its key or colour bar uses.
+LEVELS_RULE = "evenly spaced in √($L - L^*$)"
+LEVELS_NOTE = f"contours {LEVELS_RULE}"
+
+
+def level_norm(levels: np.ndarray) -> BoundaryNorm:
+    """One colour per band between successive levels, the same on a map, its colour bar and a 3-D surface."""
+    return BoundaryNorm(levels, ncolors=256)
+
+
 def contour_map(ax: Axes, grid: surface.LossGrid, levels: np.ndarray | None = None, labels: bool = False) -> QuadContourSet:
     """Filled contours of a LossGrid with thin iso-loss lines; returns the filled set.
 
-    Levels default to ``surface.bowl_levels`` (even steps in √loss, so lines are evenly spaced
-    however steep the bowl); pass ``levels`` to share one scale across panels.
+    Levels default to ``grid.levels()`` (``surface.bowl_levels``: even steps in √(L − L*), so the
+    lines are evenly spaced along any ray from the minimum, closer where the bowl curves more
+    sharply); pass ``levels`` to share one scale across panels.
     """
-    levels = surface.bowl_levels(grid.loss) if levels is None else levels
-    norm = BoundaryNorm(levels, ncolors=256)
-    filled = ax.contourf(grid.b, grid.w, grid.loss, levels=levels, cmap=SURFACE_CMAP, norm=norm)
+    levels = grid.levels() if levels is None else levels
+    filled = ax.contourf(grid.b, grid.w, grid.loss, levels=levels, cmap=SURFACE_CMAP, norm=level_norm(levels))
     lines = ax.contour(grid.b, grid.w, grid.loss, levels=levels[1:-1], colors="white", linewidths=0.6, alpha=0.7)
     if labels:
         ax.clabel(lines, inline=True, fontsize=9, fmt="%.3g")
     ax.grid(False)
     return filled
+
+
+def root_ticks(levels: np.ndarray, bins: int = 5) -> np.ndarray:
+    """Round loss values for a colour bar on the √(L − L*) scale: squares of round steps in √L, above the floor."""
+    top = float(levels[-1])
+    # round positions on the √ axis, e.g. 0, 1, 2, 3, 4 for a top of 20: losses 1, 4, 9, 16
+    roots = MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]).tick_values(0.0, np.sqrt(top))
+    ticks = roots**2
+    return ticks[(ticks > levels[0]) & (ticks <= top)]
+
+
+def level_bar(fig: Figure | SubFigure, filled: QuadContourSet, ax: Axes, label: str, bins: int = 5,
+              **kwargs: Any) -> Colorbar:
+    """A colour bar on the scale the levels are evenly spaced on, √(L − L*), ticked in loss units.
+
+    The bar's own axis is √(L − L*): its bands are equally long, and a tick labelled L sits at
+    √(L − L*), so the bar shows exactly how the map's colours and lines are spaced.
+    """
+    levels = np.asarray(filled.levels, dtype=float)
+    roots = surface.level_root(levels, levels)
+    scale = ScalarMappable(norm=level_norm(roots), cmap=filled.cmap)
+    bar = fig.colorbar(scale, ax=ax, boundaries=roots, spacing="proportional", **kwargs)
+    ticks = root_ticks(levels, bins)
+    bar.set_ticks(surface.level_root(levels, ticks), labels=[minus(f"{t:g}") for t in ticks])
+    bar.minorticks_off()
+    bar.set_label(label)
+    return bar
 
 
 def mark_point(ax: Axes, theta: Sequence[float], color: str, label: str | None, marker: str = "o", size: float = 9.0,
@@ -154,3 +194,59 @@ def smallest_text_px(fig: Figure, draw: bool = True, column_px: int = COLUMN_PX)
     """The smallest text of a figure in CSS px at the column width (inf if it has no text)."""
     sizes = [size for size, _ in text_sizes_px(fig, draw, column_px)]
     return min(sizes) if sizes else float("inf")
+
+
+def _undrawn_tick_labels(fig: Figure) -> set[int]:
+    """ids of tick labels whose tick lies outside its axis's view: they exist but are never drawn."""
+    hidden = set()
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis, *([ax.zaxis] if hasattr(ax, "zaxis") else [])):
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * max(abs(low), abs(high), 1.0)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    return hidden
+
+
+def text_overlaps(fig: Figure, draw: bool = True, pad_px: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of drawn texts whose boxes overlap (each grown by ``pad_px`` display pixels): labels
+    that collide. Texts outside the figure are ignored; it is drawn first unless ``draw`` is False."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    if draw:
+        canvas.draw()
+    renderer = canvas.get_renderer()
+    hidden = _undrawn_tick_labels(fig)
+    boxes = []
+    for t in fig.findobj(Text):
+        if id(t) in hidden or not (t.get_visible() and t.get_text().strip() and t.get_figure() is not None):
+            continue
+        box = t.get_window_extent(renderer).padded(pad_px)
+        if box.width > 0 and box.height > 0 and box.overlaps(fig.bbox):
+            boxes.append((t.get_text(), box))
+    return [(a, b) for k, (a, box_a) in enumerate(boxes) for b, box_b in boxes[k + 1:] if box_a.overlaps(box_b)]
+
+
+def texts_over_lines(fig: Figure, draw: bool = True, pad_px: float = 0.0) -> list[tuple[str, str]]:
+    """(text, line label) for every text placed in an axes (``ax.text``, a contour label) whose box,
+    grown by ``pad_px`` display pixels, covers a drawn point of a line of the same axes: a label
+    sitting on a curve."""
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    if draw:
+        canvas.draw()
+    renderer = canvas.get_renderer()
+    found = []
+    for ax in fig.get_axes():
+        lines = [line for line in ax.get_lines() if line.get_visible() and len(line.get_xdata())]
+        for t in ax.texts:
+            if not (t.get_visible() and t.get_text().strip()):
+                continue
+            patch = t.get_bbox_patch()  # a label's box, where it has one, is what covers the curve
+            box = (patch.get_window_extent(renderer) if patch is not None else t.get_window_extent(renderer)).padded(pad_px)
+            for line in lines:
+                points = line.get_transform().transform(line.get_xydata())
+                inside = (points[:, 0] >= box.x0) & (points[:, 0] <= box.x1) & (points[:, 1] >= box.y0) & (points[:, 1] <= box.y1)
+                if inside.any():
+                    found.append((t.get_text(), str(line.get_label())))
+    return found
