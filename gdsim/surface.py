@@ -95,22 +95,6 @@ def window(
     return (centre[0] - half_b, centre[0] + half_b), (centre[1] - half_w, centre[1] + half_w)
 
 
-NICE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def nice_levels(loss: np.ndarray, bins: int = 8) -> np.ndarray:
-    """Round contour levels from 0 to above the maximum, at most ``bins`` intervals.
-
-    The same rule matplotlib applies when it picks contour levels by itself, so the maps read
-    like ordinary plots; the first level above 0 is the map's innermost line.
-    """
-    top = float(np.max(loss))
-    raw = top / bins
-    magnitude = 10 ** np.floor(np.log10(raw))
-    step = next(s * magnitude for s in NICE_STEPS if s * magnitude * bins >= top)
-    return step * np.arange(0, int(np.ceil(top / step)) + 1)
-
-
 BOWL_LEVELS = 12  # bands of every contour map
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdsim import data, model, scaling, scenarios, surface
+from gdsim import data, model, scaling, scenarios
 
 
 def test_bad_feature_is_ten_times_x_with_the_same_labels():
@@ -46,11 +46,6 @@ def test_back_to_original_units_is_the_same_line():
 def test_standardizer_rejects_what_it_cannot_scale(x):
     with pytest.raises(ValueError):
         scaling.Standardizer.fit(np.array(x))
-
-
-def test_contour_level_3_becomes_50():
-    assert surface.nice_levels(scenarios.get("original").grid.loss)[1] == 3
-    assert surface.nice_levels(scenarios.get("bad").grid.loss)[1] == 50
 
 
 def test_bad_window_is_centred_on_the_bad_truth():

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import checks, data, model, scenarios, stability, surface
+from gdsim import checks, model, scenarios, stability, surface
 from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.chapters.gradients import SECANT_STEP
@@ -354,12 +354,6 @@ def ruler_slope(param: str) -> float:
     return model.secant_slope(s.snapped_start, p.index, SECANT_STEP, s.split.x_train, s.split.y_train)
 
 
-def true_line_loss() -> float:
-    """The training loss of the line the data were drawn from: the mean square of the noise actually drawn."""
-    s = _original()
-    return model.mse(np.array([data.TRUE_B, data.TRUE_W]), s.split.x_train, s.split.y_train)
-
-
 def facts() -> dict[str, Fact]:
     small, big, very_big = RATES["small"], RATES["big"], RATES["very_big"]
     lam_max = steepest_curvature()
@@ -437,8 +431,6 @@ def facts() -> dict[str, Fact]:
         "full_very_big_growth": Fact(very_big_run.losses[-1] / very_big_run.losses[-2], ".1f"),
         "explode_factor": Fact(EXPLODE_FACTOR, ",.0f"),
         # the floor: the noise the labels were drawn with, and what this sample of it weighs
-        "noise_variance": Fact(data.NOISE_SCALE**2, "g"),
-        "true_line_loss": Fact(true_line_loss(), ".4f"),
     }
 
 

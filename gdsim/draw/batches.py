@@ -20,12 +20,12 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLo
 from gdsim.draw.frames import Movie
 from gdsim.draw.model_and_data import scatter_train
 from gdsim.draw.style import (
+    BATCH_METHOD,
     COLUMN,
     INK,
+    LEVELS_NOTE,
     MINIMUM,
     MUTED,
-    ORANGE,
-    SKY,
     START,
     TEXT,
     Layout,
@@ -38,12 +38,11 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.batches import LossView, MapWindow, OpeningMovie, Path, PathsView
 
 # One colour per method on every figure of the chapter (light ones get a dark rim on the map).
-METHOD = {"full": INK, "mini": SKY, "stochastic": ORANGE}
+METHOD = BATCH_METHOD
 WIDTH = {"full": 2.0, "mini": 1.6, "stochastic": 0.9}
 # Drawn bottom to top: the noisy stochastic path under the smoother ones.
 ZORDER = {"stochastic": 3, "mini": 4, "full": 5}
 RIM = {"full": "white", "mini": INK, "stochastic": INK}
-LEVELS_NOTE = "contours: even steps in √loss"
 # Tick labels as plain numbers (0.01, 1, 100), not powers of ten.
 PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 MONO = "DejaVu Sans Mono"

@@ -20,8 +20,10 @@ from gdsim.draw.style import (
     COLUMN,
     CURVE,
     FLAT,
+    FLAT_EDGE,
     INK,
     LABEL_BOX,
+    LEVELS_NOTE,
     LOSS_DOWN,
     LOSS_UP,
     MINIMUM,
@@ -47,8 +49,6 @@ OUTLINED = [withStroke(linewidth=4.2, foreground=INK)]
 TITLES = {"original": "Original feature $x$", "bad": "Bad feature $10x$", "standardized": "Standardized $z$"}
 # The standardized problem's parameters are b_z and w_z (the line b_z + w_z·z), not b and w.
 SUBSCRIPT = {"standardized": "z"}
-# On a plain background the flat direction keeps its contour-map white, outlined in ink.
-FLAT_EDGE = INK
 RATE_TITLES = {"small": "small", "big": "big", "best": "best fixed step"}
 
 
@@ -112,10 +112,10 @@ def hessian_axes_maps(view: AxesView, layout: Layout = COLUMN) -> Figure:
     labels = ["flat eigenvector ($\\lambda_{\\min}$)", "steep eigenvector ($\\lambda_{\\max}$)", "its whole axis",
               "the contour both reach", "minimum"]
     # two lines in the column, three on a phone
-    title = (("Arrows along the Hessian's eigenvectors,", "length ∝ 1/√λ; contours evenly spaced",
-              "in √loss, each map its own colour scale") if narrow else
+    title = (("Arrows along the Hessian's eigenvectors,", f"length ∝ 1/√λ; {LEVELS_NOTE},",
+              "each map its own colour scale") if narrow else
              ("Arrows along the Hessian's eigenvectors, length ∝ 1/√λ;",
-              "contours evenly spaced in √loss, each map its own colour scale"))
+              f"{LEVELS_NOTE}, each map its own colour scale"))
     fig.legend(handles, labels, loc="outside lower center", ncols=1 if narrow else 3, handlelength=2.2,
                columnspacing=1.2, handler_map={handles[0]: arrows, handles[1]: arrows},
                title="\n".join(title), title_fontsize=9)

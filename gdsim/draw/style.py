@@ -57,9 +57,11 @@ CURVE = INK  # a loss curve or cross-section
 THRESHOLD = ORANGE  # an exact limit such as 2/λ_max
 STEEP = VERMILLION  # the steep eigen-direction (λ_max)
 FLAT = "white"  # the flat eigen-direction (λ_min), on a contour map
+FLAT_EDGE = INK  # its outline, so it also shows on a plain background
 SECANT = VERMILLION  # a secant line
 TANGENT = GREEN  # a tangent (the exact derivative), dashed
 PARAMETER = {"b": INK, "w": BLUE}  # curves that belong to one parameter
+BATCH_METHOD = {"full": INK, "mini": SKY, "stochastic": ORANGE}  # full-batch, mini-batch, stochastic runs
 SURFACE_CMAP = "viridis"  # perceptually uniform, never jet
 
 # Text in a role's colour uses the darker shade (≥ 4.5:1 on the figure background).
