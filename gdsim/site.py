@@ -141,6 +141,16 @@ def accessible(page: str) -> str:
     return page.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
 
 
+TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+def wrap_tables(html: str) -> str:
+    """Each plain Markdown table in the scroll container Material's script would put it in, so
+    the page is laid out the same before that script starts as after (it wraps them again; the
+    stylesheet flattens the inner copy with ``display: contents``)."""
+    return TABLE.sub(r'<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>\1</table></div></div>', html)
+
+
 DEAD_MATHJAX = re.compile(
     r'<!-- (?:Load mathjax|MathJax configuration|End of mathjax configuration) -->'
     r'|<script type="text/x-mathjax-config">.*?</script>', re.S)

@@ -189,3 +189,14 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
     cache_dir = Path(config.plugins["mkdocs-jupyter"].config["cache_dir"])
     assert cache_dir == tmp_path / package_digest()[:16]
     assert not stale.exists()
+
+
+def test_plain_tables_arrive_in_materials_scroll_container_and_others_are_left_alone():
+    from gdsim.site import wrap_tables
+
+    html = '<p>a</p><table>\n<thead><tr><th>x</th></tr></thead>\n</table><table class="dataframe"><tr><td>1</td></tr></table>'
+    wrapped = wrap_tables(html)
+    assert wrapped.count('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>') == 1
+    assert '<th>x</th></tr></thead>\n</table></div></div><table class="dataframe">' in wrapped
+    assert wrapped.replace('<div class="md-typeset__scrollwrap"><div class="md-typeset__table">', "").replace(
+        "</table></div></div>", "</table>") == html
