@@ -51,3 +51,9 @@ TEXT_LAYOUT = """() => {
     return [el.tagName, ...[r.x, r.y, r.width, r.height].map(v => Math.round(v * 4) / 4)];
   });
 }"""
+
+
+def assert_nothing_moved(path: str, before: list, after: list) -> None:
+    """Starting Material's script must not move any text, formula or figure (no layout shift)."""
+    moved = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and not moved, f"{path}: starting the theme moved {moved[:3]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, START_THEME, TEXT_LAYOUT, page_paths
+from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, START_THEME, TEXT_LAYOUT, assert_nothing_moved, page_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -135,46 +135,6 @@ def test_reduced_motion_shows_stills_only(site_url, browser):
         assert sources and all(s.endswith(".png") for s in sources), sources
     assert not gif_requests
     context.close()
-
-
-@pytest.mark.parametrize("scheme, width", [("default", 1280), ("slate", 1280), ("default", 390)])
-def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width):
-    """axe-core, every rule it runs by default, on every page: both palettes on a desktop (colours
-    are what changes between them) and the phone layout (what changes there is the layout)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.add_init_script(
-        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {0 if scheme == 'default' else 1}, "
-        f"color: {{scheme: '{scheme}'}}}}));"
-    )
-    page = context.new_page()
-    found = []
-    for path in page_paths(built_site):
-        page.goto(site_url + path, wait_until="load")
-        # What a reader sees before touching the page (and what Lighthouse audits), on the desktop...
-        states = ["loaded"] if width == 1280 and scheme == "default" else []
-        # ...and, everywhere, the page once Material's bundle has started and added its parts.
-        states.append("started")
-        before = page.evaluate(TEXT_LAYOUT)
-        for state in states:
-            if state == "started":
-                page.evaluate(START_THEME)
-                assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
-            else:  # a11y.js marks what scrolls at load: give it two frames
-                page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-            for violation in axe.run(page).response["violations"]:
-                found += [f"{path} ({state}) {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
-    context.close()
-    assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found[:20])
-
-
-
-def assert_nothing_moved(path: str, before: list, after: list) -> None:
-    """Starting Material's script must not move any text, formula or figure (no layout shift)."""
-    moved = [(a, b) for a, b in zip(before, after) if a != b]
-    assert len(before) == len(after) and not moved, f"{path}: starting the theme moved {moved[:3]}"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -1,0 +1,44 @@
+"""axe-core on every page of the built site in a real browser: any violation fails the run.
+
+A file of its own so that it runs beside the other browser tests on a second core.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pages import START_THEME, TEXT_LAYOUT, assert_nothing_moved, page_paths
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("scheme, width", [("default", 1280), ("slate", 1280), ("default", 390)])
+def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width):
+    """axe-core, every rule it runs by default, on every page: both palettes on a desktop (colours
+    are what changes between them) and the phone layout (what changes there is the layout)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_init_script(
+        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {0 if scheme == 'default' else 1}, "
+        f"color: {{scheme: '{scheme}'}}}}));"
+    )
+    page = context.new_page()
+    found = []
+    for path in page_paths(built_site):
+        page.goto(site_url + path, wait_until="load")
+        # What a reader sees before touching the page (and what Lighthouse audits), on the desktop...
+        states = ["loaded"] if width == 1280 and scheme == "default" else []
+        # ...and, everywhere, the page once Material's bundle has started and added its parts.
+        states.append("started")
+        before = page.evaluate(TEXT_LAYOUT)
+        for state in states:
+            if state == "started":
+                page.evaluate(START_THEME)
+                assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
+            else:  # a11y.js marks what scrolls at load: give it two frames
+                page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            for violation in axe.run(page).response["violations"]:
+                found += [f"{path} ({state}) {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
+    context.close()
+    assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found[:20])
