@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.mark.parametrize("scheme, width", [("default", 1280), ("slate", 1280), ("default", 390)])
 def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width):
     """axe-core, every rule it runs by default, on every page: both palettes on a desktop (colours
-    are what changes between them) and the phone layout (what changes there is the layout)."""
+    are what changes between them) and the phone layout (what changes there is the layout). At
+    390 px colour contrast, half of axe's time, is left to the 1280 px run of the same palette:
+    the phone layout changes no colour."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -24,6 +26,9 @@ def test_every_page_has_no_accessibility_violation(built_site, site_url, browser
         f"color: {{scheme: '{scheme}'}}}}));"
     )
     page = context.new_page()
+    options = {"resultTypes": ["violations"]}
+    if width < 1280:
+        options["rules"] = {"color-contrast": {"enabled": False}}
     found = []
     for path in page_paths(built_site):
         page.goto(site_url + path, wait_until="load")
@@ -38,7 +43,7 @@ def test_every_page_has_no_accessibility_violation(built_site, site_url, browser
                 assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
             else:  # a11y.js marks what scrolls at load: give it two frames
                 page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-            for violation in axe.run(page).response["violations"]:
+            for violation in axe.run(page, options=options).response["violations"]:
                 found += [f"{path} ({state}) {violation['id']}: {node['html'][:120]}" for node in violation["nodes"]]
     context.close()
     assert not found, f"{len(found)} accessibility violations:\n" + "\n".join(found[:20])
