@@ -14,7 +14,7 @@ import pytest
 from gdsim import cache
 from gdsim.catalogue import Catalogue, Fact
 from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
-from gdsim.site import REMOTE, TagError, expand, references, strip_remote_scripts
+from gdsim.site import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
@@ -33,6 +33,12 @@ def test_the_first_figure_of_a_page_loads_at_once_and_the_others_lazily():
     first, second = out.split("text")
     assert 'loading="eager" fetchpriority="high"' in first and 'loading="lazy"' not in first
     assert 'loading="lazy"' in second and "eager" not in second
+
+
+def test_a_first_figure_below_the_first_screen_waits_like_the_others():
+    words = "word " * (FIRST_SCREEN_CHARS // 5 + 1)
+    assert 'loading="lazy"' in expand(words + "\n{{ figure demo }}", CATALOGUE, "../figures")
+    assert 'loading="eager"' in expand(words[:-20] + "\n{{ figure demo }}", CATALOGUE, "../figures")
 
 
 def test_figure_tag_gives_a_sized_captioned_picture_with_escaped_text():
@@ -121,6 +127,7 @@ def test_formulas_are_typeset_at_build_time_with_mathml_inside():
         out = render_formulas(page, katex)
         assert out.count('class="katex"') == 2 and out.count("<math") == 2 and 'class="katex-display"' in out
         assert "\\(" not in out and "&lt; 1" not in out.split("katex-mathml")[0]
+        assert "<annotation" not in out and "<semantics>" not in out and "<mfrac>" in out
         with pytest.raises(FormulaError, match="cannot render"):
             render_formulas('<span class="arithmatex">\\(\\frac{1}\\)</span>', katex)
     finally:
