@@ -71,14 +71,19 @@ def references(markdown: str, where: str = "<text>") -> list[tuple[str, str, str
     return [(m.group(1), m.group(2), m.group(3)) for m in _tags(markdown, where)]
 
 
+# A figure with less prose than this above it starts on the first screen of a phone or a laptop
+# (a phone screen holds the title and about 900 characters; headings and formulas take more room):
+# it is fetched at once. Fetched early from further down, it would only delay the text above it.
+FIRST_SCREEN_CHARS = 1500
+
 # Below this width the column is too narrow for the column layout's text: phones get their own.
 PHONE_MEDIA = "(max-width: 600px)"
 
 
 def figure_html(name: str, entry: dict, figures_url: str, first: bool = False) -> str:
     """A captioned <figure>: a sized <picture> with the phone layout for narrow screens, lazy unless
-    it is the page's ``first`` figure (likely in view: fetched at once, at high priority); an
-    animation gets its posters and a play/pause control."""
+    it is ``first`` (the page's first figure, on its first screen: fetched at once, at high
+    priority); an animation gets its posters and a play/pause control."""
     alt = html.escape(entry["alt"], quote=True)
     caption = html.escape(entry["caption"])
     phone = entry["phone"]
@@ -114,7 +119,8 @@ def expand(markdown: str, catalogue: Catalogue, figures_url: str, where: str = "
                 raise TagError(f"{where}:{line_no}: unknown figure {name!r}")
             if fmt is not None:
                 raise TagError(f"{where}:{line_no}: a figure tag takes no format, got {fmt!r}")
-            text = "\n" + figure_html(name, catalogue.assets[name], figures_url, first=figures == 0) + "\n"
+            on_first_screen = figures == 0 and len(" ".join(markdown[:match.start()].split())) < FIRST_SCREEN_CHARS
+            text = "\n" + figure_html(name, catalogue.assets[name], figures_url, first=on_first_screen) + "\n"
             figures += 1
         else:
             if name not in catalogue.facts:
