@@ -22,7 +22,8 @@ from gdsim.paths import PACKAGE, ROOT
 
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_SITE_DIR = "assets/katex"
-TEX_SOURCE = re.compile(r'<semantics>(?P<presentation>.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S)
+TEX_SOURCE = re.compile(
+    r'<semantics>(?P<presentation>.*?)<annotation encoding="application/x-tex">.*?</annotation></semantics>', re.S)
 MARKED = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])\s*</(?P=tag)>', re.S)
 

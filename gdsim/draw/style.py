@@ -63,6 +63,12 @@ TANGENT = GREEN  # a tangent (the exact derivative), dashed
 PARAMETER = {"b": INK, "w": BLUE}  # curves that belong to one parameter
 BATCH_METHOD = {"full": INK, "mini": SKY, "stochastic": ORANGE}  # full-batch, mini-batch, stochastic runs
 SURFACE_CMAP = "viridis"  # perceptually uniform, never jet
+# The practice chapters (a classifier on the digits): training and validation curves reuse TRAIN
+# and VALIDATION; the best rate found by search is MINIMUM's green, an exact limit THRESHOLD's.
+RATE_KIND = {"very high": VERMILLION, "high": ORANGE, "good": GREEN, "low": SKY}  # the loss-curve regimes
+STAGE = {"coarse": INK, "fine": BLUE}  # the two stages of a coarse-to-fine search
+RULE = {"steepest": PURPLE, "minimum": SKY, "valley": BLUE}  # the range test's suggestion rules
+RATE_CMAP = "cividis"  # a family of runs ordered by their rate (colour-blind safe)
 
 # Text in a role's colour uses the darker shade (≥ 4.5:1 on the figure background).
 TEXT = {BLUE: BLUE, ORANGE: "#996A00", GREEN: "#007F5D", VERMILLION: "#BB5300", PURPLE: "#BA4987",

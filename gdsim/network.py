@@ -1,0 +1,128 @@
+"""Two small classifiers in NumPy: softmax regression and a network with one hidden layer.
+
+Both map an image's features ``x`` (d values) to one score per class and are trained on the
+mean **cross-entropy**, −log of the probability the softmax gives the true class. All of a
+model's parameters live in one flat vector ``params``, so descent, search and the range test
+treat them the way the linear-regression chapters treat (b, w):
+
+- softmax regression: scores z = x W + c                       (W: d × k)
+- one hidden layer:   h = tanh(x V + a),  scores z = h W + c    (V: d × m, W: m × k)
+
+The gradient is back-propagated by hand (the tests check it against finite differences).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdsim import checks
+
+
+@dataclass(frozen=True)
+class Network:
+    """An architecture: ``hidden`` = 0 is softmax regression, otherwise a tanh hidden layer."""
+
+    inputs: int
+    classes: int
+    hidden: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("inputs", "classes"):
+            checks.step_count(getattr(self, name), name, maximum=100_000)
+        if self.classes < 2:
+            raise ValueError(f"a classifier needs at least 2 classes, got {self.classes}")
+        if not isinstance(self.hidden, int) or isinstance(self.hidden, bool) or not 0 <= self.hidden <= 100_000:
+            raise ValueError(f"hidden units must be a whole number from 0 (softmax regression), got {self.hidden!r}")
+
+    @property
+    def shapes(self) -> list[tuple[int, ...]]:
+        """Shapes of the weight matrices and bias vectors, in the order ``params`` stores them."""
+        if self.hidden == 0:
+            return [(self.inputs, self.classes), (self.classes,)]
+        return [(self.inputs, self.hidden), (self.hidden,), (self.hidden, self.classes), (self.classes,)]
+
+    @property
+    def size(self) -> int:
+        """How many numbers ``params`` holds."""
+        return sum(math.prod(shape) for shape in self.shapes)
+
+    def unpack(self, params: np.ndarray) -> list[np.ndarray]:
+        """Views of ``params`` as the weight matrices and bias vectors (no copy)."""
+        pieces, start = [], 0
+        for shape in self.shapes:
+            end = start + math.prod(shape)
+            pieces.append(params[start:end].reshape(shape))
+            start = end
+        return pieces
+
+    def weight_mask(self) -> np.ndarray:
+        """True at the entries of ``params`` that are weights, False at biases."""
+        mask = np.zeros(self.size, dtype=bool)
+        for piece, shape in zip(self.unpack(mask), self.shapes):
+            piece[...] = len(shape) == 2
+        return mask
+
+
+def initial(net: Network, seed: int = 0) -> np.ndarray:
+    """Starting parameters: weights drawn with variance 1/fan-in (scores start near zero, tanh
+    unsaturated), biases zero."""
+    rng = np.random.default_rng(checks.seed(seed))
+    params = np.zeros(net.size)
+    for piece, shape in zip(net.unpack(params), net.shapes):
+        if len(shape) == 2:
+            piece[...] = rng.normal(0.0, 1.0 / math.sqrt(shape[0]), size=shape)
+    return params
+
+
+def scores(net: Network, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """One score per class for every row of ``x``: (n, k)."""
+    if net.hidden == 0:
+        W, c = net.unpack(params)
+        return x @ W + c
+    V, a, W, c = net.unpack(params)
+    return np.tanh(x @ V + a) @ W + c
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    # log p_j = z_j − log Σ_i e^{z_i}, shifted by max z so no exponential overflows
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def loss(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
+    """Mean cross-entropy: the average of −log p(true class)."""
+    log_p = _log_softmax(scores(net, params, x))
+    return float(-log_p[np.arange(len(labels)), labels].mean())
+
+
+def loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """The mean cross-entropy and its gradient with respect to ``params`` (back-propagation)."""
+    n, rows = len(labels), np.arange(len(labels))
+    gradient = np.zeros_like(params)
+    if net.hidden == 0:
+        W, c = net.unpack(params)
+        h, z = x, x @ W + c
+    else:
+        V, a, W, c = net.unpack(params)
+        h = np.tanh(x @ V + a)
+        z = h @ W + c
+    log_p = _log_softmax(z)
+    # ∂L/∂z = (softmax(z) − onehot(y)) / n
+    dz = np.exp(log_p)
+    dz[rows, labels] -= 1.0
+    dz /= n
+    pieces = net.unpack(gradient)
+    pieces[-2][...], pieces[-1][...] = h.T @ dz, dz.sum(axis=0)
+    if net.hidden:
+        # back through tanh: ∂L/∂(xV + a) = (∂L/∂z Wᵀ) ⊙ (1 − h²)
+        dpre = (dz @ W.T) * (1.0 - h * h)
+        pieces[0][...], pieces[1][...] = x.T @ dpre, dpre.sum(axis=0)
+    return float(-log_p[rows, labels].mean()), gradient
+
+
+def accuracy(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose highest score is the true class."""
+    return float(np.mean(scores(net, params, x).argmax(axis=1) == labels))
