@@ -1,14 +1,17 @@
 """Two small classifiers in NumPy: softmax regression and a network with one hidden layer.
 
 Both map an image's features ``x`` (d values) to one score per class and are trained on the
-mean **cross-entropy**, −log of the probability the softmax gives the true class. All of a
+mean **cross-entropy**, −log of the probability the softmax gives the true class, or on the
+**squared error** ½‖z − onehot(y)‖² averaged over the points (``loss="mse"``, the loss of the
+edge-of-stability experiments, whose curvature is easiest to study). All of a
 model's parameters live in one flat vector ``params``, so descent, search and the range test
 treat them the way the linear-regression chapters treat (b, w):
 
 - softmax regression: scores z = x W + c                       (W: d × k)
 - one hidden layer:   h = tanh(x V + a),  scores z = h W + c    (V: d × m, W: m × k)
 
-The gradient is back-propagated by hand (the tests check it against finite differences).
+The gradient is back-propagated by hand, and the Hessian-vector product forward-over-backward
+(Pearlmutter's R-operator), exactly; the tests check both against finite differences.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 
 from gdsim import checks
 
+LOSSES = ("cross-entropy", "mse")
+
 
 @dataclass(frozen=True)
 class Network:
@@ -28,8 +33,10 @@ class Network:
     inputs: int
     classes: int
     hidden: int = 0
+    loss: str = "cross-entropy"
 
     def __post_init__(self) -> None:
+        checks.one_of(self.loss, LOSSES, "loss")
         for name in ("inputs", "classes"):
             checks.step_count(getattr(self, name), name, maximum=100_000)
         if self.classes < 2:
@@ -92,35 +99,89 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def _onehot(labels: np.ndarray, classes: int) -> np.ndarray:
+    return np.eye(classes)[labels]
+
+
+def _value_and_dz(net: Network, z: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """The loss of scores ``z`` and its gradient ∂L/∂z."""
+    n = len(labels)
+    if net.loss == "mse":
+        # L = (1/2n) Σ ‖z − onehot(y)‖², ∂L/∂z = (z − onehot(y)) / n
+        residual = z - _onehot(labels, net.classes)
+        return float(0.5 * np.sum(residual * residual) / n), residual / n
+    log_p = _log_softmax(z)
+    # L = −(1/n) Σ log p(y), ∂L/∂z = (softmax(z) − onehot(y)) / n
+    dz = np.exp(log_p)
+    dz[np.arange(n), labels] -= 1.0
+    return float(-log_p[np.arange(n), labels].mean()), dz / n
+
+
 def loss(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
-    """Mean cross-entropy: the average of −log p(true class)."""
-    log_p = _log_softmax(scores(net, params, x))
-    return float(-log_p[np.arange(len(labels)), labels].mean())
+    """The mean loss over the rows: cross-entropy −log p(true class), or the squared error."""
+    return _value_and_dz(net, scores(net, params, x), labels)[0]
+
+
+def _forward(net: Network, params: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The last layer's input h (x itself for softmax regression) and the scores z."""
+    if net.hidden == 0:
+        W, c = net.unpack(params)
+        return x, x @ W + c
+    V, a, W, c = net.unpack(params)
+    h = np.tanh(x @ V + a)
+    return h, h @ W + c
 
 
 def loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
-    """The mean cross-entropy and its gradient with respect to ``params`` (back-propagation)."""
-    n, rows = len(labels), np.arange(len(labels))
+    """The mean loss and its gradient with respect to ``params`` (back-propagation)."""
+    h, z = _forward(net, params, x)
+    value, dz = _value_and_dz(net, z, labels)
     gradient = np.zeros_like(params)
-    if net.hidden == 0:
-        W, c = net.unpack(params)
-        h, z = x, x @ W + c
-    else:
-        V, a, W, c = net.unpack(params)
-        h = np.tanh(x @ V + a)
-        z = h @ W + c
-    log_p = _log_softmax(z)
-    # ∂L/∂z = (softmax(z) − onehot(y)) / n
-    dz = np.exp(log_p)
-    dz[rows, labels] -= 1.0
-    dz /= n
     pieces = net.unpack(gradient)
     pieces[-2][...], pieces[-1][...] = h.T @ dz, dz.sum(axis=0)
     if net.hidden:
+        W = net.unpack(params)[2]
         # back through tanh: ∂L/∂(xV + a) = (∂L/∂z Wᵀ) ⊙ (1 − h²)
         dpre = (dz @ W.T) * (1.0 - h * h)
         pieces[0][...], pieces[1][...] = x.T @ dpre, dpre.sum(axis=0)
-    return float(-log_p[rows, labels].mean()), gradient
+    return value, gradient
+
+
+def hessian_vector_product(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
+                           v: np.ndarray) -> np.ndarray:
+    """H v, the Hessian of the mean loss at ``params`` times ``v``, exactly: the derivative of
+    back-propagation along v (R{·} = d/dr ·(params + r v) at r = 0, Pearlmutter 1994)."""
+    n = len(labels)
+    h, z = _forward(net, params, x)
+    _, dz = _value_and_dz(net, z, labels)
+    W, c = net.unpack(params)[-2:]
+    Rparams = net.unpack(v)
+    RW, Rc = Rparams[-2:]
+    if net.hidden:
+        V, a = net.unpack(params)[:2]
+        RV, Ra = Rparams[:2]
+        # R{h} = (1 − h²) ⊙ (x RV + Ra)
+        Rh = (1.0 - h * h) * (x @ RV + Ra)
+    else:
+        Rh = np.zeros_like(h)
+    # R{z} = R{h} W + h RW + Rc
+    Rz = Rh @ W + h @ RW + Rc
+    if net.loss == "mse":
+        Rdz = Rz / n
+    else:
+        # R{softmax(z)} = p ⊙ R{z} − p (p · R{z})
+        p = dz * n + _onehot(labels, net.classes)
+        Rdz = (p * Rz - p * np.sum(p * Rz, axis=1, keepdims=True)) / n
+    product = np.zeros_like(params)
+    pieces = net.unpack(product)
+    # R{hᵀ dz} = R{h}ᵀ dz + hᵀ R{dz};  R{Σ dz} = Σ R{dz}
+    pieces[-2][...], pieces[-1][...] = Rh.T @ dz + h.T @ Rdz, Rdz.sum(axis=0)
+    if net.hidden:
+        # dpre = (dz Wᵀ) ⊙ (1 − h²):  R{dpre} = (R{dz} Wᵀ + dz RWᵀ) ⊙ (1 − h²) − 2 (dz Wᵀ) ⊙ h ⊙ R{h}
+        back = dz @ W.T
+        Rdpre = (Rdz @ W.T + dz @ RW.T) * (1.0 - h * h) - 2.0 * back * h * Rh
+        pieces[0][...], pieces[1][...] = x.T @ Rdpre, Rdpre.sum(axis=0)
+    return product
 
 
 def accuracy(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:

@@ -1,0 +1,89 @@
+"""Sharpness: the largest eigenvalue of the training loss's Hessian, measured without forming it.
+
+For least squares the Hessian is a constant matrix and gradient descent is stable exactly when
+η < 2/λ_max (``gdsim.stability``). A network's Hessian changes as it trains, so its top
+eigenvalue, the **sharpness**, is measured along the way: by power iteration on exact
+Hessian-vector products (``network.hessian_vector_product``), never building the d × d matrix.
+
+Power iteration v ← Hv/‖Hv‖ converges to the eigenvalue largest in size. The sharpness is the
+largest *signed* one, so if that turns out negative, the iteration is repeated on H − μI (μ the
+negative one found), whose largest eigenvalue is λ_max − μ. It stops when the Rayleigh quotient
+vᵀHv changes by less than ``tol`` relative over one iteration.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdsim import checks, network
+from gdsim.network import Network
+
+TOLERANCE = 1e-6
+MAX_ITERATIONS = 2000
+Product = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Eigen:
+    """An eigenvalue estimate, its unit eigenvector and the Hessian-vector products it took."""
+
+    value: float
+    vector: np.ndarray
+    products: int
+    converged: bool
+
+
+def _power(product: Product, v: np.ndarray, tol: float, max_iterations: int) -> Eigen:
+    v = v / np.linalg.norm(v)
+    value = math.nan
+    for k in range(1, max_iterations + 1):
+        w = product(v)
+        # Rayleigh quotient λ ≈ vᵀ H v for a unit vector v
+        estimate = float(v @ w)
+        norm = np.linalg.norm(w)
+        if norm == 0:
+            return Eigen(0.0, v, k, True)
+        if k > 1 and abs(estimate - value) <= tol * abs(estimate):
+            return Eigen(estimate, w / norm, k, True)
+        value, v = estimate, w / norm
+    return Eigen(value, v, max_iterations, False)
+
+
+def top_eigenvalue(product: Product, size: int, tol: float = TOLERANCE, max_iterations: int = MAX_ITERATIONS,
+                   start: np.ndarray | None = None, seed: int = 0) -> Eigen:
+    """The largest eigenvalue of the symmetric matrix behind ``product`` (v ↦ Hv), by power
+    iteration from ``start`` (a random direction if None: pass the last eigenvector to warm-start)."""
+    size = checks.step_count(size, "size", maximum=10**8)
+    tol = checks.fraction(tol, "tolerance")
+    max_iterations = checks.step_count(max_iterations, "most iterations")
+    v = np.random.default_rng(checks.seed(seed)).normal(size=size) if start is None else checks.vector(start, "start")
+    if v.shape != (size,) or not np.any(v):
+        raise ValueError(f"start must be a non-zero vector of {size} entries")
+    found = _power(product, v, tol, max_iterations)
+    if found.value >= 0:
+        return found
+    # The dominant eigenvalue μ is negative: the largest of H − μI is λ_max − μ ≥ 0.
+    shift = found.value
+    shifted = _power(lambda u: product(u) - shift * u, v, tol, max_iterations)
+    return Eigen(shifted.value + shift, shifted.vector, found.products + shifted.products, shifted.converged)
+
+
+def hessian(product: Product, size: int) -> np.ndarray:
+    """The whole matrix, column by column (H e_i): for small problems and for tests."""
+    return np.column_stack([product(e) for e in np.eye(checks.step_count(size, "size", maximum=20_000))])
+
+
+def network_sharpness(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
+                      tol: float = TOLERANCE, start: np.ndarray | None = None, seed: int = 0) -> Eigen:
+    """The sharpness of ``net``'s mean loss on (x, labels) at ``params``."""
+    params = checks.vector(params, "params")
+    if params.shape != (net.size,):
+        raise ValueError(f"params must hold the network's {net.size} parameters, got {params.size}")
+    if len(labels) == 0:
+        raise ValueError("the data are empty")
+    return top_eigenvalue(lambda v: network.hessian_vector_product(net, params, x, labels, v), net.size, tol,
+                          start=start, seed=seed)
