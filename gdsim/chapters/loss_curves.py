@@ -16,6 +16,7 @@ Every run is cached, so the figures and the facts share them.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +37,8 @@ KINDS = ("very high", "high", "good", "low")
 RULE_OF_THUMB = 1e-3
 # The last epochs, over which a plateau's level is the mean validation loss.
 PLATEAU_EPOCHS = 5
+# A larger batch, for an exercise on the noise of the batch loss.
+BIG_BATCH = 128
 
 
 def grid() -> np.ndarray:
@@ -49,6 +52,14 @@ def run(lr: float) -> sgd.Training:
     """The MLP trained on the digits for EPOCHS epochs at rate ``lr``, batches of 32, seed 0."""
     lr = checks.learning_rate(lr)
     return sgd.train(workload.MLP, workload.data(), lr, EPOCHS, workload.BATCH_SIZE, workload.SEED)
+
+
+@lru_cache(maxsize=None)
+def unstopped(lr: float) -> sgd.Training:
+    """The same run with no blow-up stop (the largest float as the factor): what stopping spared."""
+    lr = checks.learning_rate(lr)
+    return sgd.train(workload.MLP, workload.data(), lr, EPOCHS, workload.BATCH_SIZE, workload.SEED,
+                     blowup=sys.float_info.max)
 
 
 def final_val_losses(lrs: np.ndarray) -> np.ndarray:
@@ -205,6 +216,7 @@ def facts() -> dict[str, Fact]:
     val_loss = final_val_losses(lrs)
     last = slice(-per_epoch, None)
     good_val_min = int(np.argmin(good.val))
+    free = unstopped(chosen["very high"])
     return {
         # the workload
         "curves_images": Fact(raw_x.shape[0], ",d"),
@@ -241,6 +253,13 @@ def facts() -> dict[str, Fact]:
         "curves_vh_stop_loss": Fact(vh.stop[1], ".2f"),
         "curves_vh_stop_times": Fact(vh.stop[1] / vh.train[0], ".1f"),
         "curves_vh_ratio_max": Fact(float(vh.ratio.max()), ".2f"),
+        # very high, had it not been stopped
+        "curves_free_peak": Fact(float(free.step_loss.max()), ".1f"),
+        "curves_free_peak_step": Fact(int(np.argmax(free.step_loss)) + 1, "d"),
+        "curves_free_peak_times": Fact(float(free.step_loss.max() / free.epoch_train_loss[0]), ".1f"),
+        "curves_free_val": Fact(free.epoch_val_loss[-1], ".2f"),
+        "curves_free_val_times": Fact(free.epoch_val_loss[-1] / good.val[-1], ".0f"),
+        "curves_free_accuracy": Fact(100 * free.epoch_val_accuracy[-1], ".1f"),
         # high: ragged, a worse plateau
         "curves_high_epoch1": Fact(high.train[1], ".3f"),
         "curves_good_epoch1": Fact(good.train[1], ".3f"),
@@ -272,6 +291,11 @@ def facts() -> dict[str, Fact]:
         "curves_good_last_high": Fact(float(good.step_loss[last].max()), ".2g"),
         "curves_good_last_mean": Fact(float(good.smooth[-1]), ".2g"),
         "curves_good_spread": Fact(batch_loss_spread(runs["good"].params, workload.BATCH_SIZE), ".2g"),
+        "curves_good_below_mean": Fact(int(np.count_nonzero(good.step_loss[last] < good.step_loss[last].mean())), "d"),
+        "curves_big_batch": Fact(BIG_BATCH, "d"),
+        "curves_big_per_epoch": Fact(-(-len(d.y_train) // BIG_BATCH), "d"),
+        "curves_big_noise": Fact(batch_loss_spread(runs["good"].params, workload.BATCH_SIZE)
+                                 / batch_loss_spread(runs["good"].params, BIG_BATCH), ".2f"),
         "curves_low_last_low": Fact(float(low.step_loss[last].min()), ".3f"),
         "curves_low_last_high": Fact(float(low.step_loss[last].max()), ".3f"),
         "curves_low_spread": Fact(batch_loss_spread(runs["low"].params, workload.BATCH_SIZE), ".3f"),
@@ -282,7 +306,9 @@ def facts() -> dict[str, Fact]:
         "curves_good_ratio_below": Fact(first_at_most(good.ratio_smooth, RULE_OF_THUMB), "d"),
         "curves_good_ratio_first": Fact(float(np.median(good.ratio[:per_epoch])), ".2g"),
         "curves_good_ratio_last": Fact(float(np.median(good.ratio[last])), ".2g"),
+        "curves_good_ratio_fall": Fact(float(good.ratio[0] / np.median(good.ratio[last])), ",.0f"),
         "curves_high_ratio": Fact(float(np.median(high.ratio)), ".2g"),
+        "curves_high_ratio_times": Fact(float(np.median(high.ratio) / np.median(good.ratio)), ".0f"),
         "curves_low_ratio": Fact(float(np.median(low.ratio)), ".2g"),
         "curves_low_ratio_first": Fact(float(np.median(low.ratio[:per_epoch])), ".2g"),
         "curves_low_ratio_last": Fact(float(np.median(low.ratio[last])), ".2g"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
@@ -26,7 +27,7 @@ ZORDER = {"very high": 6, "high": 3, "good": 5, "low": 4}
 STOP_MARK = dict(marker="X", markersize=10, markeredgecolor="white", markeredgewidth=1.0, linestyle="none")
 
 
-def _log_axis(ax, limits: tuple[float, float]) -> None:
+def _log_axis(ax: Axes, limits: tuple[float, float]) -> None:
     ax.set_yscale("log")
     ax.set_ylim(*limits)
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
@@ -42,7 +43,7 @@ def _stop_handle() -> Line2D:
     return Line2D([], [], color=MUTED, label="stopped: blew up", **STOP_MARK)
 
 
-def _limit_line(ax, view: CurvesView) -> None:
+def _limit_line(ax: Axes, view: CurvesView) -> None:
     ax.axhline(view.blowup_limit, color=MUTED, linestyle="--", linewidth=1.1, zorder=1)
 
 
@@ -118,9 +119,6 @@ def ratio(view: CurvesView, layout: Layout = COLUMN) -> Figure:
         else:
             ax.plot(x, c.ratio, color=colour, linewidth=WIDTH[c.kind], marker="o", markersize=5, zorder=ZORDER[c.kind])
             ax.plot(len(c.ratio), c.ratio[-1], color=colour, zorder=ZORDER[c.kind] + 1, **STOP_MARK)
-            ax.annotate(f"very high: stopped after {len(c.ratio)} steps", xy=(len(c.ratio), c.ratio[-1]),
-                        xytext=(14, 0), textcoords="offset points", ha="left", va="center", fontsize=9,
-                        color=TEXT[colour], bbox=LABEL_BOX)
     # a rule of thumb, not an exact limit: ink, dotted
     ax.axhline(view.rule_of_thumb, color=INK, linestyle=":", linewidth=1.8, zorder=1)
     ax.set_yscale("log")
@@ -134,6 +132,7 @@ def ratio(view: CurvesView, layout: Layout = COLUMN) -> Figure:
     handles.append(Line2D([], [], color=INK, linestyle=":", linewidth=1.8,
                           label=f"CS231n's rule of thumb, {view.rule_of_thumb:g}"))
     handles.append(Line2D([], [], color=MUTED, linewidth=0.8, alpha=0.6, label="each step (pale); solid: one-epoch mean"))
+    handles.append(_stop_handle())
     fig.legend(handles=handles, loc="outside lower center", ncols=1 if layout.narrow else 2,
                handletextpad=0.4, columnspacing=1.2)
     return fig
