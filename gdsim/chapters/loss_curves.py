@@ -349,7 +349,7 @@ ASSETS = (
             "Three panels one above the other, sharing a step axis from 0 to {curves_steps} and a logarithmic "
             "loss axis, for the high, good and low rates. In each, a thin pale line is the loss of every "
             "step's batch of {curves_batch} images and a thick line its mean over the last {curves_per_epoch} "
-            "steps, one epoch. The high rate's batch losses leap up by a factor of ten and more again and again. "
+            "steps, one epoch. The high rate's batch losses swing over several decades and its mean jumps up at times. "
             "The good rate's fall to around a thousandth, each batch between {curves_good_last_low} and "
             "{curves_good_last_high} in the last epoch. The low rate's form a narrow band that slopes down "
             "to about {curves_low_train}."
