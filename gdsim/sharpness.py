@@ -87,3 +87,53 @@ def network_sharpness(net: Network, params: np.ndarray, x: np.ndarray, labels: n
         raise ValueError("the data are empty")
     return top_eigenvalue(lambda v: network.hessian_vector_product(net, params, x, labels, v), net.size, tol,
                           start=start, seed=seed)
+
+
+@dataclass(frozen=True)
+class SharpnessRun:
+    """Full-batch gradient descent with the sharpness measured along the way."""
+
+    lr: float
+    losses: np.ndarray  # (steps + 1,) the training loss before each step, and at the end
+    measured_at: np.ndarray  # the steps at which the sharpness was measured
+    sharpness: np.ndarray  # its value there
+    top_component: np.ndarray  # (steps + 1,) v · ∇L at every step, v the last sharpest direction found
+    diverged: bool
+
+    @property
+    def limit(self) -> float:
+        """2/η, the largest sharpness a quadratic bowl can have and still be stable at this η."""
+        return 2.0 / self.lr
+
+
+def descent_with_sharpness(net: Network, x: np.ndarray, labels: np.ndarray, lr: float, steps: int, every: int,
+                           start: np.ndarray, tol: float = TOLERANCE) -> SharpnessRun:
+    """θ ← θ − η ∇L(θ) on all of (x, labels) for ``steps`` steps, measuring the sharpness every
+    ``every`` steps (power iteration warm-started from the last eigenvector). A loss that passes
+    1000 times its start, or stops being finite, ends the run: ``diverged``."""
+    lr, steps = checks.learning_rate(lr), checks.step_count(steps)
+    every = checks.step_count(every, "steps between measurements")
+    params = checks.vector(start, "start").copy()
+    if params.shape != (net.size,):
+        raise ValueError(f"start must hold the network's {net.size} parameters, got {params.size}")
+    if len(labels) == 0:
+        raise ValueError("the data are empty")
+    losses, measured_at, values, components = [], [], [], []
+    vector, diverged = None, False
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            value, gradient = network.loss_and_gradient(net, params, x, labels)
+            if not math.isfinite(value) or (losses and value > 1000 * losses[0]):
+                diverged = True
+                break
+            losses.append(value)
+            if k % every == 0:
+                top = network_sharpness(net, params, x, labels, tol, start=vector)
+                vector = top.vector
+                measured_at.append(k)
+                values.append(top.value)
+            components.append(float(vector @ gradient))
+            if k < steps:
+                # θ ← θ − η ∇L(θ)
+                params -= lr * gradient
+    return SharpnessRun(lr, np.array(losses), np.array(measured_at), np.array(values), np.array(components), diverged)

@@ -22,6 +22,7 @@ STEMS = (
     "batches",
     "how-big",
     "loss-curves",
+    "edge-of-stability",
 )
 
 
