@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdsim import search, workload
+from gdsim import search, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.search import CoarseToFine, Grid, Halving
@@ -171,6 +171,8 @@ def facts() -> dict[str, Fact]:
         "search_coarse_epochs": Fact(COARSE_EPOCHS, "d"),
         "search_first_steps": Fact(first.steps, "d"),
         "search_start_val": Fact(start, ".2f"),
+        "search_uniform_loss": Fact(math.log(10), ".2f"),  # −log(1/10): every digit given probability 1/10
+        "search_blowup": Fact(sgd.BLOWUP, "g"),
         "search_stuck_exp": Fact(round(math.log10(stuck.max())), "d"),
         "search_stuck_val": Fact(float(first.val_loss[first.lrs == stuck.max()][0]), ".3f"),
         "search_first_best": Fact(first.best_lr, "g"),
