@@ -244,6 +244,8 @@ def test_facts_agree_with_the_runs(facts, per_epoch):
     # the page: after one epoch the winner was in the last place that is kept (so keeping a quarter loses it)
     assert facts["search_winner_one_epoch_rank"].value == len(c.fine.lrs) // 2
     assert c.fine.best_lr in h.rounds[0].survivors
+    # short runs favour smaller rates: the one-epoch leader is below the eight-epoch winner
+    assert facts["search_fine_one_epoch_best"].value < c.best_lr
 
 
 def test_the_exercise_counts(facts, per_epoch):
