@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
 from gdsim.draw.style import (
     COLUMN,
@@ -140,7 +140,7 @@ def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
 
     ax = rounds_ax
     ax.set_xscale("log", base=2)
-    ax.set_xlim(budgets[0] / 1.25, budgets[-1] * 1.25)
+    ax.set_xlim(budgets[0] / 1.25, budgets[-1] * 1.75)
     ax.xaxis.set_major_locator(FixedLocator(budgets))
     ax.xaxis.set_major_formatter(PLAIN)
     ax.xaxis.set_minor_locator(NullLocator())
@@ -168,8 +168,8 @@ def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
                     xycoords=("data", "axes fraction"), xytext=(0, -4), textcoords="offset points", ha="center",
                     va="top", fontsize=9.5, color=MUTED)
     mark_point(ax, (budgets[-1], h.final_val_loss), MINIMUM, None, marker="*", size=17)
-    ax.annotate(f"$\\eta$ = {h.best_lr:.2f}", (budgets[-1], h.final_val_loss), xytext=(8, -10),
-                textcoords="offset points", ha="right", va="top", color=TEXT[MINIMUM], fontsize=9.5)
+    ax.annotate(f"$\\eta$ =\n{h.best_lr:.2f}", (budgets[-1], h.final_val_loss), xytext=(9, 0),
+                textcoords="offset points", ha="left", va="center", color=TEXT[MINIMUM], fontsize=9.5)
     ax.set_xlabel("epochs trained")
     ax.set_ylabel("validation loss")
     ax.set_title("Successive halving", loc="left")
