@@ -23,6 +23,7 @@ STEMS = (
     "how-big",
     "loss-curves",
     "edge-of-stability",
+    "lr-search",
 )
 
 

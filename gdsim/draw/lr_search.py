@@ -1,0 +1,206 @@
+"""Figures of "Searching for a learning rate": both stages of a coarse-to-fine search on a log axis,
+and successive halving beside the full training of every candidate. Layout only: every value drawn
+comes from the chapter's result objects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+from gdsim.draw.style import (
+    COLUMN,
+    INK,
+    LABEL_BOX,
+    MINIMUM,
+    MUTED,
+    RATE_KIND,
+    STAGE,
+    TEXT,
+    Layout,
+    mark_point,
+    minus,
+    new_figure,
+)
+
+if TYPE_CHECKING:  # types only: drawing never runs chapter code
+    from gdsim.chapters.lr_search import HalvingView, StagesView
+    from gdsim.search import Grid
+
+# A run that blew up has no loss to plot: a cross in the "very high" colour of the loss-curve regimes.
+BLEW_UP = RATE_KIND["very high"]
+PLAIN = FuncFormatter(lambda value, _: minus(f"{value:g}"))
+POWER = FuncFormatter(lambda value, _: "1" if value == 1 else minus(f"$10^{{{np.log10(value):.0f}}}$"))
+# Margin beyond the outermost rates on the log axis, in decades.
+PAD_DECADES = 0.45
+FINE_TICKS = (0.4, 0.6, 1.0, 1.5, 2.0, 3.0)
+LOSS_TICKS = (0.07, 0.1, 0.15, 0.2, 0.3, 0.5)
+ETA = r"learning rate $\eta$"
+
+
+def _log_eta_axis(ax: Axes, low: float, high: float, pad: float) -> None:
+    ax.set_xscale("log")
+    ax.set_xlim(low / 10**pad, high * 10**pad)
+    ax.set_xlabel(ETA)
+
+
+def _blown_up(ax: Axes, grid: Grid, y: float, label: bool = True) -> None:
+    """Crosses at height ``y`` for the runs that blew up, labelled once."""
+    lrs = grid.lrs[grid.diverged]
+    if lrs.size == 0:
+        return
+    ax.plot(lrs, np.full(lrs.size, y), linestyle="none", marker="X", markersize=10, color=BLEW_UP,
+            markeredgecolor="white", markeredgewidth=1.0, zorder=6, clip_on=False)
+    if label:
+        ax.annotate("blew up", (lrs[0], y), xytext=(-9, 0), textcoords="offset points", ha="right", va="center",
+                    color=TEXT[BLEW_UP], fontsize=9.5)
+
+
+def stages(view: StagesView, layout: Layout = COLUMN) -> Figure:
+    """Validation loss against η: the coarse stage over every decade tried, then the best decade enlarged."""
+    fig = new_figure(layout.height(3.7, 6.9), layout)
+    kw = {} if layout.narrow else {"width_ratios": [1.35, 1.0]}
+    coarse_ax, fine_ax = fig.subplots(*layout.grid(1, 2), gridspec_kw=kw)
+    coarse, first, fine = view.coarse, view.first, view.fine
+    ink, blue = STAGE["coarse"], STAGE["fine"]
+
+    # ---- coarse: one short run per decade
+    _log_eta_axis(coarse_ax, coarse.lrs[0], coarse.lrs[-1], PAD_DECADES)
+    coarse_ax.xaxis.set_major_locator(FixedLocator(coarse.lrs[::2] if layout.narrow else coarse.lrs))
+    coarse_ax.xaxis.set_major_formatter(POWER)
+    coarse_ax.xaxis.set_minor_locator(NullLocator())
+    top = 1.36 * view.start_val_loss
+    coarse_ax.set_ylim(0, top)
+    coarse_ax.axvspan(*view.decade, color=blue, alpha=0.14, linewidth=0, zorder=0)
+    coarse_ax.annotate("fine stage", (np.sqrt(view.decade[0] * view.decade[1]), 0.5 * view.start_val_loss),
+                       rotation=90, ha="center", va="center", color=TEXT[blue], fontsize=9.5)
+    coarse_ax.axhline(view.start_val_loss, color=MUTED, linestyle="--", linewidth=1.1, zorder=1)
+    coarse_ax.annotate("before training", (coarse.lrs[0], view.start_val_loss), xytext=(0, -5),
+                       textcoords="offset points", va="top", color=MUTED, fontsize=9.5)
+    ok = ~coarse.diverged
+    coarse_ax.plot(coarse.lrs[ok], coarse.val_loss[ok], "-o", color=ink, markersize=5.5, zorder=4)
+    blow_y, range_y = 1.1 * view.start_val_loss, 1.22 * view.start_val_loss
+    _blown_up(coarse_ax, coarse, blow_y)
+    # the first range, as a bracket over its decades
+    coarse_ax.annotate("", (first.lrs[0], range_y), (first.lrs[-1], range_y),
+                       arrowprops=dict(arrowstyle="|-|", color=INK, linewidth=1.0, shrinkA=0, shrinkB=0,
+                                       mutation_scale=4))
+    coarse_ax.annotate("the first range", (np.sqrt(first.lrs[0] * first.lrs[-1]), range_y), xytext=(0, 4),
+                       textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+    best_loss = float(first.val_loss.min())
+    coarse_ax.annotate("best of the first\nrange: on its border", (view.first_best, best_loss),
+                       xytext=(-14, 0), textcoords="offset points", ha="right", va="center", fontsize=9.5,
+                       bbox=LABEL_BOX, arrowprops=dict(arrowstyle="-|>", color=INK, linewidth=0.9, shrinkB=5))
+    coarse_ax.set_ylabel("validation loss")
+    epoch = "epoch" if view.coarse_epochs == 1 else "epochs"
+    coarse_ax.set_title(f"Coarse: {view.coarse_epochs} {epoch} per decade", loc="left")
+
+    # ---- fine: the decade around the coarse best, trained for longer
+    _log_eta_axis(fine_ax, *view.decade, 0.04)
+    fine_ax.xaxis.set_major_locator(FixedLocator(FINE_TICKS))
+    fine_ax.xaxis.set_major_formatter(PLAIN)
+    fine_ax.xaxis.set_minor_formatter(NullFormatter())
+    fine_ax.set_facecolor((*_rgb(blue), 0.07))
+    fine_ax.axvline(first.lrs[-1], color=MUTED, linestyle=":", linewidth=1.4, zorder=1)
+    fine_ax.plot(fine.lrs, fine.val_loss, "-o", color=blue, markersize=5.5, zorder=4)
+    best = int(np.argmin(fine.val_loss))
+    mark_point(fine_ax, (fine.lrs[best], fine.val_loss[best]), MINIMUM, None, marker="*", size=16)
+    low, high = float(fine.val_loss.min()), float(fine.val_loss.max())
+    fine_ax.set_ylim(low - 0.35 * (high - low), high + 0.45 * (high - low))
+    fine_ax.annotate("top of the\nfirst range", (first.lrs[-1], 1.0), xycoords=("data", "axes fraction"),
+                     xytext=(-4, -4), textcoords="offset points", ha="right", va="top", color=MUTED, fontsize=9.5)
+    fine_ax.annotate(f"best: $\\eta$ = {fine.lrs[best]:.2f}", (fine.lrs[best], fine.val_loss[best]),
+                     xytext=(-4, -12), textcoords="offset points", ha="left", va="top", color=TEXT[MINIMUM],
+                     fontsize=9.5)
+    fine_ax.set_ylabel("validation loss")
+    fine_ax.set_title(f"Fine: {view.fine_epochs} epochs each", loc="left")
+    return fig
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    value = colour.lstrip("#")
+    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
+    """Every candidate's validation loss against the epochs it trained: solid while successive halving
+    trains it (filled: kept after a round, hollow: pruned), dashed where only full training goes on;
+    beside it, the SGD steps of the two ways."""
+    fig = new_figure(layout.height(3.9, 7.6), layout)
+    kw = {"height_ratios": [1.7, 1.0]} if layout.narrow else {"width_ratios": [2.0, 1.0]}
+    rounds_ax, steps_ax = fig.subplots(*layout.grid(1, 2), gridspec_kw=kw)
+    h, full = view.halving, view.full
+    blue = STAGE["fine"]
+    budgets = [r.epochs for r in h.rounds]
+    epochs = np.arange(full.val_curves.shape[1])
+
+    ax = rounds_ax
+    ax.set_xscale("log", base=2)
+    ax.set_xlim(budgets[0] / 1.25, budgets[-1] * 1.75)
+    ax.xaxis.set_major_locator(FixedLocator(budgets))
+    ax.xaxis.set_major_formatter(PLAIN)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_yscale("log")
+    shown = full.val_curves[:, budgets[0]:]
+    low, high = float(np.nanmin(shown)), float(np.nanmax(shown[np.isfinite(shown)]))
+    ax.set_ylim(low / 1.12, high * 1.5)
+    ax.yaxis.set_major_locator(FixedLocator(LOSS_TICKS))
+    ax.yaxis.set_major_formatter(PLAIN)
+    ax.yaxis.set_minor_locator(NullLocator())
+    for i, lr in enumerate(full.lrs):
+        # the last budget successive halving gave this candidate
+        last = max(r.epochs for r in h.rounds if lr in r.lrs)
+        curve, run = full.val_curves[i], epochs >= budgets[0]
+        ax.plot(epochs[run & (epochs >= last)], curve[run & (epochs >= last)], "--", color=blue, linewidth=1.2,
+                zorder=2)
+        ax.plot(epochs[run & (epochs <= last)], curve[run & (epochs <= last)], "-", color=INK, linewidth=1.4,
+                zorder=3)
+    ax.plot(np.full(len(full.lrs), budgets[-1]), full.val_loss, "o", color=blue, markersize=5, zorder=4)
+    for r in h.rounds:
+        ax.plot(np.full(r.kept.sum(), r.epochs), r.val_loss[r.kept], "o", color=INK, markersize=6.5, zorder=5)
+        ax.plot(np.full((~r.kept).sum(), r.epochs), r.val_loss[~r.kept], "o", color="white", markeredgecolor=INK,
+                markeredgewidth=1.3, markersize=6.5, zorder=5)
+        ax.annotate(f"{len(r.lrs)} run" + ("" if len(r.lrs) == 1 else "s"), (r.epochs, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(0, -4), textcoords="offset points", ha="center",
+                    va="top", fontsize=9.5, color=MUTED)
+    mark_point(ax, (budgets[-1], h.final_val_loss), MINIMUM, None, marker="*", size=17)
+    ax.annotate(f"$\\eta$ =\n{h.best_lr:.2f}", (budgets[-1], h.final_val_loss), xytext=(9, 0),
+                textcoords="offset points", ha="left", va="center", color=TEXT[MINIMUM], fontsize=9.5)
+    ax.set_xlabel("epochs trained")
+    ax.set_ylabel("validation loss")
+    ax.set_title("Successive halving", loc="left")
+    handles = [
+        Line2D([], [], color=INK, linewidth=1.4, marker="o", markersize=6.5, label="kept"),
+        Line2D([], [], color=INK, linewidth=1.4, marker="o", markerfacecolor="white", markeredgewidth=1.3,
+               markersize=6.5, label="pruned"),
+        Line2D([], [], color=blue, linewidth=1.2, linestyle="--", marker="o", markersize=5,
+               label="full training only"),
+        Line2D([], [], linestyle="none", marker="*", color=MINIMUM, markeredgecolor="white", markersize=13,
+               label="winner of both"),
+    ]
+    ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize=9)
+
+    # ---- the steps each way took
+    ax = steps_ax
+    labels = [f"all {len(full.lrs)},\n{h.max_epochs} epochs", "successive\nhalving"]
+    ax.bar([0], [view.full_steps], color=blue, width=0.6)
+    bottom = 0
+    for r in h.rounds:
+        ax.bar([1], [r.steps], bottom=bottom, color=INK, edgecolor="white", linewidth=1.0, width=0.6)
+        bottom += r.steps
+    for x, value in ((0, view.full_steps), (1, h.steps)):
+        ax.annotate(f"{value:,}", (x, value), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=10)
+    ax.set_xticks([0, 1], labels)
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_ylim(0, 1.3 * view.full_steps)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax.grid(axis="x", visible=False)
+    ax.annotate(f"{view.saved:,} fewer\n({view.saved_pct:.0f} %)", (1, h.steps), xytext=(0, 22),
+                textcoords="offset points", ha="center", va="bottom", fontsize=9.5, color=MUTED)
+    ax.set_title("SGD steps", loc="left")
+    return fig

@@ -1,0 +1,266 @@
+"""Chapter "Searching for a learning rate" and gdsim.search: coarse to fine, the border, successive halving."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gdsim import sgd, workload
+from gdsim.chapters import lr_search
+from gdsim.search import (
+    Grid,
+    Resumable,
+    border,
+    coarse_to_fine,
+    decades,
+    fine_grid,
+    grid_search,
+    keep_better_half,
+    successive_halving,
+)
+
+NET = workload.MLP
+
+
+@pytest.fixture(scope="module")
+def data():
+    return workload.data()
+
+
+@pytest.fixture(scope="module")
+def per_epoch(data):
+    """Steps per epoch counted from the data: ⌈1,438 / 32⌉ batches."""
+    return -(-len(data.y_train) // workload.BATCH_SIZE)
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return lr_search.facts()
+
+
+# ---------------------------------------------------------------- resuming a run
+
+
+def test_a_resumed_run_equals_one_run_straight_through(data):
+    """Oracle: sgd.train for 1 + 1 + 2 + 4 epochs in one go; bit for bit the same parameters."""
+    run = Resumable(NET, data, 1.5, workload.BATCH_SIZE, workload.SEED)
+    for epochs in (1, 1, 2, 4):
+        run.advance(epochs)
+    straight = sgd.train(NET, data, 1.5, 8, workload.BATCH_SIZE, workload.SEED)
+    assert np.array_equal(run.params, straight.params)
+    assert run.final_val_loss == straight.final_val_loss and run.steps == straight.steps == 8 * 45
+    assert run.epochs == 8 and not run.diverged
+
+
+def test_restarting_sgd_train_from_its_parameters_is_not_the_same_run(data):
+    """Why Resumable exists: sgd.train(start=…) shuffles from the seed again, so 4 + 4 epochs differ from 8."""
+    half = sgd.train(NET, data, 1.5, 4)
+    restarted = sgd.train(NET, data, 1.5, 4, start=half.params)
+    assert not np.allclose(restarted.params, sgd.train(NET, data, 1.5, 8).params)
+
+
+def test_a_resumed_run_blows_up_where_sgd_train_does(data):
+    run = Resumable(NET, data, 10.0)
+    taken = run.advance(1)
+    straight = sgd.train(NET, data, 10.0, 1)
+    assert run.diverged and straight.diverged and taken == straight.steps < 45
+    assert run.final_val_loss == math.inf and run.advance(3) == 0
+
+
+# ---------------------------------------------------------------- coarse to fine
+
+
+def test_the_coarse_grid_is_one_rate_per_decade():
+    lrs = decades(1e-7, 1.0)
+    assert len(lrs) == 8 and lrs[0] == pytest.approx(1e-7) and lrs[-1] == pytest.approx(1.0)
+    assert np.allclose(lrs[1:] / lrs[:-1], 10.0)
+    assert np.allclose(decades(0.03, 300.0), [0.03, 0.3, 3.0, 30.0, 300.0])
+
+
+def test_the_fine_grid_lies_inside_the_best_decade_centred_on_the_best():
+    for best in (1.0, 0.01, 7.0):
+        lrs = fine_grid(best, 8)
+        assert np.all(lrs > best / math.sqrt(10)) and np.all(lrs < best * math.sqrt(10))
+        logs = np.log10(lrs)
+        # equal parts of the decade, the first and last half a part from its ends
+        assert np.allclose(np.diff(logs), 1 / 8)
+        assert logs[0] - (math.log10(best) - 0.5) == pytest.approx(1 / 16)
+        assert np.exp(np.mean(np.log(lrs))) == pytest.approx(best)
+
+
+def _grid(losses):
+    losses = np.asarray(losses, dtype=float)
+    return Grid(10.0 ** np.arange(len(losses)), losses, 0)
+
+
+def test_border_detection():
+    assert border(_grid([0.1, 0.5, 0.9])) == "low"
+    assert border(_grid([0.9, 0.5, 0.1])) == "high"
+    assert border(_grid([0.9, 0.1, 0.5])) is None
+    assert border(_grid([0.9, 0.1, math.inf])) is None  # a blown-up neighbour closes the range
+    assert border(_grid([math.inf, math.inf, math.inf])) == "low"  # everything blew up: go lower
+
+
+def test_the_chapters_coarse_search_puts_the_best_on_the_border_and_widens_it():
+    c = lr_search.coarse_to_fine()
+    assert c.first_border == "high" and c.first.best_lr == pytest.approx(1.0)
+    # the loss was still falling at the top of the range
+    assert np.all(np.diff(c.first.val_loss[-4:]) < 0)
+    assert c.extensions == 1 and c.coarse.lrs[-1] == pytest.approx(10.0) and c.coarse.diverged[-1]
+    assert c.settled and border(c.coarse) is None and c.coarse.best_lr == pytest.approx(1.0)
+    assert c.decade == pytest.approx((10**-0.5, 10**0.5))
+    assert np.all((c.fine.lrs > c.decade[0]) & (c.fine.lrs < c.decade[1]))
+    # the answer lies outside the first range: refining inside it could not have found it
+    assert c.best_lr > c.first.lrs[-1]
+
+
+def test_a_range_that_only_blows_up_is_widened_downwards(data):
+    c = coarse_to_fine(NET, data, 10.0, 1000.0, coarse_epochs=1, fine_epochs=1, fine_points=2)
+    assert c.first_border == "low" and c.first.diverged.all()
+    assert np.allclose(c.coarse.lrs, [0.1, 1.0, 10.0, 100.0, 1000.0]) and c.settled
+    assert c.coarse.best_lr == pytest.approx(1.0) and c.extensions == 2
+
+
+def test_the_coarse_stage_steps_are_one_epoch_per_rate_that_learns(per_epoch):
+    c = lr_search.coarse_to_fine()
+    learns = int(np.sum(~c.first.diverged))
+    assert c.first.steps == learns * per_epoch
+    assert c.fine.steps == lr_search.FINE_POINTS * lr_search.FINE_EPOCHS * per_epoch
+
+
+# ---------------------------------------------------------------- successive halving
+
+
+def test_successive_halving_picks_the_full_grids_best_rate_with_fewer_steps():
+    """The issue's test: on the chapter's demo, the same winner as training every candidate fully."""
+    h, full = lr_search.halving(), lr_search.full()
+    assert h.max_epochs == lr_search.FINE_EPOCHS
+    assert h.best_lr == full.best_lr
+    assert h.steps < full.steps
+    # the winner is one run, trained as long as in the full grid: the same validation loss exactly
+    assert h.final_val_loss == full.val_loss[np.flatnonzero(full.lrs == h.best_lr)[0]]
+
+
+def test_step_counts_are_rounds_times_candidates_times_steps_per_epoch(per_epoch):
+    """Independent count: round k has 8/2^k candidates, each resumed from 2^(k−1) to 2^k epochs."""
+    h, full = lr_search.halving(), lr_search.full()
+    n, counted, before = len(full.lrs), [], 0
+    for k in range(4):
+        budget = 2**k
+        counted.append((n // 2**k) * (budget - before) * per_epoch)
+        before = budget
+    assert [r.steps for r in h.rounds] == counted == [360, 180, 180, 180]
+    assert h.steps == sum(counted) == 900
+    assert full.steps == n * 8 * per_epoch == 2880
+    assert lr_search.scratch_steps(h, per_epoch) == per_epoch * (8 * 1 + 4 * 2 + 2 * 4 + 1 * 8)
+
+
+def test_every_round_keeps_the_better_half_and_its_losses_are_the_full_runs_at_that_budget():
+    """Oracle: the full grid's sgd.train runs, read at each round's budget."""
+    h, full = lr_search.halving(), lr_search.full()
+    alive = list(full.lrs)
+    for r in h.rounds:
+        assert list(r.lrs) == alive
+        rows = [int(np.flatnonzero(full.lrs == lr)[0]) for lr in r.lrs]
+        assert np.array_equal(r.val_loss, full.val_curves[rows, r.epochs])
+        ranked = sorted(range(len(r.lrs)), key=lambda i: r.val_loss[i])
+        alive = sorted(r.lrs[i] for i in ranked[: math.ceil(len(r.lrs) / 2)])
+        assert list(r.survivors) == alive
+    assert [r.epochs for r in h.rounds] == [1, 2, 4, 8] and len(alive) == 1
+
+
+def test_keep_better_half_rounds_up_and_ranks_blow_ups_last():
+    assert keep_better_half(np.array([0.3, 0.1, 0.2])).tolist() == [False, True, True]
+    assert keep_better_half(np.array([math.inf, 0.5, math.inf, 0.7])).tolist() == [False, True, False, True]
+    assert keep_better_half(np.array([0.4, 0.4])).tolist() == [True, False]  # a tie: the lower rate
+
+
+def test_halving_with_an_odd_count_and_a_blow_up(data, per_epoch):
+    h = successive_halving(NET, data, [0.3, 1.0, 30.0], min_epochs=1)
+    assert [len(r.lrs) for r in h.rounds] == [3, 2, 1] and [r.epochs for r in h.rounds] == [1, 2, 4]
+    assert 30.0 not in h.rounds[1].lrs
+    # the blown-up run took a few steps; the others an epoch, then 1 more, then 2 more for the winner
+    blown = sgd.train(NET, data, 30.0, 1).steps
+    assert h.steps == 2 * per_epoch + blown + 2 * per_epoch + 2 * per_epoch
+
+
+# ---------------------------------------------------------------- bad arguments
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: successive_halving(NET, d, []), "non-empty"),
+        (lambda d: successive_halving(NET, d, [0.1, -1.0]), "positive"),
+        (lambda d: successive_halving(NET, d, [0.0, 1.0]), "positive"),
+        (lambda d: successive_halving(NET, d, [0.1, math.nan]), "finite"),
+        (lambda d: successive_halving(NET, d, [0.1, math.inf]), "finite"),
+        (lambda d: successive_halving(NET, d, [1.0, 0.1]), "increasing"),
+        (lambda d: successive_halving(NET, d, [0.1, 1.0], min_epochs=0), "minimum number of epochs"),
+        (lambda d: successive_halving(NET, d, [0.1, 1.0], min_epochs=1.5), "minimum number of epochs"),
+        (lambda d: successive_halving(NET, d, np.geomspace(0.1, 1, 8), min_epochs=2000), "at most 10,000"),
+        (lambda d: successive_halving(NET, d, [0.1, 1.0], batch_size=0), "batch size"),
+        (lambda d: successive_halving(NET, d, [0.1, 1.0], seed=-1), "seed"),
+        (lambda d: coarse_to_fine(NET, d, 1.0, 1.0), "below the highest"),
+        (lambda d: coarse_to_fine(NET, d, 1.0, 1e-3), "below the highest"),
+        (lambda d: coarse_to_fine(NET, d, 1e-3, 0.5), "power of ten"),
+        (lambda d: coarse_to_fine(NET, d, -1e-3, 1.0), "learning rate"),
+        (lambda d: coarse_to_fine(NET, d, 1e-3, math.inf), "learning rate"),
+        (lambda d: coarse_to_fine(NET, d, coarse_epochs=0), "coarse epochs"),
+        (lambda d: coarse_to_fine(NET, d, fine_epochs=0), "fine epochs"),
+        (lambda d: coarse_to_fine(NET, d, fine_points=0), "fine points"),
+        (lambda d: coarse_to_fine(NET, d, max_extensions=-1), "max_extensions"),
+        (lambda d: fine_grid(0.0, 8), "learning rate"),
+        (lambda d: decades(math.nan, 1.0), "learning rate"),
+        (lambda d: Resumable(NET, d, -0.1), "learning rate"),
+        (lambda d: Resumable(NET, d, 0.1).advance(0), "number of epochs"),
+        (lambda d: grid_search(NET, d, [], 1), "non-empty"),
+    ],
+)
+def test_bad_arguments_raise_a_clear_value_error(data, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(data)
+
+
+# ---------------------------------------------------------------- the chapter's numbers
+
+
+def test_facts_agree_with_the_runs(facts, per_epoch):
+    c, h, full = lr_search.coarse_to_fine(), lr_search.halving(), lr_search.full()
+    assert facts["search_epoch_steps"].value == per_epoch
+    assert facts["search_decades"].value == 8 and facts["search_low_exp"].value == -7
+    assert facts["search_first_best"].value == pytest.approx(1.0) and facts["search_extra_lr"].value == pytest.approx(10.0)
+    assert 0 < facts["search_extra_steps"].value < per_epoch  # it blew up within its epoch
+    assert facts["search_sh_saved"].value == full.steps - h.steps == 1980
+    assert facts["search_sh_best"].value == facts["search_fine_best"].value == c.best_lr
+    assert facts["search_fine_above"].value == int(np.sum(c.fine.lrs > 1.0))
+    # the rates that barely learnt kept more than 99 % of the untrained loss
+    stuck = 10.0 ** facts["search_stuck_exp"].value
+    row = int(np.argmin(np.abs(c.first.lrs - stuck)))
+    assert c.first.val_loss[row] > 0.99 * facts["search_start_val"].value
+    assert c.first.val_loss[row + 1] < 0.99 * facts["search_start_val"].value
+    # the page: after one epoch the winner was in the last place that is kept (so keeping a quarter loses it)
+    assert facts["search_winner_one_epoch_rank"].value == len(c.fine.lrs) // 2
+    assert c.fine.best_lr in h.rounds[0].survivors
+    # short runs favour smaller rates: the one-epoch leader is below the eight-epoch winner
+    assert facts["search_fine_one_epoch_best"].value < c.best_lr
+
+
+def test_the_exercise_counts(facts, per_epoch):
+    """16 candidates from one epoch: 16, 8, 4, 2, 1 at 1, 2, 4, 8, 16 epochs, resumed."""
+    resumed = per_epoch * (16 * 1 + 8 * 1 + 4 * 2 + 2 * 4 + 1 * 8)
+    assert facts["search_ex_steps"].value == resumed == 2160
+    assert facts["search_ex_full"].value == per_epoch * 16 * 16
+    assert facts["search_ex_rounds"].value == 5 and facts["search_ex_max_epochs"].value == 16
+
+
+def test_other_seeds_are_checked_honestly(facts):
+    """The seed facts come from real runs of those seeds, and successive halving's pick is never better
+    than the full grid's best (which is the best of the same runs, trained fully)."""
+    for seed in lr_search.OTHER_SEEDS:
+        h, full = lr_search.halving(seed), lr_search.full(seed)
+        assert h.final_val_loss >= full.val_loss.min()
+        assert h.final_val_loss == full.val_loss[np.flatnonzero(full.lrs == h.best_lr)[0]]
+    assert facts["search_seed_worst_regret"].value >= 0
