@@ -31,7 +31,6 @@ import numpy as np
 
 from gdsim import checks
 
-
 # ---------------------------------------------------------------- argument checks
 
 

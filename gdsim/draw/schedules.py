@@ -62,12 +62,12 @@ def _epoch_axis(ax: Axes, per_epoch: int, epochs: int, label: bool = True) -> No
     ax.xaxis.set_major_locator(MultipleLocator(5 * per_epoch))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / per_epoch:g}"))
     if label:
-        ax.set_xlabel("epoch (step ÷ steps per epoch)")
+        ax.set_xlabel(f"epoch ({per_epoch} steps each)")
 
 
 def shapes(view: ShapesView, layout: Layout = COLUMN) -> Figure:
     """The decays and the cycles over the run, one shared rate axis, η* as the green line."""
-    fig = new_figure(layout.height(3.3, 6.0), layout)
+    fig = new_figure(layout.height(4.0, 7.6), layout)
     axes = fig.subplots(*layout.grid(1, 2), sharey=True)
     for ax, names, title in zip(axes, (view.decays, view.cycles), ("Decays", "Cycles")):
         _baseline(ax, view.best_lr, label=f"fixed $\\eta^*$ = {view.best_lr:.2f}")
@@ -77,7 +77,8 @@ def shapes(view: ShapesView, layout: Layout = COLUMN) -> Figure:
         _epoch_axis(ax, view.steps_per_epoch, view.epochs)
         ax.set_title(title)
         ax.set_ylim(0, view.best_lr * 1.1)
-        ax.legend(loc="upper right", ncols=1, handlelength=2.4, framealpha=0.9)
+        # under the panel: above it the curves fill every corner
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, handlelength=2.4, columnspacing=1.2)
     for ax in axes if layout.narrow else axes[:1]:
         ax.set_ylabel("learning rate $\\eta_t$")
     return fig
@@ -152,7 +153,7 @@ def hd_rates(view: HDView, layout: Layout = COLUMN) -> Figure:
     _baseline(rates, view.best_lr)
     epochs = np.arange(view.epochs + 1)
     losses.plot(epochs, view.baseline_val_loss, color=MINIMUM, linewidth=2.2)
-    for lr0, rate, loss, colour in zip(view.lr0, view.rates, view.val_loss, colours):
+    for rate, loss, colour in zip(view.rates, view.val_loss, colours):
         rates.plot(np.arange(1, len(rate) + 1), rate, color=colour, linewidth=1.5)
         losses.plot(epochs[: len(loss)], loss, color=colour, linewidth=1.5)
     rates.set_yscale("log")
@@ -165,7 +166,8 @@ def hd_rates(view: HDView, layout: Layout = COLUMN) -> Figure:
     losses.set_title("Validation loss")
     handles = [Line2D([], [], color=c, linewidth=2, label=f"$\\alpha_0$ = {lr0:g}") for lr0, c in zip(view.lr0, colours)]
     handles.append(Line2D([], [], color=MINIMUM, linewidth=2, label=f"best fixed rate {view.best_lr:.2f}"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, handlelength=1.6, columnspacing=1.0)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2 if layout.narrow else 3, handlelength=1.6,
+               columnspacing=1.0)
     return fig
 
 
@@ -178,7 +180,7 @@ def hd_beta(view: BetaView, layout: Layout = COLUMN) -> Figure:
     rates.axhline(0.0, color=MUTED, linewidth=0.8, zorder=1)
     epochs = np.arange(view.epochs + 1)
     losses.plot(epochs, view.baseline_val_loss, color=MINIMUM, linewidth=2.2)
-    for beta, rate, loss, colour in zip(view.betas, view.rates, view.val_loss, BETA_COLOUR):
+    for rate, loss, colour in zip(view.rates, view.val_loss, BETA_COLOUR):
         rates.plot(np.arange(1, len(rate) + 1), rate, color=colour, linewidth=1.5)
         losses.plot(epochs[: len(loss)], loss, color=colour, linewidth=1.5)
     rates.set_yscale("symlog", linthresh=1e-2, linscale=0.6)
