@@ -22,8 +22,9 @@ STEMS = (
     "batches",
     "how-big",
     "loss-curves",
-    "edge-of-stability",
     "lr-search",
+    "schedules",
+    "edge-of-stability",
 )
 
 
