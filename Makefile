@@ -2,6 +2,11 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 export NO_MKDOCS_2_WARNING := 1
+# NumPy's BLAS on one thread per process: the simulations multiply small matrices, where extra
+# threads only add overhead, and render and test workers already fill every core (a practice
+# chapter's runs took 2–20× longer with OpenBLAS's default threads on a busy 2-core machine).
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 
 PYTHON ?= python3
 VENV := .venv

@@ -256,6 +256,10 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
     out_dir = Path(out_dir)
     workers = max(1, jobs or os.cpu_count() or 1)
     results: list[Rendered] = []
+    # Workers are processes on every core already: their BLAS gets one thread each (small
+    # matrices gain nothing from more, and oversubscribed cores made runs many times slower).
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     with locked(out_dir), snapshot():
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
