@@ -21,6 +21,7 @@ STEMS = (
     "feature-scaling",
     "batches",
     "how-big",
+    "range-test",
 )
 
 
