@@ -194,6 +194,10 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
     top.set_title("Loss as $\\eta$ rises, full batch")
     bottom.plot(test.lrs, view.errors[:, 0], color=FLAT_EDGE, linestyle="--", linewidth=1.6, zorder=3)
     bottom.plot(test.lrs, view.errors[:, 1], color=STEEP, linewidth=2.0, zorder=4)
+    positive = view.errors[view.errors > 0]
+    bottom.set_ylim(positive.min() / 3, positive.max() * 5)
+    bottom.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+    bottom.yaxis.set_minor_formatter(NullFormatter())
     bottom.set_ylabel(r"error size $|v \cdot (\theta - \theta^*)|$")
     bottom.set_title("The error along each eigenvector")
     handles = [Line2D([], [], color=MUTED, linewidth=1.2, label="loss of each step"),
