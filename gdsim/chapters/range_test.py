@@ -256,6 +256,8 @@ def facts() -> dict[str, Fact]:
     blown = g.lrs[~np.isfinite(g.val_loss)]
     near_peak = smith_v.test.lrs[smith_v.test.val_accuracy >= smith_v.peak_accuracy - SMITH_NEAR / 100]
     first_growth = float(abs(1.0 - t.lrs[ls.cross_step] * lam_max))
+    floor = g.val_loss[(g.lrs >= best.lr / 3) & (g.lrs <= best.lr * 3)]
+    steep_left = float(ls.errors[ls.cross_step, 1] / ls.errors[0, 1])
     return {
         "range_lr_min": Fact(LR_MIN, "g"),
         "range_lr_max": Fact(LR_MAX, "g"),
@@ -263,6 +265,10 @@ def facts() -> dict[str, Fact]:
         "range_step_factor": Fact(step_factor, ".3f"),
         "range_decades": Fact(math.log10(LR_MAX / LR_MIN), ".0f"),
         "range_run_steps": Fact(CHECK_EPOCHS * curve.epoch_steps, ",d"),
+        # the search's own runs within a factor 3 of its best rate: how much one seed's floor varies
+        "range_floor_lo": Fact(float(floor.min()), ".4f"),
+        "range_floor_hi": Fact(float(floor.max()), ".4f"),
+        "range_minimum_undivided_val_loss": Fact(trained(curve.minimum_lr).val_loss, ".3f"),
         "range_floor_gap": Fact(max(found[r].val_loss for r in ("steepest", "minimum")) - best.val_loss, ".3f"),
         "range_one_image_percent": Fact(100 / len(workload.data().y_val), ".2f"),
         "range_smith_near_ratio": Fact(float(near_peak.max() / near_peak.min()), ".1f"),
@@ -329,10 +335,14 @@ def facts() -> dict[str, Fact]:
         "range_ls_overshoot": Fact(t.stop_lr / limit, ".2f"),
         "range_ls_raw_stop_lr": Fact(ls.raw_test.stop_lr, ".3g"),
         "range_ls_raw_overshoot": Fact(ls.raw_test.stop_lr / limit, ".2f"),
-        "range_ls_steep_at_cross": Fact(float(ls.errors[ls.cross_step, 1] / ls.errors[0, 1]), ".1e"),
+        "range_ls_steep_at_cross": Fact(steep_left, ".1e"),
+        # the same numbers as powers of ten, for the prose
+        "range_ls_steep_at_cross_exp": Fact(math.log10(steep_left), ".0f"),
         "range_ls_growth": Fact(growth, ".2g"),
+        "range_ls_growth_exp": Fact(math.log10(growth), ".0f"),
         # what the closed form leaves of the steep error at the crossing: ∏ |1 − η_k λ_max| before it
-        "range_ls_steep_closed_form": Fact(float(np.prod(np.abs(1.0 - t.lrs[: ls.cross_step] * lam_max))), ".1e"),
+        "range_ls_steep_closed_form_exp": Fact(math.log10(np.prod(np.abs(1.0 - t.lrs[: ls.cross_step] * lam_max))),
+                                               ".0f"),
         "range_ls_best_smoothed": Fact(t.best_loss, ".3g"),
         "range_ls_best_raw": Fact(float(t.losses.min()), ".3g"),
         "range_ls_floor": Fact(ls.floor, ".3g"),
@@ -458,12 +468,12 @@ ASSETS = (
             "floor, staying low past the orange line and shooting up only far to its right; a cross marks the "
             "stop at {range_ls_stop_lr}, {range_ls_overshoot} times the limit. Bottom: the size of the error "
             "along the flat and the steep eigenvector (log scale): the steep part collapses to "
-            "{range_ls_steep_at_cross} of its start by the time η reaches the limit, then grows back, and only "
+            "about 10 to the power {range_ls_steep_at_cross_exp} of its start by the time η reaches the limit, then grows back, and only "
             "when it is large again does the loss rise."
         ),
         caption=(
             "On least squares the limit is known: the test stops at {range_ls_overshoot}× 2/λ_max, because the "
-            "steep error, shrunk to {range_ls_steep_at_cross} of its start, must grow back before the loss shows it."
+            "steep error, shrunk to rounding level before the limit, must grow back before the loss shows it."
         ),
     ),
 )
