@@ -463,13 +463,16 @@ ASSETS = (
         alt=(
             "Two panels sharing a logarithmic learning-rate axis from {range_ls_lr_min} to about "
             "{range_ls_stop_lr}, for the range test on the least-squares line with full batches. An orange "
-            "vertical line marks the exact limit 2/λ_max = {range_ls_limit} in both. Top: the loss (log scale), "
+            "vertical line marks the exact limit 2/λ_max = {range_ls_limit} in both; dashed lines in the top panel "
+            "mark the three rules' suggestions, all to its left: valley at {range_ls_valley_share}, minimum at "
+            "{range_ls_minimum_share} and steepest at {range_ls_steepest_share} of the limit. Top: the loss (log "
+            "scale), "
             "raw as a thin line and smoothed as a thick one, falling from {range_ls_start_loss} towards the "
             "floor, staying low past the orange line and shooting up only far to its right; a cross marks the "
             "stop at {range_ls_stop_lr}, {range_ls_overshoot} times the limit. Bottom: the size of the error "
-            "along the flat and the steep eigenvector (log scale): the steep part collapses to "
-            "about 10 to the power {range_ls_steep_at_cross_exp} of its start by the time η reaches the limit, then grows back, and only "
-            "when it is large again does the loss rise."
+            "along the flat and the steep eigenvector (log scale): the steep part collapses to about 10 to the "
+            "power {range_ls_steep_at_cross_exp} of its start by the time η reaches the limit, then grows back, "
+            "and only when it is large again does the loss rise."
         ),
         caption=(
             "On least squares the limit is known: the test stops at {range_ls_overshoot}× 2/λ_max, because the "

@@ -164,7 +164,8 @@ def smith(view: SmithView, layout: Layout = COLUMN) -> Figure:
     ax.set_xlabel(r"learning rate $\eta$ (rising linearly)")
     ax.set_ylabel("validation accuracy (%)")
     epochs = test.steps // view.epoch_steps
-    ax.set_title(f"Smith's range test, {test.steps} steps ({epochs} epochs)")
+    gap = "\n" if layout.narrow else " "
+    ax.set_title(f"Smith's range test,{gap}{test.steps} steps ({epochs} epochs)")
     handles = [Line2D([], [], color=CURVE, linewidth=1.4, label="validation accuracy after each step"),
                Line2D([], [], color=INK, linestyle="--", marker="o", markersize=6, markeredgecolor="white",
                       linewidth=1.3, label=f"peak: max_lr = {view.max_lr:.3g}"),
@@ -178,7 +179,7 @@ def smith(view: SmithView, layout: Layout = COLUMN) -> Figure:
 def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
     """The least-squares line: the loss and the error along each eigenvector as η rises past 2/λ_max."""
     test = view.test
-    fig = new_figure(layout.height(5.6, 7.0), layout)
+    fig = new_figure(layout.height(5.9, 7.8), layout)
     top, bottom = fig.subplots(2, 1, sharex=True)
     for ax in (top, bottom):
         ax.axvline(view.limit, color=THRESHOLD, linewidth=2.2, zorder=1)
@@ -190,6 +191,8 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
     top.axhline(view.floor, color=MINIMUM, linestyle="--", linewidth=1.3, zorder=1)
     top.plot(test.lrs[-1], test.smoothed[-1], **STOP, zorder=6)
     top.set_ylim(view.floor / 2, 3 * float(max(test.losses.max(), test.smoothed.max())))
+    for rule, lr in view.suggestions.items():
+        top.axvline(lr, color=RULE[rule], linestyle="--", linewidth=1.3, zorder=1)
     top.set_ylabel("training loss (MSE)")
     top.set_title("Loss as $\\eta$ rises, full batch")
     bottom.plot(test.lrs, view.errors[:, 0], color=FLAT_EDGE, linestyle="--", linewidth=1.6, zorder=3)
@@ -207,6 +210,8 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
                Line2D([], [], color=MINIMUM, linestyle="--", linewidth=1.3, label="least-squares loss"),
                Line2D([], [], color=THRESHOLD, linewidth=2.2,
                       label=f"exact limit $2/\\lambda_{{\\max}}$ = {view.limit:.4g}"),
+               *(Line2D([], [], color=RULE[r], linestyle="--", linewidth=1.3,
+                        label=f"{RULE_LABEL[r]}: {lr / view.limit:.2g} × limit") for r, lr in view.suggestions.items()),
                Line2D([], [], color=STEEP, linewidth=2.0, label=r"steep direction ($\lambda_{\max}$)"),
                Line2D([], [], color=FLAT_EDGE, linestyle="--", linewidth=1.6, label=r"flat direction ($\lambda_{\min}$)")]
     fig.legend(handles=handles, loc="outside lower center", ncols=1 if layout.narrow else 2,
