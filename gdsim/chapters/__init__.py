@@ -23,6 +23,7 @@ STEMS = (
     "how-big",
     "loss-curves",
     "lr-search",
+    "range-test",
     "schedules",
     "edge-of-stability",
 )

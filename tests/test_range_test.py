@@ -1,0 +1,402 @@
+"""The learning-rate range test (gdsim.lr_range) and its chapter: rates, smoothing, stop, the rules
+against transcriptions of fastai's code, restore and reproducibility, bad input, and the numbers
+the page quotes, each recomputed here from numpy, gdsim.sgd or gdsim.model directly."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+
+from gdsim import digits, lr_range, network, scenarios, sgd, workload
+from gdsim.chapters import range_test as ch
+from gdsim.lr_range import RangeTest
+
+NET = workload.MLP
+
+
+@pytest.fixture(scope="module")
+def data():
+    return workload.data()
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return ch.facts()
+
+
+def _curve(smoothed, lrs=None, planned=None) -> RangeTest:
+    """A range test result written by hand, for the rules."""
+    smoothed = np.asarray(smoothed, dtype=float)
+    lrs = np.geomspace(1e-3, 10, len(smoothed)) if lrs is None else np.asarray(lrs, dtype=float)
+    return RangeTest("exponential", lrs, smoothed.copy(), smoothed, planned or len(smoothed), False, 4.0, 0.98,
+                     None, None, None)
+
+
+def _fastai_valley(losses) -> int:
+    """fastai's ``valley``, transcribed loop for loop (the oracle for the vectorized version)."""
+    n = len(losses)
+    max_start, max_end = 0, 0
+    lds = [1] * n
+    for i in range(1, n):
+        for j in range(0, i):
+            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
+                lds[i] = lds[j] + 1
+            if lds[max_end] < lds[i]:
+                max_end = i
+                max_start = max_end - lds[max_end]
+    sections = (max_end - max_start) / 3
+    return max_start + int(sections) + int(sections / 2)
+
+
+# ------------------------------------------------------------------ rates and smoothing
+
+
+def test_exponential_rates_grow_by_one_factor_and_linear_ones_by_one_step():
+    exp = lr_range.rates(1e-4, 100.0, 200)
+    assert np.allclose(exp, np.geomspace(1e-4, 100.0, 200), rtol=1e-12)
+    assert np.allclose(exp[1:] / exp[:-1], (1e6) ** (1 / 199), rtol=1e-12)
+    lin = lr_range.rates(0.01, 10.0, 180, mode="linear")
+    assert np.allclose(lin, np.linspace(0.01, 10.0, 180), rtol=1e-12)
+    assert (exp[0], exp[-1], lin[0], lin[-1]) == pytest.approx((1e-4, 100.0, 0.01, 10.0), rel=1e-12)
+
+
+def test_smoothing_is_the_bias_corrected_weighted_mean():
+    """Oracle: ā_k = Σ_j β^{k−j} ℓ_j / Σ_j β^{k−j}, the weighted mean the recursion and the
+    division by 1 − β^{k+1} add up to."""
+    losses = np.random.default_rng(3).uniform(0.5, 3.0, 40)
+    for beta in (0.0, 0.5, 0.98):
+        shown = lr_range.smooth(losses, beta)
+        for k in range(len(losses)):
+            weights = beta ** np.arange(k, -1, -1.0)
+            assert shown[k] == pytest.approx(np.sum(weights * losses[: k + 1]) / weights.sum(), rel=1e-12)
+    assert np.allclose(lr_range.smooth(np.full(10, 2.5)), 2.5, rtol=1e-12), "a constant loss is not pulled to 0"
+
+
+# ------------------------------------------------------------------ the test itself
+
+
+def test_range_test_is_sgd_with_a_rising_schedule(data):
+    """Oracle: gdsim.sgd.train with the same seed and the rates as a schedule takes the same
+    batches, losses and parameters, bit for bit."""
+    steps = 2 * ch._epoch_steps()
+    rates = lr_range.rates(1e-3, 1.0, steps)
+    result = lr_range.range_test(NET, data, 1e-3, 1.0, steps, stop_factor=None, seed=5, restore=False)
+    run = sgd.train(NET, data, lambda k: float(rates[k]), epochs=2, batch_size=32, seed=5, blowup=1e300)
+    assert np.array_equal(result.lrs, rates) and np.array_equal(result.lrs, run.step_lr)
+    assert np.array_equal(result.losses, run.step_loss)
+    assert np.array_equal(result.params, run.params)
+    assert result.val_loss[-1] == run.epoch_val_loss[-1] and result.val_accuracy[-1] == run.epoch_val_accuracy[-1]
+    assert np.array_equal(result.smoothed, lr_range.smooth(result.losses))
+    assert not result.stopped and result.stop_step is None and result.steps == result.planned == steps
+
+
+def test_the_callers_parameters_are_restored_and_trained_ones_returned_on_request(data):
+    start = network.initial(NET, seed=7) * 1.5
+    before = start.copy()
+    kept = lr_range.range_test(NET, data, 1e-3, 10.0, 60, params=start)
+    assert np.array_equal(start, before), "the array passed in was written to"
+    assert kept.params is None
+    trained = lr_range.range_test(NET, data, 1e-3, 10.0, 60, params=start, restore=False)
+    assert np.array_equal(start, before)
+    assert trained.params is not start and not np.array_equal(trained.params, start)
+    # oracle: sgd.train from the same start takes the same first steps
+    rates = lr_range.rates(1e-3, 10.0, 60)
+    steps = trained.steps
+    run = sgd.train(NET, data, lambda k: float(rates[min(k, steps - 1)]), epochs=2, seed=0, start=start,
+                    blowup=1e300)
+    assert np.array_equal(trained.losses, run.step_loss[:steps])
+    assert np.array_equal(kept.losses, trained.losses), "restoring changes nothing about the curve"
+
+
+def test_same_seed_same_curve_other_seed_other_curve(data):
+    a = lr_range.range_test(NET, data, 1e-4, 100.0, 120, seed=3)
+    b = lr_range.range_test(NET, data, 1e-4, 100.0, 120, seed=3)
+    c = lr_range.range_test(NET, data, 1e-4, 100.0, 120, seed=4)
+    assert np.array_equal(a.losses, b.losses) and np.array_equal(a.smoothed, b.smoothed)
+    assert np.array_equal(a.val_accuracy, b.val_accuracy) and a.steps == b.steps
+    assert not np.array_equal(a.losses[:10], c.losses[:10])
+
+
+def test_the_test_stops_at_the_first_smoothed_loss_above_four_times_the_best(data):
+    stopped = ch.exponential()
+    assert stopped.stopped and stopped.steps < stopped.planned
+    s = stopped.smoothed
+    best_so_far = np.minimum.accumulate(s)
+    assert s[-1] > 4 * best_so_far[-1]
+    assert np.all(s[:-1] <= 4 * best_so_far[:-1])
+    # without the stop the first steps are the same
+    free = lr_range.range_test(NET, data, ch.LR_MIN, ch.LR_MAX, ch.STEPS, stop_factor=None)
+    assert np.array_equal(free.losses[: stopped.steps], stopped.losses)
+    assert free.steps == free.planned
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(lr_min=1.0, lr_max=1.0), "below lr_max"),
+        (dict(lr_min=2.0, lr_max=1.0), "below lr_max"),
+        (dict(lr_min=0.0), "positive finite"),
+        (dict(lr_min=-1e-3), "positive finite"),
+        (dict(lr_max=math.inf), "positive finite"),
+        (dict(lr_min=math.nan), "positive finite"),
+        (dict(mode="cosine"), "unknown mode"),
+        (dict(steps=1), "at least 2 steps"),
+        (dict(steps=0), "positive integer"),
+        (dict(smoothing=1.0), "smoothing"),
+        (dict(stop_factor=0.5), "above 1"),
+        (dict(params=np.zeros(3)), "parameters"),
+        (dict(batch_size=0), "batch size"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(data, kwargs, match):
+    args = dict(lr_min=1e-3, lr_max=1.0, steps=20) | kwargs
+    with pytest.raises(ValueError, match=match):
+        lr_range.range_test(NET, data, **args)
+
+
+def test_empty_data_and_unknown_rules_are_refused(data):
+    empty = digits.Split(np.zeros((0, 64)), np.zeros(0, int), data.x_val, data.y_val, data.mean, data.scale)
+    with pytest.raises(ValueError, match="empty"):
+        lr_range.range_test(NET, empty, 1e-3, 1.0, 20)
+    with pytest.raises(ValueError, match="non-empty"):
+        lr_range.range_test_least_squares([], [], [0.0, 0.0], 1e-3, 1.0, 20)
+    with pytest.raises(ValueError, match="unknown rule"):
+        lr_range.suggest(ch.exponential(), "slide")
+    with pytest.raises(ValueError, match="too few"):
+        lr_range.suggest(_curve([3.0, 2.0, 1.0, 0.5, 0.4, 0.3, 0.2]), "valley")
+
+
+# ------------------------------------------------------------------ the rules
+
+
+def test_longest_decrease_against_every_subsequence():
+    """Oracle: all index subsets of a short curve, the longest strictly decreasing one ending at each point."""
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        losses = rng.integers(0, 6, 8).astype(float)
+        expected = []
+        for i in range(len(losses)):
+            best = 1
+            for size in range(2, i + 2):
+                for rest in itertools.combinations(range(i), size - 1):
+                    chain = [losses[j] for j in rest] + [losses[i]]
+                    if all(a > b for a, b in zip(chain, chain[1:])):
+                        best = max(best, size)
+            expected.append(best)
+        assert lr_range.longest_decrease(losses).tolist() == expected
+
+
+def test_rules_equal_fastais_definitions_on_random_curves():
+    rng = np.random.default_rng(2)
+    for trial in range(30):
+        n = int(rng.integers(30, 120))
+        smoothed = np.cumsum(rng.normal(-0.02, 0.1, n)) + 3.0
+        lrs = np.geomspace(1e-5, 10, n)
+        curve = _curve(smoothed, lrs, planned=n + int(rng.integers(0, 40)))
+        first, end = curve.planned // 10, n - 5
+        lo, lo_lr = smoothed[first:end], lrs[first:end]
+        # steepest: the left point of the most negative slope against ln η
+        slopes = [(lo[k + 1] - lo[k]) / (math.log(lo_lr[k + 1]) - math.log(lo_lr[k])) for k in range(len(lo) - 1)]
+        assert lr_range.suggest(curve, "steepest") == lo_lr[int(np.argmin(slopes))]
+        assert lr_range.suggest(curve, "minimum") == pytest.approx(lo_lr[int(np.argmin(lo))] / 10, rel=1e-15)
+        assert lr_range.suggest(curve, "valley") == lo_lr[max(0, _fastai_valley(list(lo)))], trial
+
+
+def test_valley_takes_the_middle_of_a_clean_descent():
+    """A curve that falls over points 30…70 and rises elsewhere: valley lands about halfway down."""
+    n = 100
+    smoothed = np.concatenate([np.linspace(3, 3.2, 30), np.linspace(3.0, 1.0, 41), np.linspace(1.1, 5, 29)])
+    curve = _curve(smoothed, planned=n)
+    index = lr_range.suggestion_index(curve, "valley")
+    assert 45 <= index <= 55
+
+
+# ------------------------------------------------------------------ least squares
+
+
+def test_least_squares_test_is_gradient_descent_with_the_rates():
+    """Oracle: full-batch steps θ ← θ − η_k (2/n) Xᵀ(Xθ − y), written with numpy."""
+    s = scenarios.get("original")
+    x, y = s.split.x_train, s.split.y_train
+    result = lr_range.range_test_least_squares(x, y, s.start, 1e-3, 1.0, 50, stop_factor=None, restore=False)
+    X = np.column_stack([np.ones_like(x), x])
+    theta = s.start.copy()
+    for eta, loss in zip(lr_range.rates(1e-3, 1.0, 50), result.losses):
+        r = X @ theta - y
+        assert loss == pytest.approx(np.mean(r**2), rel=1e-12)
+        theta = theta - eta * 2 / len(x) * X.T @ r
+    assert np.allclose(result.params, theta, rtol=1e-12)
+    assert result.val_loss is None and result.val_accuracy is None
+
+
+def test_on_least_squares_the_blow_up_exceeds_two_over_lambda_max_and_the_suggestions_stay_below():
+    s = scenarios.get("original")
+    x = s.split.x_train
+    X = np.column_stack([np.ones_like(x), x])
+    limit = 2 / np.linalg.eigvalsh(2 / len(x) * X.T @ X).max()
+    for steps in (100, 200, 400):
+        test = ch.least_squares(steps)
+        assert test.stopped
+        assert test.stop_lr > limit
+        for rule in lr_range.RULES:
+            assert lr_range.suggest(test, rule) < limit, (steps, rule)
+
+
+def test_least_squares_facts_by_hand(facts):
+    s = scenarios.get("original")
+    x, y = s.split.x_train, s.split.y_train
+    X = np.column_stack([np.ones_like(x), x])
+    values, vectors = np.linalg.eigh(2 / len(x) * X.T @ X)
+    lam_max, limit = values[-1], 2 / values[-1]
+    test = ch.least_squares()
+    assert facts["range_ls_limit"].value == pytest.approx(limit, rel=1e-12)
+    cross = facts["range_ls_cross_step"].value - 1  # counted from 1 on the page
+    assert test.lrs[cross - 1] <= limit < test.lrs[cross]
+    assert facts["range_ls_steps_past"].value == test.steps - cross
+    assert facts["range_ls_overshoot"].value == pytest.approx(test.stop_lr / limit, rel=1e-12)
+    assert facts["range_ls_overshoot"].value > 2
+    # the steep error at the crossing, replayed here with numpy
+    solution = np.linalg.lstsq(X, y, rcond=None)[0]
+    theta = s.start.copy()
+    for eta in test.lrs[:cross]:
+        theta = theta - eta * 2 / len(x) * X.T @ (X @ theta - y)
+    steep = abs((theta - solution) @ vectors[:, -1]) / abs((s.start - solution) @ vectors[:, -1])
+    # at rounding level the exact value depends on the order of the arithmetic, so only its size is checked
+    ours = facts["range_ls_steep_at_cross"].value
+    assert ours < 1e-15 and steep < 1e-15
+    assert abs(facts["range_ls_steep_at_cross_exp"].value - math.log10(steep)) < 1.5
+    closed = np.prod(np.abs(1 - test.lrs[:cross] * lam_max))
+    assert facts["range_ls_steep_closed_form_exp"].value == pytest.approx(math.log10(closed), rel=1e-9)
+    assert closed < 1e-3 * min(ours, steep), "the runs keep rounding error the closed form would not"
+    assert facts["range_ls_first_growth"].value == pytest.approx(test.lrs[cross] * lam_max - 1, rel=1e-9)
+    growth = np.prod(test.lrs[cross:] * lam_max - 1)
+    assert facts["range_ls_growth"].value == pytest.approx(growth, rel=1e-9)
+    assert facts["range_ls_growth_exp"].value == pytest.approx(math.log10(growth), rel=1e-9)
+    assert facts["range_ls_fixed_steps"].value == pytest.approx(
+        math.log(growth) / math.log(test.lrs[cross] * lam_max - 1), rel=1e-9)
+    # the floor and the lagging average
+    floor = np.mean((X @ solution - y) ** 2)
+    assert facts["range_ls_floor"].value == pytest.approx(floor, rel=1e-9)
+    assert facts["range_ls_best_raw"].value == pytest.approx(floor, rel=1e-3)
+    assert facts["range_ls_best_smoothed"].value > 10 * floor
+    raw = lr_range.range_test_least_squares(x, y, s.start, ch.LS_LR_MIN, ch.LS_LR_MAX, ch.LS_STEPS, smoothing=0.0)
+    assert facts["range_ls_raw_overshoot"].value == pytest.approx(raw.stop_lr / limit, rel=1e-12)
+    assert 1 < facts["range_ls_raw_overshoot"].value <= facts["range_ls_overshoot"].value
+    # a slower sweep overshoots less (the exercise)
+    assert (facts["range_ls_overshoot_100"].value > facts["range_ls_overshoot"].value
+            > facts["range_ls_overshoot_400"].value > 1)
+
+
+# ------------------------------------------------------------------ the digits network
+
+
+def test_each_rule_trained_for_real(facts, data):
+    """Oracle: fresh sgd.train runs at each suggested rate; the prose's verdicts."""
+    curve = ch.curve_view()
+    for rule in lr_range.RULES:
+        lr = lr_range.suggest(ch.exponential(), rule)
+        assert facts[f"range_{rule}_lr"].value == lr
+        run = sgd.train(NET, data, lr, ch.CHECK_EPOCHS, 32, 0)
+        assert facts[f"range_{rule}_val_loss"].value == run.epoch_val_loss[-1]
+        assert facts[f"range_{rule}_val_percent"].value == pytest.approx(100 * run.epoch_val_accuracy[-1])
+        assert lr < curve.best_lr, "every rule errs low here"
+    best = sgd.train(NET, data, ch.grid().best_lr, ch.CHECK_EPOCHS, 32, 0)
+    assert facts["range_best_val_loss"].value == best.epoch_val_loss[-1]
+    g = ch.grid()
+    assert g.best_lr == g.lrs[np.nanargmin(np.where(np.isfinite(g.val_loss), g.val_loss, np.nan))]
+    assert facts["range_best_val_loss"].value == np.min(g.val_loss)
+    # steepest and minimum land near the best; valley trains clearly worse
+    gap = facts["range_floor_gap"].value
+    for rule in ("steepest", "minimum"):
+        assert facts[f"range_{rule}_val_loss"].value - facts["range_best_val_loss"].value <= gap + 5e-4
+    assert facts["range_valley_val_loss"].value > facts["range_best_val_loss"].value + 3 * gap
+    # the floor's spread the prose quotes: the grid's own runs within a factor 3 of the best rate
+    near = g.val_loss[(g.lrs >= g.best_lr / 3) & (g.lrs <= 3 * g.best_lr)]
+    assert (facts["range_floor_lo"].value, facts["range_floor_hi"].value) == (near.min(), near.max())
+    assert facts["range_floor_hi"].value - facts["range_floor_lo"].value > gap, "the gap is within the noise"
+    undivided = sgd.train(NET, data, curve.minimum_lr, ch.CHECK_EPOCHS, 32, 0)
+    assert facts["range_minimum_undivided_val_loss"].value == undivided.final_val_loss > 2 * best.final_val_loss
+
+
+def test_suggestions_over_seeds_never_blow_up_and_the_stop_overshoots_the_grid(facts, data):
+    first_blowup = facts["range_grid_first_blowup"].value
+    assert not np.isfinite(ch.grid().val_loss[ch.grid().lrs == first_blowup]).any()
+    for seed in ch.SPREAD_SEEDS:
+        for rule in lr_range.RULES:
+            assert lr_range.suggest(ch.exponential(seed), rule) < first_blowup / 3
+    assert ch.exponential().stop_lr > first_blowup
+
+
+def test_smith_reads_max_lr_at_the_accuracy_peak(facts, data):
+    view = ch.smith_view()
+    test = view.test
+    assert test.mode == "linear" and not test.stopped and test.steps == ch.SMITH_EPOCHS * 45
+    assert np.allclose(np.diff(test.lrs), np.diff(test.lrs)[0])
+    k = int(np.argmax(test.val_accuracy))
+    assert facts["range_smith_max_lr"].value == test.lrs[k]
+    assert view.base_range == pytest.approx((test.lrs[k] / 4, test.lrs[k] / 3))
+    # oracle for the accuracy: sgd.train with the same rates, then the network's argmax on the validation images
+    rates = test.lrs
+    run = sgd.train(NET, data, lambda j: float(rates[j]), epochs=ch.SMITH_EPOCHS, seed=0, blowup=1e300)
+    assert run.epoch_val_accuracy[-1] == test.val_accuracy[-1]
+    predicted = np.argmax(network.scores(NET, run.params, data.x_val), axis=1)
+    assert facts["range_smith_end_percent"].value == pytest.approx(100 * np.mean(predicted == data.y_val))
+
+
+def test_settings_facts(facts):
+    assert facts["range_step_factor"].value == pytest.approx((ch.LR_MAX / ch.LR_MIN) ** (1 / (ch.STEPS - 1)))
+    assert facts["range_lag_steps"].value == pytest.approx(0.98 / 0.02)
+    assert facts["range_lag_factor"].value == pytest.approx(facts["range_step_factor"].value ** 49)
+    assert facts["range_steps_taken"].value == ch.exponential().steps
+    assert facts["range_run_steps"].value == 20 * 45
+    # every run that did not blow up took all its steps
+    g = ch.grid()
+    assert facts["range_grid_runs_steps"].value > 45 * 20 * np.isfinite(g.val_loss).sum()
+
+
+def test_fact_names_are_literal_strings():
+    tree = ast.parse(inspect.getsource(ch.facts))
+    keys = [k for node in ast.walk(tree) if isinstance(node, ast.Dict) for k in node.keys]
+    assert keys and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys)
+    assert all(k.value.startswith("range_") for k in keys)
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _collisions(fig):
+    """Overlapping texts, leaving out a title's empty last row that the counter is placed in on purpose."""
+    from gdsim.draw import style
+
+    return [(a, b) for a, b in style.text_overlaps(fig) if not (a.endswith("\n") or b.endswith("\n"))]
+
+
+def test_no_label_collides_and_no_text_is_small_in_the_chapters_figures():
+    from gdsim.draw import style
+    from gdsim.draw.frames import Movie
+    from gdsim.paths import STYLE
+
+    for asset in ch.ASSETS:
+        for layout in style.LAYOUTS:
+            with matplotlib.rc_context(fname=str(STYLE)):
+                made = asset.build(layout)
+            movie = made if isinstance(made, Movie) else None
+            fig = movie.figure if movie else made
+            for k in sorted({0, movie.count // 2, movie.count - 1}) if movie else [None]:
+                if movie:
+                    movie.update(k)
+                assert _collisions(fig) == [], (asset.name, layout.name, k)
+                assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name, k)
+                assert style.smallest_text_px(fig, draw=False) >= style.MIN_TEXT_PX, (asset.name, layout.name)
+
+
+def test_the_animation_ends_on_the_stop():
+    view = ch.movie_view()
+    assert view.ends[0] == 1 and view.ends[-1] == view.curve.test.steps
+    assert np.all(np.diff(view.ends) > 0)
