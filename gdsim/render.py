@@ -124,6 +124,23 @@ def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
     return Plan(keys, todo, stamp, entries, [a.name for a in registry.ASSETS])
 
 
+def stale_facts(out_dir: str) -> list[str]:
+    """The chapters, last first, if the stored facts are out of date (else none)."""
+    from gdsim import chapters
+    from gdsim.cache import facts_key
+
+    stored_key, _ = catalogue.read_facts(Path(out_dir))
+    return [] if stored_key == facts_key() else list(reversed(chapters.STEMS))
+
+
+def warm(stem: str) -> None:
+    """One chapter's facts, computed for their side effect: the chapter's stored runs land in the
+    render's result store (``gdsim.stored``), where the plan's facts and the figures find them."""
+    from gdsim import chapters
+
+    chapters.load(stem).facts()
+
+
 def stale(name: str, files: Iterable[str], manifest: dict, key: str, out_dir: Path) -> bool:
     """True if the asset's entry is missing, its key changed, or any of its files is missing or altered."""
     entry = manifest.get(name)
@@ -264,6 +281,10 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(os.getpid(),)) as pool:
+            # Stale facts are computed chapter by chapter on every worker first (the practice
+            # chapters' runs take seconds each); the plan then reads their results from the store.
+            for future in [pool.submit(warm, stem) for stem in pool.submit(stale_facts, str(out_dir)).result()]:
+                future.result()
             the_plan = pool.submit(plan, names, force, str(out_dir)).result()
             manifest = catalogue.read_manifest(out_dir)
             if the_plan.todo:

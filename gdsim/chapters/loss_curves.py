@@ -25,6 +25,7 @@ import numpy as np
 from gdsim import checks, digits, network, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
+from gdsim.stored import stored
 
 EPOCHS = 20
 # The grid: 10^(k/4) from 10^−2 to 10^1, a quarter of a decade apart.
@@ -47,14 +48,14 @@ def grid() -> np.ndarray:
     return 10.0 ** (np.arange(low * GRID_PER_DECADE, high * GRID_PER_DECADE + 1) / GRID_PER_DECADE)
 
 
-@lru_cache(maxsize=None)
+@stored
 def run(lr: float) -> sgd.Training:
     """The MLP trained on the digits for EPOCHS epochs at rate ``lr``, batches of 32, seed 0."""
     lr = checks.learning_rate(lr)
     return sgd.train(workload.MLP, workload.data(), lr, EPOCHS, workload.BATCH_SIZE, workload.SEED)
 
 
-@lru_cache(maxsize=None)
+@stored
 def unstopped(lr: float) -> sgd.Training:
     """The same run with no blow-up stop (the largest float as the factor): what stopping spared."""
     lr = checks.learning_rate(lr)

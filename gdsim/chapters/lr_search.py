@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from gdsim import search, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.search import CoarseToFine, Grid, Halving
+from gdsim.stored import stored
 
 NET = workload.MLP
 BATCH_SIZE = workload.BATCH_SIZE
@@ -50,21 +50,21 @@ def steps_per_epoch() -> int:
     return math.ceil(len(workload.data().y_train) / BATCH_SIZE)
 
 
-@lru_cache(maxsize=None)
+@stored
 def coarse_to_fine() -> CoarseToFine:
     """The chapter's coarse-to-fine search (the fine stage is also the full-training baseline)."""
     return search.coarse_to_fine(NET, workload.data(), LOW, HIGH, COARSE_EPOCHS, FINE_EPOCHS, FINE_POINTS,
                                  BATCH_SIZE, SEED)
 
 
-@lru_cache(maxsize=None)
+@stored
 def halving(seed: int = SEED) -> Halving:
     """Successive halving over the fine stage's candidates."""
     return search.successive_halving(NET, workload.data(), coarse_to_fine().fine.lrs, HALVING_MIN_EPOCHS,
                                      BATCH_SIZE, seed)
 
 
-@lru_cache(maxsize=None)
+@stored
 def full(seed: int = SEED) -> Grid:
     """Every fine candidate trained for the whole budget: the fine stage itself for the chapter's seed."""
     if seed == SEED:

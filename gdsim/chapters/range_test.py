@@ -20,6 +20,7 @@ from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.chapters.how_big import oriented_eigenvectors
 from gdsim.lr_range import RULES, RangeTest
+from gdsim.stored import stored
 
 NET = workload.MLP
 SEED = workload.SEED
@@ -115,13 +116,13 @@ class MovieView:
 # ---------------------------------------------------------------- runs
 
 
-@lru_cache(maxsize=None)
+@stored
 def exponential(seed: int = SEED) -> RangeTest:
     """The libraries' version on the digits network."""
     return lr_range.range_test(NET, workload.data(), LR_MIN, LR_MAX, STEPS, batch_size=BATCH, seed=seed)
 
 
-@lru_cache(maxsize=None)
+@stored
 def smith() -> RangeTest:
     """Smith's version: η rising linearly over SMITH_EPOCHS epochs, never stopped early."""
     steps = SMITH_EPOCHS * _epoch_steps()
@@ -129,13 +130,13 @@ def smith() -> RangeTest:
                                stop_factor=None, batch_size=BATCH, seed=SEED)
 
 
-@lru_cache(maxsize=None)
+@stored
 def grid() -> search.Grid:
     """The search: one CHECK_EPOCHS-epoch run per rate of GRID, judged on validation loss."""
     return search.grid_search(NET, workload.data(), GRID, CHECK_EPOCHS, BATCH, SEED)
 
 
-@lru_cache(maxsize=None)
+@stored
 def trained(lr: float) -> Check:
     """A fixed rate trained like the grid's runs."""
     run = sgd.train(NET, workload.data(), lr, CHECK_EPOCHS, BATCH, SEED)
@@ -165,7 +166,7 @@ def by_name() -> dict[str, Check]:
     return {c.name: c for c in verifications()}
 
 
-@lru_cache(maxsize=None)
+@stored
 def least_squares(steps: int = LS_STEPS, smoothing: float = lr_range.SMOOTHING) -> RangeTest:
     """The exponential test on the original line, full batch, from its random start."""
     s = scenarios.get(LS_SCENARIO)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from gdsim import hypergradient, schedules, search, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
+from gdsim.stored import stored
 
 EPOCHS = 20
 # The grid for the best fixed rate: half decades from 0.1 to 10 (10 blows up). The search chapter
@@ -69,7 +69,7 @@ def total_steps() -> int:
     return EPOCHS * steps_per_epoch()
 
 
-@lru_cache(maxsize=None)
+@stored
 def grid() -> search.Grid:
     """The grid search at the chapter's budget: one run per rate, judged on validation loss."""
     return search.grid_search(workload.MLP, _data(), GRID, EPOCHS, workload.BATCH_SIZE, workload.SEED)
@@ -99,19 +99,19 @@ def schedule(name: str) -> schedules.Schedule:
     return schedules.schedule(name, **params)
 
 
-@lru_cache(maxsize=None)
+@stored
 def fixed_run(seed: int = workload.SEED) -> sgd.Training:
     """The baseline: η* for the whole run."""
     return sgd.train(workload.MLP, _data(), best_lr(), EPOCHS, workload.BATCH_SIZE, seed)
 
 
-@lru_cache(maxsize=None)
+@stored
 def schedule_run(name: str, seed: int = workload.SEED) -> sgd.Training:
     """One schedule for the whole run, from the same start and batches as the baseline of that seed."""
     return sgd.train(workload.MLP, _data(), schedule(name), EPOCHS, workload.BATCH_SIZE, seed)
 
 
-@lru_cache(maxsize=None)
+@stored
 def hd_run(lr0: float, beta: float = HD_BETA) -> sgd.Training:
     """SGD-HD from α₀ = ``lr0`` with hypergradient rate ``beta``, seed 0."""
     return hypergradient.sgd_hd(workload.MLP, _data(), lr0, beta, EPOCHS, workload.BATCH_SIZE, workload.SEED)

@@ -1,0 +1,61 @@
+"""Results of the longest runs kept on disk, so the processes of one render compute each once.
+
+A render computes the facts in one worker and draws the figures in others; a run both need
+(minutes of CPU in all for the practice chapters) would be repeated in every process. ``stored``
+memoizes a function of hashable arguments in memory and in ``<root>/.cache/results``, under a
+key that covers the function's name and arguments, the source of its module and of every gdsim
+module it imports, and the library versions: any edit that can change the result changes the key.
+Files are written atomically; one that cannot be read or written is simply recomputed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from typing import TypeVar
+
+from gdsim import cache
+from gdsim.paths import ROOT
+
+RESULTS = ROOT / ".cache" / "results"
+T = TypeVar("T")
+
+
+def key(function: Callable, args: tuple) -> str:
+    """The file name of one call's result."""
+    label = f"stored|{function.__module__}.{function.__qualname__}|{args!r}|sklearn {metadata.version('scikit-learn')}"
+    return cache._digest(label, cache.dependencies(function.__module__))
+
+
+def _write(path: os.PathLike, value: object) -> None:
+    try:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=RESULTS, prefix=".", suffix=".tmp", delete=False) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # not writable, or not picklable: the next process computes it again
+
+
+def stored(function: Callable[..., T]) -> Callable[..., T]:
+    """``function`` memoized in this process and on disk (arguments hashable, with a faithful repr)."""
+    memory: dict[tuple, T] = {}
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> T:
+        call = (args, tuple(sorted(kwargs.items())))
+        if call not in memory:
+            path = RESULTS / f"{key(function, call)}.pickle"
+            try:
+                memory[call] = pickle.loads(path.read_bytes())
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+                memory[call] = function(*args, **kwargs)
+                _write(path, memory[call])
+        return memory[call]
+
+    wrapper.cache_clear = memory.clear  # like functools.lru_cache's, for tests
+    return wrapper

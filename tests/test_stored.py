@@ -1,0 +1,49 @@
+"""Results kept on disk between the processes of a render: reused only for the same call and code."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdsim import stored
+
+CALLS = []
+
+
+def _square(x, power=2):
+    CALLS.append(x)
+    return np.arange(3.0) * x**power
+
+
+def test_a_result_is_computed_once_then_read_back_in_a_fresh_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    CALLS.clear()
+    square = stored.stored(_square)
+    first = square(3.0)
+    square.cache_clear()  # a new process: nothing in memory, the file on disk
+    again = square(3.0)
+    assert CALLS == [3.0] and np.array_equal(first, again) and len(list(tmp_path.glob("*.pickle"))) == 1
+    assert np.array_equal(square(3.0, power=3), np.arange(3.0) * 27) and CALLS == [3.0, 3.0]
+
+
+def test_the_key_changes_with_the_arguments_and_the_code(monkeypatch):
+    square = stored.stored(_square)
+    base = stored.key(_square, ((2.0,), ()))
+    assert base != stored.key(_square, ((2.5,), ())) and base == stored.key(square.__wrapped__, ((2.0,), ()))
+    from gdsim.chapters import edge_of_stability
+
+    run = edge_of_stability.run.__wrapped__
+    before = stored.key(run, ((0.2,), ()))
+    monkeypatch.setattr(stored.cache, "_source_digest", lambda name: "edited " + name)
+    assert stored.key(run, ((0.2,), ())) != before
+
+
+def test_a_damaged_file_is_recomputed_and_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    CALLS.clear()
+    square = stored.stored(_square)
+    square(4.0)
+    (path,) = tmp_path.glob("*.pickle")
+    path.write_bytes(b"not a pickle")
+    square.cache_clear()
+    assert np.array_equal(square(4.0), np.arange(3.0) * 16) and CALLS == [4.0, 4.0]
+    assert not list(tmp_path.glob(".*.tmp"))
