@@ -20,14 +20,15 @@ from gdsim import descent, network, scenarios, sharpness, stability, workload
 from gdsim.assets import STILL, Asset
 from gdsim.catalogue import Fact
 from gdsim.network import Network
+from gdsim.stored import stored
 
-SUBSET = 1000
+SUBSET = 500
 HIDDEN = 64
 NET = Network(inputs=64, classes=10, hidden=HIDDEN, loss="mse")
 SEED = workload.SEED
 # Step sizes: one whose 2/η the sharpness never reaches, two it reaches from below, one it starts above.
 RATES = (0.1, 0.2, 0.25, 0.4)
-STEPS = 2000
+STEPS = 3000
 EVERY = 25
 # Power iteration stops when vᵀHv changes by less than this (relative) in one iteration; it is
 # warm-started from the last eigenvector, so two or three products per measurement suffice.
@@ -47,7 +48,7 @@ def subset() -> tuple[np.ndarray, np.ndarray]:
     return data.x_train[:SUBSET], data.y_train[:SUBSET]
 
 
-@lru_cache(maxsize=None)
+@stored
 def run(lr: float) -> sharpness.SharpnessRun:
     """Full-batch descent at ``lr`` from the shared start, the sharpness every EVERY steps."""
     x, labels = subset()
@@ -62,6 +63,12 @@ def at_edge_from(result: sharpness.SharpnessRun) -> int | None:
         return None
     first = len(inside) - np.argmin(inside[::-1]) if not inside.all() else 0
     return int(result.measured_at[first])
+
+
+def first_over(result: sharpness.SharpnessRun) -> int:
+    """The first measured step at which the sharpness reached 2/η (−1 if it never did)."""
+    over = result.sharpness >= result.limit
+    return int(result.measured_at[np.argmax(over)]) if over.any() else -1
 
 
 @dataclass(frozen=True)
@@ -104,26 +111,33 @@ def bowl() -> Bowl:
     return Bowl(lam_max, rates, tuple(losses), tuple(measured), floor)
 
 
+# The last steps of each run, where the step along the sharpest direction is watched one by one.
+WINDOW = 40
+LATE = 100
+
+
 @dataclass(frozen=True)
 class Alternation:
-    """Along the sharpest direction v: how v·∇L changes from one step to the next, against 1 − ηλ."""
+    """Along the sharpest direction v: the gradient's component v·∇L at each of the last steps."""
 
     lr: float
     steps: np.ndarray
-    ratio: np.ndarray  # median of (v·∇L_{k+1}) / (v·∇L_k) over each measurement window
-    predicted: np.ndarray  # 1 − η · sharpness at the window's start
+    component: np.ndarray
 
 
-def alternation(lr: float) -> Alternation:
-    result = run(lr)
-    c = result.top_component
-    ratio = c[1:] / np.where(c[:-1] == 0, np.nan, c[:-1])
-    windows = [np.nanmedian(ratio[k:k + EVERY]) for k in result.measured_at[:-1]]
-    return Alternation(lr, result.measured_at[:-1], np.array(windows), 1 - lr * result.sharpness[:-1])
+def factor(lr: float) -> float:
+    """The median of (v·∇L_{k+1}) / (v·∇L_k) over the last LATE steps: what one step multiplies the
+    gradient along v by (1 − ηλ on a bowl)."""
+    c = run(lr).top_component[-LATE - 1:]
+    return float(np.median(c[1:] / c[:-1]))
 
 
 def alternation_view() -> tuple[Alternation, ...]:
-    return tuple(alternation(lr) for lr in RATES[1:])
+    views = []
+    for lr in RATES[1:]:
+        c = run(lr).top_component
+        views.append(Alternation(lr, np.arange(len(c) - WINDOW, len(c)), c[-WINDOW:]))
+    return tuple(views)
 
 
 def facts() -> dict[str, Fact]:
@@ -136,14 +150,19 @@ def facts() -> dict[str, Fact]:
         "eos_every": Fact(EVERY, "d"),
         "eos_tol": Fact(TOL, "g"),
         "eos_band_pct": Fact(100 * BAND, ".0f"),
+        "eos_window": Fact(WINDOW, "d"),
+        "eos_late": Fact(LATE, "d"),
         "eos_start_sharpness": Fact(run(RATES[0]).sharpness[0], ".2f"),
         "eos_start_loss": Fact(run(RATES[0]).losses[0], ".3f"),
+        # the largest rate the starting curvature alone would allow
+        "eos_start_limit": Fact(2 / run(RATES[0]).sharpness[0], ".3f"),
+        "eos_mid_first_over": Fact(first_over(run(RATES[1])), ","),
+        "eos_mid_peak_pct": Fact(100 * float(run(RATES[1]).sharpness.max()) / run(RATES[1]).limit, ".0f"),
     }
     for name, lr in zip(("small", "mid", "upper", "big"), RATES):
         r = run(lr)
         edge = at_edge_from(r)
         rose = np.diff(r.losses) > 0
-        late = alternation(lr).ratio[-20:]
         facts |= {
             f"eos_{name}_lr": Fact(lr, "g"),
             f"eos_{name}_limit": Fact(r.limit, ".3g"),
@@ -153,8 +172,8 @@ def facts() -> dict[str, Fact]:
             f"eos_{name}_loss_end": Fact(float(r.losses[-1]), ".4f"),
             f"eos_{name}_rose_pct": Fact(100 * float(rose.mean()), ".0f"),
             f"eos_{name}_edge_step": Fact(-1 if edge is None else edge, ","),
-            f"eos_{name}_ratio": Fact(float(np.median(late)), ".2f"),
-            f"eos_{name}_predicted": Fact(float(np.median(1 - lr * r.sharpness[-20:])), ".2f"),
+            f"eos_{name}_ratio": Fact(factor(lr), ".2f"),
+            f"eos_{name}_predicted": Fact(float(1 - lr * r.sharpness[-1]), ".2f"),
         }
     b = bowl()
     facts |= {
@@ -219,15 +238,16 @@ ASSETS = [
         data=alternation_view,
         draw="alternation",
         alt=(
-            "For the three rates that reach the edge, η = {eos_mid_lr}, {eos_upper_lr} and {eos_big_lr}, one line per "
-            "rate against the step: the ratio of the gradient's component along the sharpest direction at one step "
-            "to the one before, with the bowl's prediction 1 − η × sharpness dashed. Once a run is at the edge both "
-            "sit at −1: at the end {eos_mid_ratio}, {eos_upper_ratio} and {eos_big_ratio}, against predictions "
-            "{eos_mid_predicted}, {eos_upper_predicted} and {eos_big_predicted}."
+            "Three small panels, one per rate that reaches the edge (η = {eos_mid_lr}, {eos_upper_lr}, {eos_big_lr}), "
+            "each showing the gradient's component along the sharpest direction at the last {eos_window} steps, "
+            "one dot per step joined by a line. In every panel the dots alternate above and below zero at every "
+            "step, a zig-zag whose size swells and shrinks. Over the last {eos_late} steps one step multiplies the "
+            "component by {eos_mid_ratio}, {eos_upper_ratio} and {eos_big_ratio} (median); the bowl's rule "
+            "1 − η λ_max gives {eos_mid_predicted}, {eos_upper_predicted} and {eos_big_predicted}."
         ),
         caption=(
-            "Along the sharpest direction each step multiplies the gradient by 1 − ηλ, as on the bowl; at the edge "
-            "that factor is −1."
+            "At the edge the gradient along the sharpest direction changes sign at every step: each step multiplies "
+            "it by about 1 − ηλ_max = −1, the bowl's factor."
         ),
     ),
 ]

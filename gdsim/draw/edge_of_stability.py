@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import matplotlib
+import matplotlib.ticker
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from gdsim.draw.style import COLUMN, MUTED, RATE_CMAP, RATE_KIND, TEXT, THRESHOLD, Layout, minus, new_figure
+from gdsim.draw.style import COLUMN, MUTED, RATE_CMAP, RATE_KIND, TEXT, Layout, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.edge_of_stability import Alternation, Bowl, EdgeView
 
 # The rates from light to dark along a colour-blind-safe map (its lightest end is too pale on white).
-SHADES = (0.72, 0.5, 0.27, 0.0)
+SHADES = (0.85, 0.6, 0.33, 0.0)
+# The sharpness axis stops here (× the second-largest 2/η): a limit above it is named, not drawn.
+HEADROOM = 1.15
 
 
 def rate_colours(count: int) -> list:
@@ -33,21 +36,29 @@ def edge(view: EdgeView, layout: Layout = COLUMN) -> Figure:
     fig = new_figure(layout.height(5.6, 6.6), layout)
     loss_ax, sharp_ax = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.4))
     colours = rate_colours(len(view.runs))
+    limits = sorted(r.limit for r in view.runs)
+    top = limits[-2] * HEADROOM
     for run, colour in zip(view.runs, colours):
         loss_ax.plot(np.arange(len(run.losses)), run.losses, color=colour, linewidth=1.3)
         sharp_ax.plot(run.measured_at, run.sharpness, color=colour, linewidth=1.8)
-        sharp_ax.axhline(run.limit, color=colour, linestyle="--", linewidth=1.2)
-        sharp_ax.annotate(minus(f"2/$\\eta$ = {run.limit:.3g}"), (view.steps, run.limit), xytext=(-3, 3),
-                          textcoords="offset points", ha="right", va="bottom", color=colour if colour != colours[0] else MUTED)
+        if run.limit < top:
+            sharp_ax.axhline(run.limit, color=colour, linestyle="--", linewidth=1.2)
+            # named in the right margin, clear of the curves that sit on the line
+            sharp_ax.annotate(minus(f"{run.limit:.3g}"), (1.01, run.limit), xycoords=("axes fraction", "data"),
+                              va="center", ha="left", color=colour if colour != colours[0] else MUTED,
+                              annotation_clip=False)
+        else:
+            sharp_ax.annotate(minus(f"{_eta(run.lr)}: 2/$\\eta$ = {run.limit:.3g}, above the top"), (0.99, 0.97),
+                              xycoords="axes fraction", ha="right", va="top", color=MUTED)
     loss_ax.set_yscale("log")
     loss_ax.set_ylabel("training loss\n(log scale)")
     loss_ax.set_title("Full-batch gradient descent on a network")
     sharp_ax.set_ylabel("sharpness $\\lambda_{\\max}$")
     sharp_ax.set_xlabel("step")
     sharp_ax.set_xlim(0, view.steps)
-    sharp_ax.set_ylim(0, max(r.limit for r in view.runs) * 1.12)
+    sharp_ax.set_ylim(0, top)
     handles = [Line2D([], [], color=c, linewidth=2, label=_eta(r.lr)) for r, c in zip(view.runs, colours)]
-    handles.append(Line2D([], [], color=MUTED, linestyle="--", linewidth=1.2, label="2/$\\eta$, each rate's limit"))
+    handles.append(Line2D([], [], color=MUTED, linestyle="--", linewidth=1.2, label="2/$\\eta$ (value at right)"))
     fig.legend(handles=handles, loc="outside lower center", ncols=3 if layout.narrow else 5,
                handletextpad=0.4, columnspacing=1.0)
     return fig
@@ -65,10 +76,12 @@ def bowl(result: Bowl, layout: Layout = COLUMN) -> Figure:
         sharp_ax.plot(steps, measured, color=colour, linewidth=2.2 if colour == colours[0] else 1.2,
                       linestyle="-" if colour == colours[0] else (0, (1, 2)))
         sharp_ax.axhline(2 / lr, color=colour, linestyle="--", linewidth=1.2)
-        sharp_ax.annotate(minus(f"2/$\\eta$ = {2 / lr:.2f}"), (len(losses) - 1, 2 / lr), xytext=(-3, 3),
-                          textcoords="offset points", ha="right", va="bottom", color=TEXT.get(colour, colour))
+        below = 2 / lr < result.lam_max  # its label under its line, clear of λ_max's
+        sharp_ax.annotate(minus(f"2/$\\eta$ = {2 / lr:.2f}"), (len(losses) - 1, 2 / lr), xytext=(-3, -3 if below else 3),
+                          textcoords="offset points", ha="right", va="top" if below else "bottom",
+                          color=TEXT.get(colour, colour))
     sharp_ax.annotate(minus(f"$\\lambda_{{\\max}}$ = {result.lam_max:.2f} at every step"), (0, result.lam_max),
-                      xytext=(3, -4), textcoords="offset points", va="top", color=MUTED)
+                      xytext=(3, 4), textcoords="offset points", va="bottom", color=MUTED)
     loss_ax.set_yscale("log")
     loss_ax.set_ylabel("$L - L^*$ (log scale)")
     loss_ax.set_xlabel("step")
@@ -85,19 +98,16 @@ def bowl(result: Bowl, layout: Layout = COLUMN) -> Figure:
 
 
 def alternation(views: tuple[Alternation, ...], layout: Layout = COLUMN) -> Figure:
-    """The ratio of consecutive gradient components along the sharpest direction, against 1 − ηλ."""
-    fig = new_figure(layout.height(3.2, 4.2), layout)
-    ax = fig.subplots()
+    """The gradient's component along the sharpest direction, step by step, one panel per rate."""
+    fig = new_figure(layout.height(3.4, 5.2), layout)
+    axes = fig.subplots(len(views), 1, sharex=True)
     colours = rate_colours(len(views) + 1)[1:]
-    for view, colour in zip(views, colours):
-        ax.plot(view.steps, view.ratio, color=colour, linewidth=1.8, label=_eta(view.lr))
-        ax.plot(view.steps, view.predicted, color=colour, linewidth=1.1, linestyle="--")
-    ax.axhline(-1, color=THRESHOLD, linewidth=1, zorder=1)
-    ax.set_ylim(-2, 1.5)
-    ax.set_xlim(0, max(v.steps[-1] for v in views))
-    ax.set_xlabel("step")
-    ax.set_ylabel("$(v\\cdot\\nabla L)_{k+1} / (v\\cdot\\nabla L)_k$")
-    handles = [Line2D([], [], color=c, linewidth=1.8, label=_eta(v.lr)) for v, c in zip(views, colours)]
-    handles.append(Line2D([], [], color=MUTED, linestyle="--", linewidth=1.1, label="1 − $\\eta\\lambda_{\\max}$"))
-    ax.legend(handles=handles, loc="upper right", ncols=2 if layout.narrow else 4, columnspacing=1.0)
+    for ax, view, colour in zip(axes, views, colours):
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+        ax.plot(view.steps, view.component, color=colour, linewidth=1.0, marker="o", markersize=3.2)
+        ax.set_ylabel(_eta(view.lr), rotation=0, ha="right", va="center")
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, symmetric=True))
+    axes[0].set_title("Gradient along the sharpest direction, $v\\cdot\\nabla L$")
+    axes[-1].set_xlabel("step")
+    axes[-1].set_xlim(views[0].steps[0] - 0.5, views[0].steps[-1] + 0.5)
     return fig
