@@ -71,10 +71,10 @@ def references(markdown: str, where: str = "<text>") -> list[tuple[str, str, str
     return [(m.group(1), m.group(2), m.group(3)) for m in _tags(markdown, where)]
 
 
-# A figure with less prose than this above it starts on the first screen of a phone or a laptop
+# A figure with less prose than this above it shows on the first screen of a phone or a laptop
 # (a phone screen holds the title and about 900 characters; headings and formulas take more room):
 # it is fetched at once. Fetched early from further down, it would only delay the text above it.
-FIRST_SCREEN_CHARS = 1500
+FIRST_SCREEN_CHARS = 1250
 
 # Below this width the column is too narrow for the column layout's text: phones get their own.
 PHONE_MEDIA = "(max-width: 600px)"

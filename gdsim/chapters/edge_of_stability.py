@@ -140,6 +140,18 @@ def alternation_view() -> tuple[Alternation, ...]:
     return tuple(views)
 
 
+def rate_numbers(lr: float) -> dict[str, float]:
+    """What the page quotes about one rate's run."""
+    r = run(lr)
+    edge = at_edge_from(r)
+    return {
+        "lr": lr, "limit": r.limit, "lowest": float(r.sharpness.min()), "end": float(r.sharpness[-1]),
+        "end_pct": 100 * float(r.sharpness[-1]) / r.limit, "loss_end": float(r.losses[-1]),
+        "rose_pct": 100 * float(np.mean(np.diff(r.losses) > 0)), "edge_step": -1 if edge is None else edge,
+        "ratio": factor(lr), "predicted": float(1 - lr * r.sharpness[-1]),
+    }
+
+
 def facts() -> dict[str, Fact]:
     """The chapter's quoted numbers: the workload, each rate's sharpness against 2/η, the bowl."""
     facts = {
@@ -159,22 +171,49 @@ def facts() -> dict[str, Fact]:
         "eos_mid_first_over": Fact(first_over(run(RATES[1])), ","),
         "eos_mid_peak_pct": Fact(100 * float(run(RATES[1]).sharpness.max()) / run(RATES[1]).limit, ".0f"),
     }
-    for name, lr in zip(("small", "mid", "upper", "big"), RATES):
-        r = run(lr)
-        edge = at_edge_from(r)
-        rose = np.diff(r.losses) > 0
-        facts |= {
-            f"eos_{name}_lr": Fact(lr, "g"),
-            f"eos_{name}_limit": Fact(r.limit, ".3g"),
-            f"eos_{name}_lowest": Fact(float(r.sharpness.min()), ".2f"),
-            f"eos_{name}_end": Fact(float(r.sharpness[-1]), ".2f"),
-            f"eos_{name}_end_pct": Fact(100 * r.sharpness[-1] / r.limit, ".0f"),
-            f"eos_{name}_loss_end": Fact(float(r.losses[-1]), ".4f"),
-            f"eos_{name}_rose_pct": Fact(100 * float(rose.mean()), ".0f"),
-            f"eos_{name}_edge_step": Fact(-1 if edge is None else edge, ","),
-            f"eos_{name}_ratio": Fact(factor(lr), ".2f"),
-            f"eos_{name}_predicted": Fact(float(1 - lr * r.sharpness[-1]), ".2f"),
-        }
+    small, mid, upper, big = (rate_numbers(lr) for lr in RATES)
+    facts |= {
+        "eos_small_lr": Fact(small["lr"], "g"),
+        "eos_small_limit": Fact(small["limit"], ".3g"),
+        "eos_small_lowest": Fact(small["lowest"], ".2f"),
+        "eos_small_end": Fact(small["end"], ".2f"),
+        "eos_small_end_pct": Fact(small["end_pct"], ".0f"),
+        "eos_small_loss_end": Fact(small["loss_end"], ".4f"),
+        "eos_small_rose_pct": Fact(small["rose_pct"], ".0f"),
+        "eos_small_edge_step": Fact(small["edge_step"], ","),
+        "eos_small_ratio": Fact(small["ratio"], ".2f"),
+        "eos_small_predicted": Fact(small["predicted"], ".2f"),
+        "eos_mid_lr": Fact(mid["lr"], "g"),
+        "eos_mid_limit": Fact(mid["limit"], ".3g"),
+        "eos_mid_lowest": Fact(mid["lowest"], ".2f"),
+        "eos_mid_end": Fact(mid["end"], ".2f"),
+        "eos_mid_end_pct": Fact(mid["end_pct"], ".0f"),
+        "eos_mid_loss_end": Fact(mid["loss_end"], ".4f"),
+        "eos_mid_rose_pct": Fact(mid["rose_pct"], ".0f"),
+        "eos_mid_edge_step": Fact(mid["edge_step"], ","),
+        "eos_mid_ratio": Fact(mid["ratio"], ".2f"),
+        "eos_mid_predicted": Fact(mid["predicted"], ".2f"),
+        "eos_upper_lr": Fact(upper["lr"], "g"),
+        "eos_upper_limit": Fact(upper["limit"], ".3g"),
+        "eos_upper_lowest": Fact(upper["lowest"], ".2f"),
+        "eos_upper_end": Fact(upper["end"], ".2f"),
+        "eos_upper_end_pct": Fact(upper["end_pct"], ".0f"),
+        "eos_upper_loss_end": Fact(upper["loss_end"], ".4f"),
+        "eos_upper_rose_pct": Fact(upper["rose_pct"], ".0f"),
+        "eos_upper_edge_step": Fact(upper["edge_step"], ","),
+        "eos_upper_ratio": Fact(upper["ratio"], ".2f"),
+        "eos_upper_predicted": Fact(upper["predicted"], ".2f"),
+        "eos_big_lr": Fact(big["lr"], "g"),
+        "eos_big_limit": Fact(big["limit"], ".3g"),
+        "eos_big_lowest": Fact(big["lowest"], ".2f"),
+        "eos_big_end": Fact(big["end"], ".2f"),
+        "eos_big_end_pct": Fact(big["end_pct"], ".0f"),
+        "eos_big_loss_end": Fact(big["loss_end"], ".4f"),
+        "eos_big_rose_pct": Fact(big["rose_pct"], ".0f"),
+        "eos_big_edge_step": Fact(big["edge_step"], ","),
+        "eos_big_ratio": Fact(big["ratio"], ".2f"),
+        "eos_big_predicted": Fact(big["predicted"], ".2f"),
+    }
     b = bowl()
     facts |= {
         "eos_bowl_lam_max": Fact(b.lam_max, ".3g"),
