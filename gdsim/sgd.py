@@ -65,11 +65,19 @@ def rate_at(lr: Rate, step: int) -> float:
 def train(net: Network, data: Split, lr: Rate, epochs: int, batch_size: int = 32, seed: int = 0,
           start: np.ndarray | None = None, blowup: float = BLOWUP) -> Training:
     """Mini-batch SGD for ``epochs`` epochs from ``start`` (default ``network.initial(net, seed)``)."""
+    if not callable(lr):
+        checks.learning_rate(lr)
+    return run(net, data, lambda step, gradient: rate_at(lr, step), epochs, batch_size, seed, start, blowup)
+
+
+def run(net: Network, data: Split, rate: Callable[[int, np.ndarray], float], epochs: int, batch_size: int = 32,
+        seed: int = 0, start: np.ndarray | None = None, blowup: float = BLOWUP) -> Training:
+    """The loop every variant shares: ``rate(step, gradient)`` gives each step's η from its batch
+    gradient (a fixed rate, a schedule, or a rule that adapts, such as SGD-HD's). A rate that is
+    not finite ends the run as a blow-up does."""
     epochs = checks.step_count(epochs, "number of epochs", maximum=10_000)
     batch_size = checks.batch_size(batch_size, len(data.y_train))
     blowup = checks.positive_number(blowup, "blow-up factor")
-    if not callable(lr):
-        checks.learning_rate(lr)
     params = (network.initial(net, seed) if start is None else checks.vector(start, "start")).copy()
     if params.shape != (net.size,):
         raise ValueError(f"start must hold the network's {net.size} parameters, got {params.size}")
@@ -82,9 +90,9 @@ def train(net: Network, data: Split, lr: Rate, epochs: int, batch_size: int = 32
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             for rows in batches(len(data.y_train), batch_size, rng):
-                eta = rate_at(lr, len(step_loss))
                 value, gradient = network.loss_and_gradient(net, params, data.x_train[rows], data.y_train[rows])
-                if not (math.isfinite(value) and value <= limit):
+                eta = rate(len(step_loss), gradient)
+                if not (math.isfinite(value) and value <= limit and math.isfinite(eta)):
                     diverged = True
                     break
                 # θ ← θ − η ∇L_batch(θ)
