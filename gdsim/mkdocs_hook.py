@@ -20,9 +20,11 @@ from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
 from gdsim.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, accessible, expand, strip_remote_scripts, wrap_tables
+from gdsim.site import TagError, accessible, expand, playground_html, strip_remote_scripts, wrap_tables
 
 _catalogue: Catalogue | None = None
+_playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
+PLAYGROUND_PAGE = "playground.md"
 _katex = KaTeX()
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
 
@@ -52,6 +54,16 @@ def on_pre_build(config):
     if done.returncode != 0:
         raise PluginError(f"rendering figures failed:\n{done.stdout}")
     _catalogue = Catalogue.load(FIGURES)
+    _export_playground()
+
+
+def _export_playground():
+    """The playground's numbers from ``python -m gdsim.playground`` (a fresh process: the hook loads no NumPy)."""
+    global _playground
+    done = subprocess.run([sys.executable, "-m", "gdsim.playground"], capture_output=True, text=True, encoding="utf-8")
+    if done.returncode != 0:
+        raise PluginError(f"exporting the playground's data failed:\n{done.stderr}")
+    _playground = done.stdout
 
 
 def on_files(files, config):
@@ -88,9 +100,12 @@ def on_page_content(html, page, config, files):
     """Typeset the page's formulas now (readers get HTML and MathML, no script), and put its tables
     in their scroll containers."""
     try:
-        return wrap_tables(render_formulas(html, _katex))
+        html = wrap_tables(render_formulas(html, _katex))
     except FormulaError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
+    if page.file.src_uri == PLAYGROUND_PAGE:
+        html = playground_html(html, _playground, get_relative_url(".", page.file.url).rstrip("/"))
+    return html
 
 
 def on_post_build(config):

@@ -168,3 +168,14 @@ def strip_remote_scripts(page: str) -> str:
     the configuration nbconvert leaves for a MathJax the site no longer loads."""
     page = DEAD_MATHJAX.sub("", page)
     return SCRIPT.sub(lambda m: "" if REMOTE.search(m.group(0)) else m.group(0), page)
+
+
+def playground_html(html: str, data: str, root: str) -> str:
+    """The playground page with its data inline (``</`` escaped, so the JSON cannot close its
+    <script>) and its own stylesheet and script, which no other page loads."""
+    safe = data.replace("</", "<\\/")
+    return (
+        f'<link rel="stylesheet" href="{root}/stylesheets/playground.css">\n{html}\n'
+        f'<script type="application/json" id="gd-playground-data">{safe}</script>\n'
+        f'<script src="{root}/javascripts/playground.js" defer></script>'
+    )
