@@ -52,7 +52,7 @@ def test_each_regression_exports_its_data_start_minimum_and_exact_thresholds(nam
     np.testing.assert_array_equal(p["start"], np.random.RandomState(42).randn(2))
     X = np.column_stack([np.ones_like(x), x])
     H = 2.0 / len(x) * X.T @ X
-    np.testing.assert_allclose(p["hessian"], H, rtol=1e-12)
+    np.testing.assert_allclose(p["hessian"], H, rtol=1e-12, atol=1e-15)
     lam = np.linalg.eigvalsh(H)
     assert p["lam_min"] == pytest.approx(lam[0], rel=1e-12) and p["lam_max"] == pytest.approx(lam[1], rel=1e-12)
     for d, value in zip(p["directions"], lam):

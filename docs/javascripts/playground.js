@@ -294,9 +294,9 @@
 
   // ------------------------------------------------------------ drawing
 
-  // viridis at the centres of 12 bands (the site's contour maps use viridis and 12 bands)
-  const VIRIDIS = ["#46085c", "#471e70", "#443182", "#3d458a", "#35578d", "#2e6a8e", "#287b8e", "#228c8d",
-    "#1f9e89", "#2aaf7f", "#49c16d", "#74cf54", "#a4da37", "#d4e21a"];
+  // The site's map colours: matplotlib's viridis as BoundaryNorm(levels, 256) gives it to 12 bands (gdsim/draw/style.py).
+  const VIRIDIS = ["#440154", "#482173", "#433e85", "#38588c", "#2e6f8e", "#25848e", "#1e9b8a", "#2ab07f",
+    "#50c46a", "#84d44b", "#c0df25", "#fde725"];
   const COLOURS = {start: "#D55E00", minimum: "#009E73", path: "#ffffff", edge: "#24292f", steep: "#D55E00", loss: "#0072B2", up: "#CC79A7"};
   const css = (name) => getComputedStyle(root).getPropertyValue(name).trim();
 
@@ -329,7 +329,7 @@
     const w = Math.round(box.w * ratio), h = Math.round(box.h * ratio);
     const image = new ImageData(w, h);
     const [b0, b1] = p.window[0], [w0, w1] = p.window[1], H = p.hessian, m = p.minimum, levels = p.levels;
-    const rgb = VIRIDIS.slice(1, 13).map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+    const rgb = VIRIDIS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
     const index = new Uint8Array(w * h);
     for (let j = 0; j < h; j++) {
       const dw = w1 - ((j + 0.5) / h) * (w1 - w0) - m[1];
