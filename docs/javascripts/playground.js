@@ -158,7 +158,6 @@
     $("gd-pg-lr-exact").max = String(r.max);
     root.dataset.dims = String(state.problem.dims);
     setLr(r.default, false);
-    say(`${state.problem.label}. ${describe()}`);
   }
 
   // ------------------------------------------------------------ play, pause, step, reset
@@ -218,7 +217,7 @@
   });
   const select = $("gd-pg-problem");
   DATA.problems.forEach((p) => select.add(new Option(p.label, p.name)));
-  select.addEventListener("change", () => setProblem(select.value));
+  select.addEventListener("change", () => { setProblem(select.value); say(`${state.problem.label}. ${describe()}`); });
 
   // The map: a click picks the start; with focus, the arrow keys move it (Shift: further), Home restores it.
   const map = $("gd-pg-map");
@@ -367,8 +366,9 @@
       axisText(ctx, fmt(w1), box.x - 4, box.y, "right", "top");
       axisText(ctx, fmt(w0), box.x - 4, box.y + box.h, "right", "bottom");
     } else {
-      const top = p.levels[p.levels.length - 1];
-      Y = (L) => box.y + (1 - L / top) * box.h;
+      // L from a little below 0 (the minimum's star shows whole) to the top level
+      const top = p.levels[p.levels.length - 1], bottom = -top / 16;
+      Y = (L) => box.y + ((top - L) / (top - bottom)) * box.h;
       ctx.strokeStyle = css("--gd-pg-fg");
       ctx.lineWidth = 2;
       ctx.beginPath();
@@ -449,7 +449,8 @@
     // fixed for the whole run so that playing does not rescale them
     const canvas = $("gd-pg-loss"), {ctx, width, height} = fit(canvas), box = plotBox(width, height);
     const p = state.problem, r = state.run;
-    const noise = Number.EPSILON * (p.floor > 0 ? p.floor : Number.EPSILON * r.losses[0]);
+    // below ε × the floor (or, on θ², ε × the start loss) the difference is rounding
+    const noise = Number.EPSILON * (p.floor > 0 ? p.floor : r.losses[0]);
     const excess = r.losses.map((L) => Math.log10(Math.max(L - p.floor, noise)));
     let lo = Math.floor(Math.min(...excess)), hi = Math.ceil(Math.max(...excess));
     if (hi === lo) hi = lo + 1;
@@ -457,8 +458,9 @@
     const X = (k) => box.x + (k / steps) * box.w, Y = (v) => box.y + ((hi - v) / (hi - lo)) * box.h;
     ctx.strokeStyle = css("--gd-pg-grid");
     ctx.lineWidth = 1;
-    const every = Math.max(1, Math.ceil((hi - lo) / 5));
-    for (let e = lo; e <= hi; e += every) {
+    // at most six decades labelled, at round multiples
+    const every = [1, 2, 5, 10, 20, 50, 100].find((v) => (hi - lo) / v <= 5) || Math.ceil((hi - lo) / 5);
+    for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) {
       ctx.beginPath();
       ctx.moveTo(box.x, Y(e));
       ctx.lineTo(box.x + box.w, Y(e));
