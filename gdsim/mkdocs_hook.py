@@ -20,7 +20,7 @@ from gdsim.cache import package_digest
 from gdsim.catalogue import Catalogue
 from gdsim.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, accessible, expand, playground_html, strip_remote_scripts, wrap_tables
+from gdsim.site import TagError, accessible, expand, notebook_math, playground_html, strip_remote_scripts, wrap_tables
 
 _catalogue: Catalogue | None = None
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
@@ -97,10 +97,10 @@ def _lines_above(page, markdown: str) -> int:
 
 
 def on_page_content(html, page, config, files):
-    """Typeset the page's formulas now (readers get HTML and MathML, no script), and put its tables
-    in their scroll containers."""
+    """Typeset the page's formulas now, a notebook's too (readers get HTML and MathML, no script),
+    and put its tables in their scroll containers."""
     try:
-        html = wrap_tables(render_formulas(html, _katex))
+        html = wrap_tables(render_formulas(notebook_math(html), _katex))
     except FormulaError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
     if page.file.src_uri == PLAYGROUND_PAGE:

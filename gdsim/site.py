@@ -147,6 +147,24 @@ def accessible(page: str) -> str:
     return page.replace('<div class="highlight-ipynb', '<div tabindex="0" class="highlight-ipynb')
 
 
+# nbconvert writes a notebook's Markdown cell as one div and leaves its formulas as $…$ and $$…$$
+NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*\bjp-MarkdownOutput\b[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^$\n]+?)\$", re.S)
+
+
+def notebook_math(page: str) -> str:
+    """A notebook's formulas marked the way arithmatex marks a chapter's, so they are typeset the
+    same way at build time (nbconvert leaves them for a MathJax the site does not load). Only the
+    Markdown cells are touched: a dollar sign in code or in an output stays as it is."""
+
+    def mark(match: re.Match) -> str:
+        if match.group("display") is not None:
+            return f'<div class="arithmatex">\\[{match.group("display")}\\]</div>'
+        return f'<span class="arithmatex">\\({match.group("inline")}\\)</span>'
+
+    return NOTEBOOK_MARKDOWN.sub(lambda m: m.group(1) + DOLLARS.sub(mark, m.group(2)) + m.group(3), page)
+
+
 TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 
 

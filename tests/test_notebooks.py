@@ -1,23 +1,34 @@
-"""The companion notebooks run for real, top to bottom, and say what the simulation says."""
+"""The companion notebooks: one per chapter, linked both ways, run for real, and every number they
+print for the reader equal to what ``python -m gdsim facts`` says."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from gdsim import scenarios, stability
+from gdsim import catalogue, chapters
+from gdsim.notebook import LINE, line
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+FEWEST_FACTS = 2  # each notebook reproduces at least this many of its chapter's numbers
 
 
 def run_notebook(path: Path) -> str:
     """Execute a notebook in a fresh kernel (an error fails the test) and return its printed text."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=False).execute(cwd=str(path.parent))
+    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False).execute(cwd=str(path.parent))
     return "".join(
         output.get("text", "")
         for cell in notebook.cells if cell.cell_type == "code"
@@ -25,24 +36,83 @@ def run_notebook(path: Path) -> str:
     )
 
 
-def test_there_are_notebooks_and_the_site_lists_them():
-    assert NOTEBOOKS, "no companion notebook found under docs/"
-    nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
-    for path in NOTEBOOKS:
-        assert path.relative_to(DOCS).as_posix() in nav, f"{path.name} is not in the site's nav"
+def markdown(path: Path) -> list[str]:
+    return ["".join(cell["source"]) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if cell["cell_type"] == "markdown"]
+
+
+@pytest.fixture(scope="module")
+def executed(rendered) -> dict[str, str]:
+    """Every notebook run at once (each kernel is its own process), and ``python -m gdsim facts``
+    beside them: the printed text of each notebook, and the facts under ``"<facts>"``."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    facts = subprocess.Popen([sys.executable, "-m", "gdsim", "facts"], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, text=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        texts = dict(zip((p.stem for p in NOTEBOOKS), pool.map(run_notebook, NOTEBOOKS)))
+    out, _ = facts.communicate()
+    assert facts.returncode == 0
+    return texts | {"<facts>": out}
+
+
+def test_every_chapter_has_a_notebook_and_the_site_lists_them_in_chapter_order():
+    assert [p.stem for p in NOTEBOOKS] == sorted(chapters.STEMS)
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = re.findall(r"notebooks/([\w-]+)\.ipynb", nav)
+    assert listed == list(chapters.STEMS), "the nav lists one notebook per chapter, in reading order"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_is_stored_without_outputs(path):
     """Outputs come from the build; a stored output could disagree with the code."""
     notebook = nbformat.read(path, as_version=4)
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    assert all(not cell.get("outputs") and cell.get("execution_count") is None
+               for cell in notebook.cells if cell.cell_type == "code")
 
 
-def test_try_it_yourself_runs_and_agrees_with_the_simulation():
-    text = run_notebook(DOCS / "notebooks" / "try-it-yourself.ipynb")
-    X = stability.design_matrix(scenarios.get("original").split.x_train)
-    assert f"η_max = 2/λ_max = {stability.max_stable_lr(X):.4f}" in text
-    assert "0.99 × η_max: diverged = False" in text
-    assert "1.01 × η_max: diverged = True" in text
-    assert "bad (×10)" in text and "diverged" in text.split("bad (×10)")[1].splitlines()[0]
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_and_chapter_link_to_each_other(path):
+    """The first cell links back to the chapter's page and to the notebook's own download; the
+    chapter links to the notebook; every link of the notebook's text lands on a real page.
+
+    ``mkdocs build --strict`` checks the chapter's link but not a notebook's (nbconvert writes
+    those as HTML), so this test resolves them the way the built site does: a notebook's page is
+    ``notebooks/<stem>/``, a chapter's ``<stem>/``.
+    """
+    first = markdown(path)[0]
+    assert f"](../../{path.stem}/)" in first, "the first cell links back to its chapter"
+    assert f"]({path.name})" in first, "the first cell has a download link"
+    chapter = (DOCS / f"{path.stem}.md").read_text(encoding="utf-8")
+    assert chapter.count(f"](notebooks/{path.name})") == 1
+    assert chapter.index(f"](notebooks/{path.name})") < chapter.index("\n## Summary"), "linked just before the summary"
+    for text in markdown(path):
+        for target in LINK.findall(text):
+            if target == path.name:
+                continue
+            page = re.fullmatch(r"\.\./\.\./([\w-]+)/(#[\w-]+)?", target)
+            assert page and (DOCS / f"{page.group(1)}.md").is_file(), f"{path.name}: link {target!r} leads nowhere"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_and_prints_its_chapters_numbers(path, executed):
+    """Every ``name = value`` line a notebook prints names a fact of its own chapter and shows
+    exactly the text that fact has on the page (its value from ``python -m gdsim facts``)."""
+    values = json.loads(executed["<facts>"])
+    formats = {name: fact.fmt for name, fact in catalogue.read_facts(ROOT / "figures")[1].items()}
+    source = Path(chapters.load(path.stem).__file__).read_text(encoding="utf-8")  # fact names are literals
+    printed = [LINE.match(text) for text in executed[path.stem].splitlines()]
+    printed = [m for m in printed if m]
+    assert len(printed) >= FEWEST_FACTS, f"{path.name} reproduces fewer than {FEWEST_FACTS} of its chapter's numbers"
+    for match in printed:
+        name, shown = match.groups()
+        assert f'"{name}"' in source, f"{path.name} prints {name!r}, which is not a fact of its chapter"
+        expected = catalogue.Fact(values[name], formats[name]).text()
+        assert shown == expected, f"{path.name}: {name} = {shown}, the chapter says {expected}"
+
+
+def test_show_prints_a_fact_in_its_own_format_and_refuses_unknown_names(rendered):
+    fmt = catalogue.read_facts(ROOT / "figures")[1]["start_loss"].fmt
+    assert line("start_loss", -2.5) == f"start_loss = {format(-2.5, fmt).replace('-', '−')}"
+    assert LINE.match(line("n_train", 80)).groups() == ("n_train", "80")
+    with pytest.raises(ValueError, match="no fact is called"):
+        line("no_such_fact", 1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -140,11 +141,30 @@ def typed_numbers(markdown: str) -> list[str]:
     return re.findall(r"(?<![\w.])\d+\.\d+", text)
 
 
+def notebook_markdown(path: Path) -> str:
+    """The text of a notebook's Markdown cells (its code may spell numbers out, like a chapter's)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+
+
 def test_prose_has_no_hand_typed_decimals():
-    """Numbers with a decimal point come from facts; only code may spell them out."""
-    for page in sorted(DOCS.rglob("*.md")):
-        typed = typed_numbers(page.read_text(encoding="utf-8"))
-        assert not typed, f"{page.name} types numbers by hand: {typed}"
+    """Numbers with a decimal point come from facts; only code may spell them out. A notebook's
+    text follows the same rule: the numbers it shows are the ones its code prints."""
+    pages = [(page.name, page.read_text(encoding="utf-8")) for page in sorted(DOCS.rglob("*.md"))]
+    pages += [(nb.name, notebook_markdown(nb)) for nb in sorted(DOCS.rglob("*.ipynb"))]
+    assert any(name.endswith(".ipynb") for name, _ in pages), "no notebook was checked"
+    for name, text in pages:
+        typed = typed_numbers(text)
+        assert not typed, f"{name} types numbers by hand: {typed}"
+
+
+def test_typed_number_check_covers_notebook_text(tmp_path):
+    """A decimal typed in a notebook's Markdown cell is found; one in a code cell is not."""
+    notebook = {"cells": [{"cell_type": "markdown", "source": ["Try η = 0.75 here."]},
+                          {"cell_type": "code", "source": ["lr = 0.5"]}]}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    assert typed_numbers(notebook_markdown(path)) == ["0.75"]
 
 
 def test_typed_number_check_catches_a_typed_decimal():

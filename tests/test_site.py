@@ -14,7 +14,7 @@ import pytest
 from gdsim import cache
 from gdsim.catalogue import Catalogue, Fact
 from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
-from gdsim.site import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, references, strip_remote_scripts
+from gdsim.site import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, notebook_math, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
@@ -207,3 +207,15 @@ def test_plain_tables_arrive_in_materials_scroll_container_and_others_are_left_a
     assert '<th>x</th></tr></thead>\n</table></div></div><table class="dataframe">' in wrapped
     assert wrapped.replace('<div class="md-typeset__scrollwrap"><div class="md-typeset__table">', "").replace(
         "</table></div></div>", "</table>") == html
+
+
+def test_notebook_formulas_are_marked_for_katex_in_markdown_cells_only():
+    """nbconvert leaves a Markdown cell's $…$ for MathJax; the hook marks it like arithmatex, so
+    notebooks are typeset at build time like chapters. Dollars in code and outputs stay."""
+    page = ('<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">'
+            '<p>Each step: $1 - \\eta c$, and $$L = \\theta^2$$</p></div>'
+            '<div class="jp-OutputArea-output"><pre>price $5 and $6</pre></div>')
+    out = notebook_math(page)
+    assert '<span class="arithmatex">\\(1 - \\eta c\\)</span>' in out
+    assert '<div class="arithmatex">\\[L = \\theta^2\\]</div>' in out
+    assert "<pre>price $5 and $6</pre>" in out
