@@ -21,6 +21,7 @@ from gdsim.catalogue import Catalogue
 from gdsim.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site import TagError, accessible, expand, notebook_math, playground_html, strip_remote_scripts, wrap_tables
+from gdsim.styles import slim
 
 _catalogue: Catalogue | None = None
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
@@ -112,9 +113,21 @@ def on_post_build(config):
     _katex.close()
 
 
+def _site_stylesheets(config) -> str:
+    """The text of every stylesheet the theme and the site load (what may read a notebook's variables)."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    sheets = list(theme.glob("*.css")) + list((Path(config["docs_dir"]) / "stylesheets").glob("*.css"))
+    return "".join(sheet.read_text(encoding="utf-8") for sheet in sheets)
+
+
 def on_post_page(output, page, config):
-    """No page ships a loader for code on another host, not even a dormant one."""
+    """No page ships a loader for code on another host, not even a dormant one; a notebook page
+    keeps only the part of nbconvert's 570 KB inline theme its markup can use."""
     root = get_relative_url(".", page.file.url).rstrip("/")
+    if page.file.src_uri.endswith(".ipynb"):
+        output = slim(output, _site_stylesheets(config))
     return font_preloads(accessible(strip_remote_scripts(output)), f"{root}/" if root != "." else "")
 
 

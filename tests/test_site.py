@@ -219,3 +219,23 @@ def test_notebook_formulas_are_marked_for_katex_in_markdown_cells_only():
     assert '<span class="arithmatex">\\(1 - \\eta c\\)</span>' in out
     assert '<div class="arithmatex">\\[L = \\theta^2\\]</div>' in out
     assert "<pre>price $5 and $6</pre>" in out
+
+
+def test_a_notebook_page_keeps_only_the_styles_its_markup_can_use():
+    from gdsim import styles
+
+    css = ('@charset "UTF-8";/* a { comment } */.used{color:var(--ink)}.unused{color:red}'
+           '.used:not(.active,.unused) p{z:1}'
+           '.used .unused,.used>p{margin:0}a{content:"}"}@media (max-width: 10px){.unused{x:1}.used{y:2}}'
+           '@keyframes spin{from{opacity:0}}:root{--ink:#111;--spare:url("data:x;y");--chain:var(--ink)}')
+    page = (f'<style>{css}</style><p class="used other" style="color: var(--chain)">text</p>'
+            '<style>:root{--far:1px;--gone:2px}</style><style>.used{width:var(--far)}</style>')
+    slim = styles.slim(page)
+    assert "--far:1px" in slim and "--gone" not in slim, "a variable read in another stylesheet stays"
+    kept = slim[len("<style>"):slim.index("</style>")]
+    assert ".unused{color:red}" not in kept and "@media (max-width: 10px){.used{y:2}}" in kept
+    assert ".used .unused,.used>p{margin:0}" in kept, "a list is kept if one selector can match"
+    assert ".used:not(.active,.unused) p{z:1}" in kept, "a class under :not() is not required"
+    assert 'a{content:"}"}' in kept and "@keyframes spin{from{opacity:0}}" in kept and '@charset "UTF-8";' in kept
+    assert "--ink:#111" in kept and "--chain:var(--ink)" in kept and "--spare" not in kept
+    assert '<p class="used other" style="color: var(--chain)">text</p>' in slim
