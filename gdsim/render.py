@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gdsim import catalogue
-from gdsim.paths import FIGURES, PACKAGE
+from gdsim.paths import FIGURES, PACKAGE, ROOT
 
 # Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
 DEVICE_PIXEL_RATIO = 2
@@ -277,6 +277,9 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
     # matrices gain nothing from more, and oversubscribed cores made runs many times slower).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # The workers import a snapshot of the package, but keep long runs in the checkout's result
+    # store (gdsim.stored): its keys hash the code, so a run is reused only by identical code.
+    os.environ.setdefault("GDSIM_RESULTS", str(ROOT / ".cache" / "results"))
     with locked(out_dir), snapshot():
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,

@@ -1,11 +1,13 @@
-"""Results of the longest runs kept on disk, so the processes of one render compute each once.
+"""Results of the longest runs kept on disk, so that each is computed once, not in every process.
 
-A render computes the facts in one worker and draws the figures in others; a run both need
-(minutes of CPU in all for the practice chapters) would be repeated in every process. ``stored``
-memoizes a function of hashable arguments in memory and in ``<root>/.cache/results``, under a
-key that covers the function's name and arguments, the source of its module and of every gdsim
-module it imports, and the library versions: any edit that can change the result changes the key.
-Files are written atomically; one that cannot be read or written is simply recomputed.
+A render computes the facts in one worker and draws the figures in others, tests and notebooks
+run in processes of their own; a run they all need (seconds of CPU each for the practice
+chapters) would be repeated in every one. ``stored`` memoizes a function of hashable arguments
+in memory and in ``<root>/.cache/results`` (or the folder ``GDSIM_RESULTS`` names: a render
+points its workers, which import a snapshot of the package, at the checkout's own store), under
+a key that covers the function's name and arguments, the source of its module and of every gdsim
+module it imports, and the library versions: any edit that can change the result changes the
+key. Files are written atomically; one that cannot be read or written is simply recomputed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from importlib import metadata
+from pathlib import Path
 from typing import TypeVar
 
 from gdsim import cache
 from gdsim.paths import ROOT
 
-RESULTS = ROOT / ".cache" / "results"
+RESULTS = Path(os.environ.get("GDSIM_RESULTS") or ROOT / ".cache" / "results")
 T = TypeVar("T")
 
 

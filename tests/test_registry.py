@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -12,7 +11,6 @@ from PIL import Image
 
 from gdsim import catalogue, chapters, registry
 from gdsim.draw.style import COLUMN_PX, MIN_TEXT_PX, PHONE_PX
-from gdsim.render import render
 from gdsim.site import references
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -171,48 +169,3 @@ def test_typed_number_check_catches_a_typed_decimal():
     """The check can fail: a typed 0.75 in prose is found; code, tags and link targets are not."""
     text = "The rate 0.75 works. `lr = 0.5` {{ fact lr .2f }} [doi](https://doi.org/10.1007/978)\n```\n1.5\n```"
     assert typed_numbers(text) == ["0.75"]
-
-
-def test_rendering_again_from_scratch_gives_identical_bytes(rendered, manifest, tmp_path):
-    """Same code, same bytes: every file of a second, forced render equals the first one."""
-    render(force=True, out_dir=tmp_path, stream=io.StringIO())
-    for name in NAMES:
-        for file in registry.get(name).files:
-            assert (tmp_path / file).read_bytes() == (rendered / file).read_bytes(), f"{file} differs between renders"
-
-
-def test_second_render_writes_nothing(tmp_path):
-    name = NAMES[0]
-    render([name], out_dir=tmp_path, stream=io.StringIO())
-    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert render([name], out_dir=tmp_path, stream=io.StringIO()) == []
-    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
-
-
-def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
-    from gdsim import cache
-    from gdsim import render as render_module
-
-    asset = registry.get(NAMES[0])
-    render([asset.name], out_dir=tmp_path, stream=io.StringIO())
-    manifest = catalogue.read_manifest(tmp_path)
-    assert not render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
-    monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
-    assert render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
-
-
-def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
-    from gdsim import cache
-    from gdsim import render as render_module
-
-    render([NAMES[0]], out_dir=tmp_path, stream=io.StringIO())
-    assert catalogue.read_facts(tmp_path)[1] == registry.facts(), "cached facts must equal fresh ones"
-
-    def must_not_run():
-        raise AssertionError("facts recomputed although nothing changed")
-
-    monkeypatch.setattr(registry, "facts", must_not_run)
-    render_module.plan([NAMES[0]], False, str(tmp_path))  # the plan, in this process
-    monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
-    with pytest.raises(AssertionError, match="recomputed"):
-        render_module.plan([NAMES[0]], False, str(tmp_path))
