@@ -20,6 +20,10 @@ from gdsim.descent import gradient_descent
 # Steps per bisection run: enough that a rate 0.5 % above 2/λ_max visibly grows (1.01^400 ≈ 54).
 BOUNDARY_STEPS = 400
 
+# "Reached the minimum", on every page that counts steps: the error ‖θ_k − θ*‖ is down to this
+# fraction of its start.
+REACHED = 1e-6
+
 
 @dataclass(frozen=True)
 class Stability:
@@ -99,7 +103,7 @@ def best_contraction(X: ArrayLike) -> float:
     return (kappa - 1.0) / (kappa + 1.0)
 
 
-def steps_to_tolerance(X: ArrayLike, lr: float, tol: float = 1e-6) -> int | float:
+def steps_to_tolerance(X: ArrayLike, lr: float, tol: float = REACHED) -> int | float:
     """Steps the contraction bound needs to shrink the error by ``tol``; ``math.inf`` if it never does."""
     tol = checks.fraction(tol, "tol")
     rho = contraction(X, lr)

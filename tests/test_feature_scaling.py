@@ -289,10 +289,10 @@ def test_standardized_problem_converges_much_faster_at_the_same_rate():
 
 
 def test_the_convergence_criterion_is_how_bigs():
-    """Both chapters count steps to the same criterion: the error shrunk to 10⁻⁶ of its start."""
-    from gdsim.chapters import how_big
+    """Every chapter counts steps to the same criterion: the error shrunk to 10⁻⁶ of its start."""
+    from gdsim.chapters import how_big, one_parameter
 
-    assert fs.CONVERGED_TOL == how_big.TOLERANCE == 1e-6
+    assert fs.CONVERGED_TOL == how_big.TOLERANCE == one_parameter.SHRINK == 1e-6
     x, y = PROBLEMS["standardized"]()
     assert how_big.steps_to_converge(x, y, START, fs.SCALING_LR) == fs.converge_steps("standardized")
 

@@ -23,9 +23,9 @@ SCALING_LR = 0.2
 SCALING_EPOCHS = 60
 # The animation shows every FRAME_EVERY-th step (and the last): its GIF stays within its size budget.
 FRAME_EVERY = 2
-# A run has converged once its error ‖θ_k − θ*‖ is this fraction of its first one: the criterion of
-# "How big is too big" (how_big.steps_to_converge), so both chapters count steps the same way.
-CONVERGED_TOL = 1e-6
+# A run has converged once its error ‖θ_k − θ*‖ is the site's fraction of its first one, so every
+# chapter counts steps the same way.
+CONVERGED_TOL = stability.REACHED
 # Steps a run may take to meet that criterion (the original problem at SCALING_LR needs a few hundred).
 CONVERGE_MAX_STEPS = 5000
 # How far one parameter moves either side of the start on the cross-section figure, in how many points.

@@ -23,8 +23,8 @@ from gdsim.descent import gradient_descent, gradient_descent_many
 from gdsim.scenarios import Scenario
 
 NAMES = scenarios.NAMES
-# "Reached": the error ‖θ_k − θ*‖ shrunk by this factor from its start (as on the one-parameter page).
-TOLERANCE = 1e-6
+# "Reached": the error ‖θ_k − θ*‖ down to the site's fraction of its start.
+TOLERANCE = stability.REACHED
 # The threshold sweep: η as a fraction of 2/λ_max, evenly spaced, and steps per run.
 SWEEP_RATIOS = np.linspace(0.005, 1.5, 300)
 SWEEP_STEPS = stability.BOUNDARY_STEPS

@@ -40,9 +40,8 @@ STEEPER_STEPS = 2
 # One learning rate per regime of θ² that the animation shows, and how many steps it shows.
 REGIME_RATES = {Regime.MONOTONE: 0.1, Regime.OSCILLATING: 0.8, Regime.BOUNCING: 1.0, Regime.DIVERGING: 1.05}
 REGIME_STEPS = 12
-# "Reached the minimum": the error |θ_k − θ*| = |θ_k| shrunk by this factor from its start, the
-# criterion of the how-big chapter too.
-SHRINK = 1e-6
+# "Reached the minimum": the error |θ_k − θ*| = |θ_k| down to the site's fraction of its start.
+SHRINK = stability.REACHED
 # The learning rates of the steps-to-reach curve, with the regime boundaries exactly on it.
 STEP_COUNT_RATES = np.union1d(np.round(np.arange(0.005, 1.2501, 0.005), 6), [0.5, 1.0])
 # The exercises: a rate to try on θ², and a diverging one whose loss growth per step is asked.
