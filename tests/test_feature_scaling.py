@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from drawn import assert_labels_clear
 
 from gdsim import scaling
 from gdsim.chapters import feature_scaling as fs
@@ -477,21 +478,6 @@ def test_standardized_panels_name_their_axes_b_z_and_w_z_in_both_layouts():
 
 
 def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, and no label in a panel sits on a curve (4 px of room), in either layout,
-    on every fourth frame and the last frame of an animation (its layout is frozen after frame 0)."""
-    from gdsim.draw import style
-    from gdsim.draw.frames import Movie
-    from gdsim.paths import STYLE
-
-    for asset in fs.ASSETS:
-        for layout in style.LAYOUTS:
-            with matplotlib.rc_context(fname=str(STYLE)):
-                made = asset.build(layout)
-            movie = made if isinstance(made, Movie) else None
-            fig = movie.figure if movie else made
-            for k in sorted({*range(0, movie.count, 4), movie.count - 1}) if movie else [0]:
-                if movie:
-                    movie.update(k)
-                assert style.text_overlaps(fig) == [], (asset.name, layout.name, k)
-                # text_overlaps has just drawn this frame
-                assert style.texts_over_lines(fig, draw=False, pad_px=4) == [], (asset.name, layout.name, k)
+    """No two texts overlap, no label sits on a curve (4 px of room) and no text leaves the figure, in
+    either layout, on every fourth frame and the last frame of an animation."""
+    assert_labels_clear(fs.ASSETS, frames=lambda count: sorted({*range(0, count, 4), count - 1}), pad_px=4)

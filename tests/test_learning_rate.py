@@ -15,6 +15,7 @@ import warnings
 import matplotlib
 import numpy as np
 import pytest
+from drawn import assert_labels_clear
 
 from gdsim import scenarios
 from gdsim.chapters import learning_rate as lr_chapter
@@ -428,28 +429,7 @@ def test_the_loss_per_step_panels_share_one_log_axis_holding_every_walk():
         assert lr_chapter.cut_walks_view(key).step_loss_range == (low, high)
 
 
-def _collisions(fig):
-    """Overlapping texts, leaving out a title's empty last row that a counter is placed in on purpose."""
-    from gdsim.draw import style
-
-    return [(a, b) for a, b in style.text_overlaps(fig) if not (a.endswith("\n") or b.endswith("\n"))]
-
-
 def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, and no label in a panel sits on a curve, in either layout, on the first,
-    a middle and the last frame of every animation."""
-    from gdsim.draw import style
-    from gdsim.draw.frames import Movie
-    from gdsim.paths import STYLE
-
-    for asset in lr_chapter.ASSETS:
-        for layout in style.LAYOUTS:
-            with matplotlib.rc_context(fname=str(STYLE)):
-                made = asset.build(layout)
-            movie = made if isinstance(made, Movie) else None
-            fig = movie.figure if movie else made
-            for k in sorted({0, movie.count // 2, movie.count - 1}) if movie else [None]:
-                if movie:
-                    movie.update(k)
-                assert _collisions(fig) == [], (asset.name, layout.name, k)
-                assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name, k)  # drawn above
+    """No two texts overlap, no label sits on a curve and no text leaves the figure, in either
+    layout, on the first, a middle and the last frame of every animation."""
+    assert_labels_clear(lr_chapter.ASSETS)

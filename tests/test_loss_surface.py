@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from drawn import assert_labels_clear
 
 from gdsim import data, model
 from gdsim.chapters import loss_surface
@@ -224,17 +225,6 @@ def test_loss_grid_has_no_python_loop_over_points():
 
 
 def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap (the 3-D axis labels and their ticks included), and no label sits on a
-    curve, in either layout."""
-    import matplotlib
-
-    from gdsim.draw import style
-    from gdsim.paths import STYLE
-
-    matplotlib.use("Agg")
-    for asset in loss_surface.ASSETS:
-        for layout in style.LAYOUTS:
-            with matplotlib.rc_context(fname=str(STYLE)):
-                fig = asset.build(layout)
-            assert style.text_overlaps(fig) == [], (asset.name, layout.name)
-            assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name)  # drawn above
+    """No two texts overlap (the 3-D axis labels and their ticks included), no label sits on a curve
+    and no text leaves the figure, in either layout."""
+    assert_labels_clear(loss_surface.ASSETS)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 import warnings
 
-import matplotlib
 import numpy as np
 import pytest
+from drawn import assert_labels_clear
 
 from gdsim import hypergradient, network, schedules, sgd, workload
 from gdsim.chapters import schedules as chapter
@@ -279,13 +279,5 @@ def test_what_the_page_says_about_beta(facts):
 
 
 def test_no_label_collides_in_the_chapters_figures():
-    from gdsim.draw import style
-    from gdsim.paths import STYLE
-
-    for asset in chapter.ASSETS:
-        for layout in style.LAYOUTS:
-            with matplotlib.rc_context(fname=str(STYLE)):
-                fig = asset.build(layout)
-            assert style.text_overlaps(fig) == [], (asset.name, layout.name)
-            assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name)
-            assert style.smallest_text_px(fig) >= style.MIN_TEXT_PX
+    """No two texts overlap, no label sits on a curve and no text leaves the figure, in either layout."""
+    assert_labels_clear(chapter.ASSETS)

@@ -182,7 +182,7 @@ def opening(movie: OpeningMovie, layout: Layout = COLUMN) -> Movie:
     # one key under both panels, where nothing moves: it is drawn once
     handles = ax_data.get_legend_handles_labels()[0] + ax_map.get_legend_handles_labels()[0]
     fig.legend(handles=handles, loc="outside lower center", ncols=2 if layout.narrow else len(handles),
-               title=LEVELS_NOTE, title_fontsize=9, handletextpad=0.4, columnspacing=1.0)
+               title=LEVELS_NOTE, title_fontsize=9, handletextpad=0.4, columnspacing=0.8)
     # the step counter under the title, on the figure's plain background: only its digits change
     name = "Mini-batch descent" if layout.narrow else "Mini-batch gradient descent"
     heading = fig.suptitle(f"{name}, $B$ = {path.batch_size}, $\\eta$ = {movie.lr:g}\n")

@@ -48,11 +48,11 @@ def edge(view: EdgeView, layout: Layout = COLUMN) -> Figure:
                               va="center", ha="left", color=colour if colour != colours[0] else MUTED,
                               annotation_clip=False)
         else:
-            sharp_ax.annotate(minus(f"{_eta(run.lr)}: 2/$\\eta$ = {run.limit:.3g}, above the top"), (0.99, 0.97),
-                              xycoords="axes fraction", ha="right", va="top", color=MUTED)
+            sharp_ax.annotate(minus(f"{_eta(run.lr)}: 2/$\\eta$ = {run.limit:.3g}, above the top"), (0.01, 0.97),
+                              xycoords="axes fraction", ha="left", va="top", color=MUTED)
     loss_ax.set_yscale("log")
     loss_ax.set_ylabel("training loss\n(log scale)")
-    loss_ax.set_title("Full-batch gradient descent on a network")
+    loss_ax.set_title("Full-batch gradient descent" + ("\n" if layout.narrow else " ") + "on a network")
     sharp_ax.set_ylabel("sharpness $\\lambda_{\\max}$")
     sharp_ax.set_xlabel("step")
     sharp_ax.set_xlim(0, view.steps)
@@ -107,7 +107,8 @@ def alternation(views: tuple[Alternation, ...], layout: Layout = COLUMN) -> Figu
         ax.plot(view.steps, view.component, color=colour, linewidth=1.0, marker="o", markersize=3.2)
         ax.set_ylabel(_eta(view.lr), rotation=0, ha="right", va="center")
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, symmetric=True))
-    axes[0].set_title("Gradient along the sharpest direction, $v\\cdot\\nabla L$")
+    gap = "\n" if layout.narrow else " "
+    axes[0].set_title(f"Gradient along the{gap}sharpest direction, $v\\cdot\\nabla L$")
     axes[-1].set_xlabel("step")
     axes[-1].set_xlim(views[0].steps[0] - 0.5, views[0].steps[-1] + 0.5)
     return fig

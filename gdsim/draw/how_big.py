@@ -162,7 +162,8 @@ def error_along_axes(view: AxisErrorsView, layout: Layout = COLUMN) -> Figure:
               minus(f"steep direction, $\\lambda_{{\\max}}$ = {lam_max:.3g}"),
               "closed form: $\\pm|1 - \\eta\\lambda|^k \\, |v \\cdot \\delta_0|$", "0: the minimum"]
     fig.legend(handles, labels, loc="outside lower center", ncols=1 if narrow else 2,
-               title="Dots: a real run of gradient descent, $v \\cdot \\delta_k$ with $\\delta_k = \\theta_k - \\theta^*$",
+               title="Dots: a real run of gradient descent," + ("\n" if narrow else " ")
+               + "$v \\cdot \\delta_k$ with $\\delta_k = \\theta_k - \\theta^*$",
                title_fontsize=9)
     return fig
 

@@ -87,8 +87,8 @@ def parabola_tangents(view: TangentsView, layout: Layout = COLUMN) -> Figure:
         _dot(ax, [t.theta0], [t.loss], TANGENT)
         # labels go where neither the curve nor the tangent runs: below-left of a falling tangent,
         # below-right of a gently rising one, left of a steep one
-        if t.slope < 0:
-            offset, ha, va = (-10, -10), "right", "top"
+        if t.slope < 0:  # close to the point on a phone, where the axis leaves little room on the left
+            offset, ha, va = (-2 if layout.narrow else -10, -10), "right", "top"
         elif t.slope < 8:
             offset, ha, va = (10, -10), "left", "top"
         else:
@@ -199,15 +199,15 @@ def steeper_bowl(view: SteeperBowl, layout: Layout = COLUMN) -> Figure:
             for k, (theta, loss) in enumerate(zip(walk.positions, walk.losses)):
                 side = 1 if theta > 0 else -1
                 colour = INK if k == 0 else TEXT[colours[k - 1]]
-                # the start, low on the bowl, is labelled level with it, so the label stays above the axis
-                offset, va = ((10 * side, 0), "center") if k == 0 else ((8 * side, -7), "top")
+                # the start, low on the bowl, is labelled below and right of it, under the climbing curve
+                offset, va = ((12 * side, -1), "top") if k == 0 else ((8 * side, -7), "top")
                 ax.annotate(minus(f"$\\theta$ = {theta:g}\nloss {loss:g}"), (theta, loss), xytext=offset,
                             textcoords="offset points", ha="left" if side > 0 else "right", va=va, fontsize=9,
                             color=colour, zorder=7)
         else:
             ax.annotate(minus(f"$\\theta$: {', '.join(f'{v:g}' for v in walk.positions[:4])}, …"),
-                        (walk.positions[0], walk.losses[0]), xytext=(0, 14), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=9, color=TEXT[LOSS_DOWN], bbox=LABEL_BOX, zorder=7)
+                        (0.0, top / 2), ha="center", va="center", fontsize=9, color=TEXT[LOSS_DOWN], bbox=LABEL_BOX,
+                        zorder=7)  # inside the bowl, where it is wide enough for the label
         ax.xaxis.set_major_locator(MultipleLocator(2))
         ax.set_ylabel(f"loss {bowl.name}")
         ax.set_title(minus(f"{bowl.name}, $\\eta$ = {view.lr:g}:\n$\\theta$ ← {bowl.factor:g}·$\\theta$"),

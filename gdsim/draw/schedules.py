@@ -120,8 +120,8 @@ def training(view: TrainingView, layout: Layout = COLUMN) -> Figure:
     ax.xaxis.set_major_formatter(PLAIN)
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.06)
-    gap = "\n" if layout.narrow else " "
-    ax.set_title(f"Final loss against the fixed rate's{gap}range over {len(view.seeds)} seeds")
+    gaps = ("\n", "\n") if layout.narrow else (" ", " ")
+    ax.set_title(f"Final loss against{gaps[0]}the fixed rate's range{gaps[1]}over {len(view.seeds)} seeds")
     return fig
 
 
