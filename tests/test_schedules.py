@@ -289,3 +289,13 @@ def test_no_label_collides_in_the_chapters_figures():
             assert style.text_overlaps(fig) == [], (asset.name, layout.name)
             assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name)
             assert style.smallest_text_px(fig) >= style.MIN_TEXT_PX
+
+
+def test_the_fourth_exercise_runs_as_written_end_at_the_baselines_loss(data, facts):
+    """The exercise's two calls, with the chapter's η* and epoch budget: one run, bit for bit."""
+    lr, epochs = chapter.best_lr(), chapter.EPOCHS
+    hd = hypergradient.sgd_hd(workload.MLP, data, lr0=lr, beta=0.0, epochs=epochs)
+    plain = sgd.train(workload.MLP, data, lr, epochs=epochs)
+    assert np.array_equal(hd.params, plain.params)
+    assert hd.final_val_loss == plain.final_val_loss == facts["schedule_fixed_val"].value
+    assert facts["schedule_epochs"].value == epochs and facts["schedule_best_lr"].value == lr
