@@ -90,3 +90,20 @@ def test_no_label_collides_and_no_text_leaves_the_figure():
     from gdsim.chapters import edge_of_stability
 
     assert_labels_clear(edge_of_stability.ASSETS)
+
+
+def test_the_exercises_count_the_rates_and_the_small_rates_distance_from_its_limit():
+    """Oracle: the descent at the small rate replayed here, and its sharpness at the end measured by a
+    cold power iteration run to 1e-10; the rates the first answer names are those above 2/λ at the start."""
+    facts = E.facts()
+    assert facts["eos_rates"].value == len(E.edge_view().runs)
+    start = E.run(E.RATES[0]).sharpness[0]
+    assert [lr for lr in E.RATES if lr > 2 / start] == [facts["eos_upper_lr"].value, facts["eos_big_lr"].value]
+    x, labels = E.subset()
+    params, lr = network.initial(E.NET, E.SEED).copy(), facts["eos_small_lr"].value
+    for _ in range(E.run(lr).measured_at[-1]):
+        params -= lr * network.loss_and_gradient(E.NET, params, x, labels)[1]
+    tight = sharpness.network_sharpness(E.NET, params, x, labels, tol=1e-10, seed=7).value
+    # 2/η over the sharpness reached
+    assert facts["eos_small_limit_over_end"].value == pytest.approx((2 / lr) / tight, rel=2e-2)
+    assert facts["eos_small_limit_over_end"].value > 2  # "more than twice": still far from the edge

@@ -257,6 +257,45 @@ def test_the_exercise_counts(facts, per_epoch):
     assert facts["search_ex_rounds"].value == 5 and facts["search_ex_max_epochs"].value == 16
 
 
+def test_the_exercises_round_costs_and_the_scratch_sum(facts, per_epoch):
+    """Oracle: the schedule written out from its definition (halve the candidates, double the
+    budget, down to one) and each round's new epochs counted; the page's sums of facts add up."""
+    n, budget, before, costs = lr_search.EXERCISE_CANDIDATES, lr_search.HALVING_MIN_EPOCHS, 0, []
+    while True:
+        costs.append(n * (budget - before))  # resumed: only the new epochs
+        if n == 1:
+            break
+        n, budget, before = n // 2, 2 * budget, budget
+    assert facts["search_ex_first_epochs"].value == costs[0] == 16
+    assert facts["search_ex_later_epochs"].value == costs[1] and len(set(costs[1:])) == 1
+    assert facts["search_ex_later_rounds"].value == len(costs) - 1 == facts["search_ex_rounds"].value - 1
+    # the page's expression for the steps, in facts
+    page = facts["search_epoch_steps"].value * (facts["search_ex_first_epochs"].value
+                                                + facts["search_ex_later_rounds"].value * facts["search_ex_later_epochs"].value)
+    assert page == facts["search_ex_steps"].value == per_epoch * sum(costs)
+    assert facts["search_ex_full"].value == (facts["search_ex_candidates"].value * facts["search_ex_max_epochs"].value
+                                             * facts["search_epoch_steps"].value)
+    # exercise 3: Σ count × budget of the chapter's rounds, in facts, is the scratch count
+    scratch = sum(facts[f"search_sh_r{k}_count"].value * facts[f"search_sh_r{k}_epochs"].value for k in range(1, 5))
+    assert per_epoch * scratch == facts["search_scratch_steps"].value
+    assert [r.lrs.size for r in lr_search.halving().rounds] == [8, 4, 2, 1]
+
+
+def test_keeping_a_quarter_after_one_epoch_would_have_pruned_the_winner(facts):
+    """Oracle: a quarter of the eight fine rates, and the winner's place among the losses after one epoch."""
+    c = lr_search.coarse_to_fine()
+    assert facts["search_quarter_kept"].value == len(c.fine.lrs) // 4 == 2
+    after_one = c.fine.val_curves[:, 1]
+    place = 1 + sorted(after_one).index(after_one[list(c.fine.lrs).index(c.best_lr)])
+    assert facts["search_winner_one_epoch_rank"].value == place > facts["search_quarter_kept"].value
+
+
+def test_round_costs_refuses_a_schedule_whose_later_rounds_differ():
+    assert lr_search.round_costs(lr_search.halving_schedule(16, 1)) == (16, 8)
+    with pytest.raises(ValueError, match="later rounds"):
+        lr_search.round_costs(lr_search.halving_schedule(12, 1))  # 12, 6, 3, 2, 1 candidates: 6, 6, 8, 8 new epochs
+
+
 def test_other_seeds_are_checked_honestly(facts):
     """The seed facts come from real runs of those seeds, and successive halving's pick is never better
     than the full grid's best (which is the best of the same runs, trained fully)."""

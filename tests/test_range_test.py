@@ -289,8 +289,49 @@ def test_least_squares_facts_by_hand(facts):
     assert facts["range_ls_raw_overshoot"].value == pytest.approx(raw.stop_lr / limit, rel=1e-12)
     assert 1 < facts["range_ls_raw_overshoot"].value <= facts["range_ls_overshoot"].value
     # a slower sweep overshoots less (the exercise)
-    assert (facts["range_ls_overshoot_100"].value > facts["range_ls_overshoot"].value
-            > facts["range_ls_overshoot_400"].value > 1)
+    assert (facts["range_ls_overshoot_fewer"].value > facts["range_ls_overshoot"].value
+            > facts["range_ls_overshoot_more"].value > 1)
+
+
+def _replayed_stop_lr(X, y, start, steps, beta, stop_factor):
+    """The exponential range test on least squares, full batch, written out with numpy: the rate at
+    which the bias-corrected moving average first passes ``stop_factor`` times its lowest value."""
+    theta, average, best = start.copy(), 0.0, math.inf
+    for k in range(steps):
+        # η_k = η_min·(η_max/η_min)^(k/(K − 1))
+        eta = ch.LS_LR_MIN * (ch.LS_LR_MAX / ch.LS_LR_MIN) ** (k / (steps - 1))
+        residual = X @ theta - y
+        average = beta * average + (1 - beta) * np.mean(residual**2)
+        shown = average / (1 - beta ** (k + 1))
+        best = min(best, shown)
+        theta = theta - eta * 2 / len(y) * X.T @ residual
+        if shown > stop_factor * best:
+            return eta
+    return eta
+
+
+def test_the_minimum_rules_divisor_is_the_ratio_of_its_two_rates(facts):
+    """Oracle: the rate at the lowest smoothed loss of the trimmed curve (fastai's first tenth of the
+    planned steps and last five points dropped), found here with argmin, over the rule's suggestion."""
+    test = ch.curve_view().test
+    first = test.planned // 10
+    at = test.lrs[first + int(np.argmin(test.smoothed[first:test.steps - 5]))]
+    assert facts["range_minimum_at"].value == at
+    assert facts["range_minimum_divisor"].value == 10
+    assert at / facts["range_minimum_lr"].value == pytest.approx(facts["range_minimum_divisor"].value, rel=1e-12)
+
+
+def test_the_exercise_step_counts_are_the_chapters_and_their_overshoots_replay(facts):
+    """Oracle: the sweep replayed by hand with the exercise's step counts, against 2/λ_max from eigh."""
+    s = scenarios.get("original")
+    x, y = s.split.x_train, s.split.y_train
+    X = np.column_stack([np.ones_like(x), x])
+    limit = 2 / np.linalg.eigvalsh(2 / len(x) * X.T @ X)[-1]
+    assert facts["range_ls_fewer_steps"].value == ch.LS_FEWER_STEPS < ch.LS_STEPS
+    assert facts["range_ls_more_steps"].value == ch.LS_MORE_STEPS > ch.LS_STEPS
+    for name, steps in (("range_ls_overshoot_fewer", ch.LS_FEWER_STEPS), ("range_ls_overshoot_more", ch.LS_MORE_STEPS)):
+        stop = _replayed_stop_lr(X, y, s.start, steps, lr_range.SMOOTHING, lr_range.STOP_FACTOR)
+        assert facts[name].value == pytest.approx(stop / limit, rel=1e-9), name
 
 
 # ------------------------------------------------------------------ the digits network

@@ -281,3 +281,13 @@ def test_what_the_page_says_about_beta(facts):
 def test_no_label_collides_in_the_chapters_figures():
     """No two texts overlap, no label sits on a curve and no text leaves the figure, in either layout."""
     assert_labels_clear(chapter.ASSETS)
+
+
+def test_the_fourth_exercise_runs_as_written_end_at_the_baselines_loss(data, facts):
+    """The exercise's two calls, with the chapter's η* and epoch budget: one run, bit for bit."""
+    lr, epochs = chapter.best_lr(), chapter.EPOCHS
+    hd = hypergradient.sgd_hd(workload.MLP, data, lr0=lr, beta=0.0, epochs=epochs)
+    plain = sgd.train(workload.MLP, data, lr, epochs=epochs)
+    assert np.array_equal(hd.params, plain.params)
+    assert hd.final_val_loss == plain.final_val_loss == facts["schedule_fixed_val"].value
+    assert facts["schedule_epochs"].value == epochs and facts["schedule_best_lr"].value == lr

@@ -164,6 +164,7 @@ def facts() -> dict[str, Fact]:
         "eos_band_pct": Fact(100 * BAND, ".0f"),
         "eos_window": Fact(WINDOW, "d"),
         "eos_late": Fact(LATE, "d"),
+        "eos_rates": Fact(len(RATES), "d"),
         "eos_start_sharpness": Fact(run(RATES[0]).sharpness[0], ".2f"),
         "eos_start_loss": Fact(run(RATES[0]).losses[0], ".3f"),
         # the largest rate the starting curvature alone would allow
@@ -178,6 +179,7 @@ def facts() -> dict[str, Fact]:
         "eos_small_lowest": Fact(small["lowest"], ".2f"),
         "eos_small_end": Fact(small["end"], ".2f"),
         "eos_small_end_pct": Fact(small["end_pct"], ".0f"),
+        "eos_small_limit_over_end": Fact(small["limit"] / small["end"], ".1f"),
         "eos_small_loss_end": Fact(small["loss_end"], ".4f"),
         "eos_small_rose_pct": Fact(small["rose_pct"], ".0f"),
         "eos_small_edge_step": Fact(small["edge_step"], ","),

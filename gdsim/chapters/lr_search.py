@@ -36,6 +36,8 @@ OTHER_SEEDS = (1, 2)
 STUCK_FRACTION = 0.99
 # The exercise: successive halving with this many candidates, from one epoch.
 EXERCISE_CANDIDATES = 16
+# Another exercise: a search that keeps only this fraction of the candidates after the first round.
+QUARTER = 0.25
 # The names of each round's facts, written out (see facts()).
 ROUND_FACTS = (
     ("search_sh_r1_count", "search_sh_r1_epochs", "search_sh_r1_new", "search_sh_r1_steps"),
@@ -86,6 +88,16 @@ def halving_schedule(candidates: int, min_epochs: int) -> list[tuple[int, int]]:
         if candidates == 1:
             return rounds
         candidates, epochs = math.ceil(candidates / 2), 2 * epochs
+
+
+def round_costs(schedule: list[tuple[int, int]]) -> tuple[int, int]:
+    """Epochs trained in the first round and in each later one, when survivors are resumed: the
+    exercise's answer says every later round costs the same, so a schedule where they differ raises."""
+    # round k costs candidates_k × (budget_k − budget_{k−1}) epochs
+    costs = [n * (e - before) for (n, e), before in zip(schedule, [0] + [e for _, e in schedule])]
+    if len(set(costs[1:])) > 1:
+        raise ValueError(f"the later rounds cost different numbers of epochs: {costs[1:]}")
+    return costs[0], costs[-1]
 
 
 # ---------------------------------------------------------------- what the figures draw
@@ -145,7 +157,7 @@ def facts() -> dict[str, Fact]:
     stuck = first.lrs[first.val_loss > STUCK_FRACTION * start]
     extra = coarse.lrs[~np.isin(coarse.lrs, first.lrs)]
     best_i, order = int(np.argmin(fine.val_loss)), np.argsort(fine.val_loss)
-    one_epoch = fine.val_curves[:, 1]
+    one_epoch = fine.val_curves[:, HALVING_MIN_EPOCHS]  # what the first round of successive halving sees
     if len(h.rounds) != len(ROUND_FACTS):
         raise ValueError(f"the chapter quotes {len(ROUND_FACTS)} rounds, successive halving ran {len(h.rounds)}")
     rounds: dict[str, Fact] = {}
@@ -158,6 +170,7 @@ def facts() -> dict[str, Fact]:
     exercise = halving_schedule(EXERCISE_CANDIDATES, HALVING_MIN_EPOCHS)
     exercise_steps = per_epoch * sum(n * (e - before) for (n, e), before in zip(exercise, [0] + [e for _, e in exercise]))
     exercise_full = per_epoch * EXERCISE_CANDIDATES * exercise[-1][1]
+    first_cost, later_cost = round_costs(exercise)
     scratch = scratch_steps(h, per_epoch)
     return {
         "search_train_images": Fact(len(data.y_train), ",d"),
@@ -198,6 +211,7 @@ def facts() -> dict[str, Fact]:
         "search_fine_above": Fact(int(np.sum(fine.lrs > first.lrs[-1])), "d"),
         "search_fine_one_epoch_best": Fact(float(fine.lrs[np.argmin(one_epoch)]), ".3f"),
         "search_winner_one_epoch_rank": Fact(_rank(one_epoch, best_i), "d"),
+        "search_quarter_kept": Fact(math.ceil(QUARTER * FINE_POINTS), "d"),
         "search_c2f_steps": Fact(c.steps, ",d"),
         "search_sh_min_epochs": Fact(HALVING_MIN_EPOCHS, "d"),
         "search_sh_rounds": Fact(len(h.rounds), "d"),
@@ -227,6 +241,9 @@ def facts() -> dict[str, Fact]:
         "search_ex_steps": Fact(exercise_steps, ",d"),
         "search_ex_full": Fact(exercise_full, ",d"),
         "search_ex_saved_pct": Fact(100.0 * (exercise_full - exercise_steps) / exercise_full, ".0f"),
+        "search_ex_first_epochs": Fact(first_cost, "d"),
+        "search_ex_later_epochs": Fact(later_cost, "d"),
+        "search_ex_later_rounds": Fact(len(exercise) - 1, "d"),
     }
 
 

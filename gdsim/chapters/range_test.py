@@ -39,9 +39,10 @@ GRID = np.geomspace(0.1, 10.0, 17)
 # The spread of the suggestions over other shuffles and starts (range tests only, no training).
 SPREAD_SEEDS = range(5)
 # The least-squares line (the site's original problem), full batch: η from 10⁻³ to 10 for at most
-# LS_STEPS steps (the exercise also runs 100 and 400).
+# LS_STEPS steps (the exercise also runs LS_FEWER_STEPS and LS_MORE_STEPS).
 LS_SCENARIO = "original"
 LS_LR_MIN, LS_LR_MAX, LS_STEPS = 1e-3, 10.0, 200
+LS_FEWER_STEPS, LS_MORE_STEPS = 100, 400
 # The animation: one frame per this many steps of the exponential test.
 MOVIE_STRIDE = 5
 
@@ -370,8 +371,11 @@ def facts() -> dict[str, Fact]:
         "range_valley_spread_hi": Fact(max(spread["valley"]), ".2g"),
         "range_ls_valley_share": Fact(ls.suggestions["valley"] / limit, ".2g"),
         # the exercise: the same least-squares test with fewer and with more steps
-        "range_ls_overshoot_100": Fact(least_squares(100).stop_lr / limit, ".2f"),
-        "range_ls_overshoot_400": Fact(least_squares(400).stop_lr / limit, ".2f"),
+        "range_minimum_divisor": Fact(lr_range.MINIMUM_DIVISOR, "g"),
+        "range_ls_fewer_steps": Fact(LS_FEWER_STEPS, "d"),
+        "range_ls_more_steps": Fact(LS_MORE_STEPS, "d"),
+        "range_ls_overshoot_fewer": Fact(least_squares(LS_FEWER_STEPS).stop_lr / limit, ".2f"),
+        "range_ls_overshoot_more": Fact(least_squares(LS_MORE_STEPS).stop_lr / limit, ".2f"),
     }
 
 
