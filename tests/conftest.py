@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -36,16 +37,32 @@ def rendered() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, rendered) -> Path:
-    """The whole site built with ``mkdocs build --strict`` (which also renders stale figures)."""
-    site = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+def built_site(tmp_path_factory, rendered, worker_id) -> Path:
+    """The whole site built with ``mkdocs build --strict`` once per test run: the first pytest
+    worker that needs it builds it, under a lock, and the others read the same folder."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # xdist: one temporary root for all the workers of this run
+        shared = shared.parent
+    site, done_mark = shared / "site", shared / "site.built"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done_mark.exists():
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            done = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                cwd=ROOT, env=env, capture_output=True, text=True,
+            )
+            assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stdout}\n{done.stderr}"
+            done_mark.touch()
     return site
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test file runs on one worker (its module fixtures computed once), unless its tests name
+    their own ``xdist_group``: the accessibility scan splits its pages over every worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

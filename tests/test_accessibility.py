@@ -1,6 +1,7 @@
 """axe-core on every page of the built site in a real browser: any violation fails the run.
 
-A file of its own so that it runs beside the other browser tests on a second core.
+The pages are scanned in four slices per configuration, each its own xdist group, so the scan
+spreads over every pytest worker instead of running on one after the others have finished.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from pages import START_THEME, TEXT_LAYOUT, assert_nothing_moved, page_paths
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("scheme, width", [("default", 1280), ("slate", 1280), ("default", 390)])
-def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width):
+SLICES = 4
+CONFIGURATIONS = [("default", 1280), ("slate", 1280), ("default", 390)]
+
+
+@pytest.mark.parametrize("scheme, width, part", [
+    pytest.param(scheme, width, part, marks=pytest.mark.xdist_group(f"axe-{scheme}-{width}-{part}"))
+    for scheme, width in CONFIGURATIONS for part in range(SLICES)
+])
+def test_every_page_has_no_accessibility_violation(built_site, site_url, browser, scheme, width, part):
     """axe-core, every rule it runs by default, on every page: both palettes on a desktop (colours
     are what changes between them) and the phone layout (what changes there is the layout). At
     390 px colour contrast, half of axe's time, is left to the 1280 px run of the same palette:
-    the phone layout changes no colour."""
+    the phone layout changes no colour. Every ``SLICES``-th page, from the ``part``-th on."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -30,7 +38,9 @@ def test_every_page_has_no_accessibility_violation(built_site, site_url, browser
     if width < 1280:
         options["rules"] = {"color-contrast": {"enabled": False}}
     found = []
-    for path in page_paths(built_site):
+    paths = page_paths(built_site)[part::SLICES]
+    assert paths, "no page to scan"
+    for path in paths:
         page.goto(site_url + path, wait_until="load")
         # What a reader sees before touching the page (and what Lighthouse audits), on the desktop...
         states = ["loaded"] if width == 1280 and scheme == "default" else []
