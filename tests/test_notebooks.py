@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 from gdsim import catalogue, chapters
@@ -25,10 +26,16 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 FEWEST_FACTS = 2  # each notebook reproduces at least this many of its chapter's numbers
 
 
-def run_notebook(path: Path) -> str:
-    """Execute a notebook in a fresh kernel (an error fails the test) and return its printed text."""
+def run_notebook(path: Path, sockets: Path) -> str:
+    """Execute a notebook in a fresh kernel (an error fails the test) and return its printed text.
+
+    The kernel talks over Unix sockets in a folder of its own: kernels started side by side over TCP
+    can pick the same free port ("Address already in use"). It may take minutes to start when every
+    core is busy, so the start-up wait is as long as a cell's."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=False).execute(cwd=str(path.parent))
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / path.stem))
+    NotebookClient(notebook, km=kernel, timeout=300, startup_timeout=300,
+                   allow_errors=False).execute(cwd=str(path.parent))
     return "".join(
         output.get("text", "")
         for cell in notebook.cells if cell.cell_type == "code"
@@ -42,14 +49,15 @@ def markdown(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def executed(rendered) -> dict[str, str]:
+def executed(rendered, tmp_path_factory) -> dict[str, str]:
     """Every notebook run at once (each kernel is its own process), and ``python -m gdsim facts``
     beside them: the printed text of each notebook, and the facts under ``"<facts>"``."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     facts = subprocess.Popen([sys.executable, "-m", "gdsim", "facts"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, text=True)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        texts = dict(zip((p.stem for p in NOTEBOOKS), pool.map(run_notebook, NOTEBOOKS)))
+        sockets = tmp_path_factory.mktemp("kernels")
+        texts = dict(zip((p.stem for p in NOTEBOOKS), pool.map(lambda path: run_notebook(path, sockets), NOTEBOOKS)))
     out, _ = facts.communicate()
     assert facts.returncode == 0
     return texts | {"<facts>": out}
