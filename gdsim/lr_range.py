@@ -28,7 +28,7 @@ from gdsim.network import Network
 
 MODES = ("exponential", "linear")
 RULES = ("steepest", "minimum", "valley")
-SMOOTHING = 0.98  # fastai's β
+SMOOTHING = 0.98  # ω, the moving average's weight: fastai's beta
 STOP_FACTOR = 4.0  # fastai and Lightning; torch-lr-finder and Ignite use 5
 # fastai hands the rules the curve without its first tenth of steps and its last five points.
 SKIP_START_FRACTION = 10
@@ -95,8 +95,8 @@ def rates(lr_min: float, lr_max: float, steps: int, mode: str = "exponential") -
 def smooth(losses: ArrayLike, beta: float = SMOOTHING) -> np.ndarray:
     """The exponential moving average with bias correction (fastai's ``AvgSmoothLoss``).
 
-    a_k = β·a_{k−1} + (1 − β)·ℓ_k from a_{−1} = 0, shown as a_k / (1 − β^{k+1}) so that the first
-    values are not pulled towards the zero it started from; β = 0 is no smoothing.
+    a_k = ω·a_{k−1} + (1 − ω)·ℓ_k from a_{−1} = 0, shown as a_k / (1 − ω^{k+1}) so that the first
+    values are not pulled towards the zero it started from; ω (``beta``, fastai's name) = 0 is no smoothing.
     """
     losses, beta = checks.vector(losses, "losses"), _check_smoothing(beta)
     out, average = np.empty_like(losses), 0.0
@@ -184,7 +184,7 @@ def _sweep(mode: str, lrs: np.ndarray, start: np.ndarray, loss_and_gradient: Los
             if not math.isfinite(value):
                 stopped = True
                 break
-            # a_k = β·a_{k−1} + (1 − β)·ℓ_k, shown bias-corrected: a_k / (1 − β^{k+1})
+            # a_k = ω·a_{k−1} + (1 − ω)·ℓ_k, shown bias-corrected: a_k / (1 − ω^{k+1})
             average = beta * average + (1.0 - beta) * value
             shown = average / (1.0 - beta ** (k + 1))
             raw.append(value)
@@ -288,5 +288,5 @@ def _check_range(lr_min: object, lr_max: object, steps: object, mode: object) ->
 
 def _check_smoothing(beta: object) -> float:
     if not isinstance(beta, (int, float)) or isinstance(beta, bool) or not 0 <= beta < 1:
-        raise ValueError(f"smoothing (the moving average's β) must be a number from 0 up to but not 1, got {beta!r}")
+        raise ValueError(f"smoothing (the moving average's weight ω) must be a number from 0 up to but not 1, got {beta!r}")
     return float(beta)

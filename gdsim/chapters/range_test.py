@@ -32,6 +32,9 @@ LR_MIN, LR_MAX, STEPS = 1e-4, 100.0, 200
 SMITH_LR_MIN, SMITH_LR_MAX, SMITH_EPOCHS = 0.01, 10.0, 4
 SMITH_DIVISORS = (4.0, 3.0)  # base_lr = max_lr/4 … max_lr/3
 SMITH_NEAR = 2  # percentage points below the peak accuracy that still count as "at the top"
+# The stop other libraries use by default, quoted on the page (this chapter stops at lr_range.STOP_FACTOR,
+# fastai's and Lightning's): torch-lr-finder's and Ignite's ``diverge_th``.
+TORCH_LR_FINDER_STOP_FACTOR = 5.0
 # The check: fixed-rate training for as many epochs as the search chapter's full runs, and the grid
 # that finds the best rate by training once per candidate.
 CHECK_EPOCHS = 20
@@ -64,7 +67,7 @@ class CurveView:
     test: RangeTest
     suggestions: dict[str, float]
     suggestion_losses: dict[str, float]  # the smoothed loss at the point each rule read
-    minimum_lr: float  # where the smoothed loss is lowest (the "minimum" rule divides it by 10)
+    minimum_lr: float  # where the smoothed loss is lowest (the "minimum" rule divides it by lr_range.MINIMUM_DIVISOR)
     best_lr: float
     rules_from: float  # the rules see the curve from this rate …
     rules_to: float  # … to this one (fastai's trim)
@@ -252,7 +255,7 @@ def facts() -> dict[str, Fact]:
     growth = float(np.prod(np.abs(1.0 - t.lrs[past] * lam_max)))
     factor = (LS_LR_MAX / LS_LR_MIN) ** (1 / (LS_STEPS - 1))
     step_factor = (LR_MAX / LR_MIN) ** (1 / (STEPS - 1))
-    # the moving average's weights have mean age β/(1 − β) steps: the curve lags that far behind
+    # the moving average's weights (ω, fastai's beta) have mean age ω/(1 − ω) steps: the curve lags that far behind
     lag = lr_range.SMOOTHING / (1.0 - lr_range.SMOOTHING)
     g = grid()
     blown = g.lrs[~np.isfinite(g.val_loss)]
@@ -290,12 +293,15 @@ def facts() -> dict[str, Fact]:
         "range_epoch_steps": Fact(curve.epoch_steps, "d"),
         "range_stop_lr": Fact(test.stop_lr, ".3g"),
         "range_stop_factor": Fact(lr_range.STOP_FACTOR, "g"),
+        "range_stop_factor_torch": Fact(TORCH_LR_FINDER_STOP_FACTOR, "g"),
         "range_smoothing": Fact(lr_range.SMOOTHING, "g"),
         "range_best_smoothed": Fact(test.best_loss, ".3f"),
         "range_start_loss": Fact(float(test.losses[0]), ".3f"),
         "range_rules_from": Fact(curve.rules_from, ".2g"),
         "range_rules_to": Fact(curve.rules_to, ".3g"),
         "range_skip_start": Fact(STEPS // lr_range.SKIP_START_FRACTION, "d"),
+        # the steps the rules skip, as a share of those planned
+        "range_skip_start_percent": Fact(100 * (STEPS // lr_range.SKIP_START_FRACTION) / STEPS, ".0f"),
         "range_skip_end": Fact(lr_range.SKIP_END, "d"),
         "range_minimum_at": Fact(curve.minimum_lr, ".3g"),
         "range_check_epochs": Fact(CHECK_EPOCHS, "d"),
@@ -411,13 +417,13 @@ ASSETS = (
             "The training loss of the range test against a logarithmic learning-rate axis: grey dots for every "
             "batch's loss, a dark line for their moving average, and a cross where the test stopped at η = "
             "{range_stop_lr}. Three coloured markers on the line show the suggestions: the steepest slope at "
-            "{range_steepest_lr}, the minimum rule at {range_minimum_lr} (a tenth of {range_minimum_at}, where "
-            "the line is lowest) and the valley rule at {range_valley_lr}; a green vertical line marks "
+            "{range_steepest_lr}, the minimum rule at {range_minimum_lr} ({range_minimum_at}, where the line is "
+            "lowest, divided by {range_minimum_divisor}) and the valley rule at {range_valley_lr}; a green vertical line marks "
             "{range_best_lr}, the best rate of the search."
         ),
         caption=(
             "The libraries' range test: {range_steps_taken} steps from η = {range_lr_min}, training loss smoothed "
-            "with β = {range_smoothing}. The three rules read three different rates off one curve."
+            "with ω = {range_smoothing}. The three rules read three different rates off one curve."
         ),
     ),
     Asset(

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from gdsim import lr_range
 from gdsim.draw.frames import Movie
 from gdsim.draw.style import (
     COLUMN,
@@ -37,7 +38,7 @@ from gdsim.draw.style import (
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.range_test import CheckView, CurveView, LeastSquaresView, MovieView, SmithView
 
-RULE_LABEL = {"steepest": "steepest slope", "minimum": "minimum ÷ 10", "valley": "valley"}
+RULE_LABEL = {"steepest": "steepest slope", "minimum": f"minimum ÷ {lr_range.MINIMUM_DIVISOR:g}", "valley": "valley"}
 RULE_MARKER = {"steepest": "v", "minimum": "s", "valley": "D"}
 PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 MONO = "DejaVu Sans Mono"
@@ -91,13 +92,13 @@ def curve(view: CurveView, layout: Layout = COLUMN) -> Figure:
         ax.axvline(lr, color=RULE[rule], linestyle="--", linewidth=1.3, zorder=1)
         ax.plot(lr, np.interp(np.log(lr), np.log(test.lrs), test.smoothed), marker=RULE_MARKER[rule],
                 color=RULE[rule], markersize=7, markeredgecolor="white", markeredgewidth=1.0, zorder=5)
-    # where "minimum" reads: the lowest smoothed loss, ten times the rate it suggests
+    # where "minimum" reads: the lowest smoothed loss, MINIMUM_DIVISOR times the rate it suggests
     low = float(np.interp(np.log(view.minimum_lr), np.log(test.lrs), test.smoothed))
     ax.plot(view.minimum_lr, low, marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none",
             markeredgecolor=RULE["minimum"], markeredgewidth=1.6, linestyle="none", zorder=5)
     ax.set_title(f"Exponential range test, {test.steps} steps")
     handles = [Line2D([], [], **RAW, label="loss of each batch"),
-               Line2D([], [], color=CURVE, linewidth=2.0, label=f"smoothed ($\\beta$ = {test.smoothing:g})"),
+               Line2D([], [], color=CURVE, linewidth=2.0, label=f"smoothed ($\\omega$ = {test.smoothing:g})"),
                Line2D([], [], **{**STOP, "markersize": 8}, label=f"stop: $\\eta$ = {test.stop_lr:.3g}"),
                *_rule_handles(view),
                Line2D([], [], marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none", linestyle="none",
@@ -204,7 +205,7 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
     bottom.set_ylabel(r"error size $|v \cdot (\theta - \theta^*)|$")
     bottom.set_title("The error along each eigenvector")
     handles = [Line2D([], [], color=MUTED, linewidth=1.2, label="loss of each step"),
-               Line2D([], [], color=CURVE, linewidth=2.2, label=f"smoothed ($\\beta$ = {test.smoothing:g})"),
+               Line2D([], [], color=CURVE, linewidth=2.2, label=f"smoothed ($\\omega$ = {test.smoothing:g})"),
                Line2D([], [], **{**STOP, "markersize": 8},
                       label=f"stop: $\\eta$ = {test.stop_lr:.3g} = {test.stop_lr / view.limit:.2f} × limit"),
                Line2D([], [], color=MINIMUM, linestyle="--", linewidth=1.3, label="least-squares loss"),
