@@ -103,7 +103,7 @@ def main() -> None:
                 import matplotlib
 
                 with matplotlib.rc_context(fname=str(STYLE)):
-                    animation, _ = record(asset.build(), DPI)
+                    animation, _, _ = record(asset.build(), DPI)
                 ours = (out / f"{asset.name}.gif").stat().st_size
                 plain = len(encode_plain_gif(animation))
                 poster = (out / f"{asset.name}.png").stat().st_size

@@ -50,6 +50,7 @@ class Built:
     sizes: dict[str, tuple[int, int]]  # layout name → CSS width, height
     frames: int = 0
     min_text_px: float = float("inf")
+    label_problems: tuple[str, ...] = ()  # "layout: what is wrong", from style.label_problems
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Rendered:
     files: dict | None = None  # file name → {"size", "sha256"}
     min_text_px: float = float("inf")  # the smallest text, in CSS px at its layout's column width
     phone: dict | None = None  # the phone layout's CSS width and height
+    label_problems: tuple[str, ...] = ()  # empty when no label collides, sits on a curve or is cut off
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,11 @@ def build(name: str) -> Built:
     from gdsim import registry
     from gdsim.animation import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
-    from gdsim.draw.style import LAYOUTS, smallest_text_px
+    from gdsim.draw.style import LAYOUTS, label_problems, smallest_text_px
     from gdsim.paths import STYLE
 
     asset = registry.get(name)
-    files, sizes, frames, smallest = {}, {}, 0, float("inf")
+    files, sizes, frames, smallest, problems = {}, {}, 0, float("inf"), []
     with matplotlib.rc_context(fname=str(STYLE)):
         result = asset.compute()
         for layout in LAYOUTS:
@@ -173,10 +175,12 @@ def build(name: str) -> Built:
                 picture.set_dpi(DPI)
                 poster = capture(picture)
                 smallest = min(smallest, smallest_text_px(picture, draw=False, column_px=layout.width_px))
+                problems += [f"{layout.name}: {problem}" for problem in label_problems(picture)]
             else:
                 if not isinstance(picture, Movie):
                     raise TypeError(f"asset {asset.name!r} is an animation but drew {type(picture).__name__}")
-                animation, small = record(picture, DPI, column_px=layout.width_px)
+                animation, small, found = record(picture, DPI, column_px=layout.width_px)
+                problems += [f"{layout.name} {problem}" for problem in found]
                 poster, gif, smallest = animation.poster, encode_gif(animation), min(smallest, small)
                 frames = frames or len(animation.frames)
             names = asset.layout_files(layout.name)
@@ -184,7 +188,7 @@ def build(name: str) -> Built:
                 files[names[0]] = gif
             files[names[-1]] = encode_png(poster)
             sizes[layout.name] = _css(poster.shape[1], poster.shape[0])
-    return Built(files, sizes, frames, smallest)
+    return Built(files, sizes, frames, smallest, tuple(problems))
 
 
 def _css(width: int, height: int) -> tuple[int, int]:
@@ -204,7 +208,8 @@ def render_one(name: str, out_dir: str) -> Rendered:
     records = {file: catalogue.file_record(data) for file, data in built.files.items()}
     (width, height), (phone_width, phone_height) = built.sizes["column"], built.sizes["phone"]
     return Rendered(name, width, height, time.perf_counter() - start, built.frames, records,
-                    round(built.min_text_px, 2), {"width": phone_width, "height": phone_height})
+                    round(built.min_text_px, 2), {"width": phone_width, "height": phone_height},
+                    built.label_problems)
 
 
 # ---------------------------------------------------------------- parent side
@@ -302,7 +307,8 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
                         manifest[item.name] = {
                             **the_plan.entries[item.name], "key": the_plan.keys[item.name], "files": item.files,
                             "width": item.width, "height": item.height, "frames": item.frames,
-                            "min_text_px": item.min_text_px, "phone": item.phone}
+                            "min_text_px": item.min_text_px, "phone": item.phone,
+                            "label_problems": list(item.label_problems)}
                         catalogue.write_manifest(out_dir, manifest)
                         results.append(item)
                         progress.step(item)

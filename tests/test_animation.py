@@ -43,7 +43,7 @@ def tiny_movie() -> Movie:
 
 def test_record_freezes_the_layout_after_the_first_frame():
     movie = tiny_movie()
-    animation, smallest = record(movie, dpi=100)
+    animation, smallest, _ = record(movie, dpi=100)
     assert animation.frames.shape == (6, 150, 200, 3)
     assert animation.durations == (100, 100, 100, 100, 100, 900)
     assert movie.figure.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
@@ -53,7 +53,7 @@ def test_record_freezes_the_layout_after_the_first_frame():
 
 
 def test_gif_decodes_to_the_quantized_frames():
-    animation, _ = record(tiny_movie(), dpi=100)
+    animation, _, _ = record(tiny_movie(), dpi=100)
     frames, durations = decode(encode_gif(animation))
     palette = shared_palette(animation.frames, 255)
     expected = [np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB"))
@@ -106,7 +106,7 @@ def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(render
 def test_quantizing_only_what_changed_equals_quantizing_every_frame():
     from gdsim.animation import quantize_frames
 
-    animation, _ = record(tiny_movie(), dpi=100)
+    animation, _, _ = record(tiny_movie(), dpi=100)
     palette = shared_palette(animation.frames, 255)
     whole = [np.asarray(Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE)) for f in animation.frames]
     assert all(np.array_equal(a, b) for a, b in zip(quantize_frames(animation.frames, palette), whole))

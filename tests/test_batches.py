@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import data
 from gdsim.chapters import batches
@@ -216,11 +215,3 @@ def test_the_opening_animation_is_the_mini_batch_runs_first_epochs(facts, train)
 def test_an_unknown_method_is_a_value_error():
     with pytest.raises(ValueError, match="unknown method"):
         batches.batch_size("huge")
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import batches
-
-    assert_labels_clear(batches.ASSETS)

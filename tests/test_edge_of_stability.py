@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import network, sharpness, stability
 from gdsim.chapters import edge_of_stability as E
@@ -82,14 +81,6 @@ def test_bad_input_says_what_is_wrong(kwargs, message):
         sharpness.descent_with_sharpness(**(args | kwargs))
     with pytest.raises(ValueError, match="empty"):
         sharpness.descent_with_sharpness(E.NET, x[:0], labels[:0], 0.1, 2, 1, network.initial(E.NET))
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import edge_of_stability
-
-    assert_labels_clear(edge_of_stability.ASSETS)
 
 
 def test_the_exercises_count_the_rates_and_the_small_rates_distance_from_its_limit():

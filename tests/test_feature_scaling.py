@@ -11,7 +11,6 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import scaling
 from gdsim.chapters import feature_scaling as fs
@@ -475,9 +474,3 @@ def test_standardized_panels_name_their_axes_b_z_and_w_z_in_both_layouts():
             labels = [(ax.get_xlabel(), ax.get_ylabel()) for ax in maps]
             assert labels[-1] == ("$b_z$ (bias)", "$w_z$ (weight)"), (name, layout.name, labels)
             assert all(pair == ("$b$ (bias)", "$w$ (weight)") for pair in labels[:-1]), (name, layout.name)
-
-
-def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, no label sits on a curve (4 px of room) and no text leaves the figure, in
-    either layout, on every fourth frame and the last frame of an animation."""
-    assert_labels_clear(fs.ASSETS, frames=lambda count: sorted({*range(0, count, 4), count - 1}), pad_px=4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import data, model
 from gdsim.chapters import gradients
@@ -173,11 +172,3 @@ def test_secant_gaps_are_the_step_along_b_and_step_times_mean_x_squared_along_w(
     # both secants are less steep than their tangents: higher, and the slopes are negative
     assert facts["exact_snap_b"].value < facts["geo_grad_b"].value < 0
     assert facts["exact_snap_w"].value < facts["geo_grad_w"].value < 0
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import gradients
-
-    assert_labels_clear(gradients.ASSETS)

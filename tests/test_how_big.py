@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import scenarios
 from gdsim.chapters import how_big as ch
@@ -554,11 +553,3 @@ def test_error_along_axes_figure_draws_the_runs_on_shared_axes(eigen_view):
             assert len(drawn) == 2
             np.testing.assert_array_equal(drawn[0], run.errors[:, 0])
             np.testing.assert_array_equal(drawn[1], run.errors[:, 1])
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import how_big
-
-    assert_labels_clear(how_big.ASSETS)

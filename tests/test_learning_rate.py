@@ -15,7 +15,6 @@ import warnings
 import matplotlib
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import scenarios
 from gdsim.chapters import learning_rate as lr_chapter
@@ -427,9 +426,3 @@ def test_the_loss_per_step_panels_share_one_log_axis_holding_every_walk():
     assert low == pytest.approx(losses.min() / lr_chapter.STEP_LOSS_MARGIN)
     for key in RATE_KEYS:
         assert lr_chapter.cut_walks_view(key).step_loss_range == (low, high)
-
-
-def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, no label sits on a curve and no text leaves the figure, in either
-    layout, on the first, a middle and the last frame of every animation."""
-    assert_labels_clear(lr_chapter.ASSETS)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import data, model
 from gdsim.chapters import loss_surface
@@ -220,11 +219,3 @@ def test_loss_grid_has_no_python_loop_over_points():
     tree = ast.parse((PACKAGE / "surface.py").read_text())
     loss_grid = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "loss_grid")
     assert not any(isinstance(n, (ast.For, ast.While, ast.ListComp)) for n in ast.walk(loss_grid))
-
-
-
-
-def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap (the 3-D axis labels and their ticks included), no label sits on a curve
-    and no text leaves the figure, in either layout."""
-    assert_labels_clear(loss_surface.ASSETS)

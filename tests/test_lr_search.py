@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import sgd, workload
 from gdsim.chapters import lr_search
@@ -304,11 +303,3 @@ def test_other_seeds_are_checked_honestly(facts):
         assert h.final_val_loss >= full.val_loss.min()
         assert h.final_val_loss == full.val_loss[np.flatnonzero(full.lrs == h.best_lr)[0]]
     assert facts["search_seed_worst_regret"].value >= 0
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import lr_search
-
-    assert_labels_clear(lr_search.ASSETS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import data
 from gdsim.chapters import model_and_data
@@ -70,11 +69,3 @@ def test_noise_facts_describe_the_draws_of_the_legacy_stream():
 def test_noise_is_what_the_true_line_misses():
     x, y, _ = data.make_data()
     np.testing.assert_allclose(model_and_data.noise(x, y), y - 1.0 - 2.0 * x, rtol=0, atol=1e-15)
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import model_and_data
-
-    assert_labels_clear(model_and_data.ASSETS)

@@ -9,7 +9,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import quadratic
 from gdsim.chapters import one_parameter as ch
@@ -345,11 +344,3 @@ def test_steeper_bowl_figure_draws_both_walks_over_one_theta_window():
             assert {tuple(p) for p in dots} == {tuple(p) for p in expected}
             # each bowl on its own loss scale, tall enough for its whole curve
             assert ax.get_ylim()[1] >= bowl.walk.bowl.value.max()
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import one_parameter
-
-    assert_labels_clear(one_parameter.ASSETS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import data
 from gdsim.chapters import random_guess
@@ -120,11 +119,3 @@ def test_residual_label_sits_in_the_empty_band_left_of_the_point(train):
     # with room to spare on both sides for a two-line label (a third of the band each way)
     band = y[left].min() - line_top
     assert view.label_y - line_top > band / 3 and y[left].min() - view.label_y > band / 3
-
-
-def test_no_label_collides_and_no_text_leaves_the_figure():
-    """No two texts overlap, no label sits on a curve and no text is cut off at the figure's edge, in
-    either layout, on the first, a middle and the last frame of every animation."""
-    from gdsim.chapters import random_guess
-
-    assert_labels_clear(random_guess.ASSETS)

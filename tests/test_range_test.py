@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import digits, lr_range, network, scenarios, sgd, workload
 from gdsim.chapters import range_test as ch
@@ -409,12 +408,6 @@ def test_fact_names_are_literal_strings():
 
 
 # ------------------------------------------------------------------ figures
-
-
-def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, no label sits on a curve and no text leaves the figure, in either
-    layout (text size is checked for every asset by the registry's tests)."""
-    assert_labels_clear(ch.ASSETS)
 
 
 def test_the_animation_ends_on_the_stop():

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -88,6 +89,37 @@ def test_asset_is_rendered_for_the_column_and_for_the_phone(manifest, rendered, 
 def test_no_text_is_smaller_than_12_css_px_in_either_layout(manifest, name):
     """The renderer measures each layout at its own column width (690 or 358 px) and keeps the smaller."""
     assert manifest[name]["min_text_px"] >= MIN_TEXT_PX, f"{name}: smallest text {manifest[name]['min_text_px']} px"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_label_collides_sits_on_a_curve_or_is_cut_off(manifest, name):
+    """The renderer checks every still, and every 4th and the last frame of every animation, in both
+    layouts (``style.label_problems``), and records what it found."""
+    assert manifest[name]["label_problems"] == [], f"{name}: " + "; ".join(manifest[name]["label_problems"])
+
+
+def test_label_problems_finds_each_kind_of_fault():
+    """Oracle: a figure built to have one overlap, one label on a curve and one text cut off, each
+    reported once; the same figure with those moved apart reports nothing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from gdsim.draw.style import label_problems
+
+    def drawn(overlap: bool, on_curve: bool, cut: bool) -> Figure:
+        fig = Figure(figsize=(4, 3), dpi=100)
+        ax = fig.add_axes((0.2, 0.2, 0.6, 0.6), xlim=(0, 10), ylim=(0, 10))
+        ax.plot(np.linspace(0, 10, 101), np.full(101, 5.0), label="level")  # a curve is checked at its points
+        ax.text(1, 8 if on_curve is False else 5, "on it?", va="center")
+        ax.text(6, 8, "first")
+        ax.text(6.3 if overlap else 6, 8 if overlap else 2, "second")
+        fig.text(0.98 if cut else 0.5, 0.95, "a title that runs on", ha="left" if cut else "center")
+        FigureCanvasAgg(fig).draw()
+        return fig
+
+    problems = label_problems(drawn(overlap=True, on_curve=True, cut=True))
+    assert [p.split(":")[0] for p in problems] == ["texts overlap", "label on a curve", "text cut off at the edge"]
+    assert label_problems(drawn(overlap=False, on_curve=False, cut=False)) == []
 
 
 def test_text_size_measure_is_in_css_px():

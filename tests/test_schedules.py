@@ -8,7 +8,6 @@ import warnings
 
 import numpy as np
 import pytest
-from drawn import assert_labels_clear
 
 from gdsim import hypergradient, network, schedules, sgd, workload
 from gdsim.chapters import schedules as chapter
@@ -276,11 +275,6 @@ def test_what_the_page_says_about_beta(facts):
     assert chosen.final_val_loss < min(timid.final_val_loss, bold.final_val_loss)
     wild = chapter.hd_run(chapter.BETA_LR0, chapter.BETA_BLOWUP)
     assert wild.diverged and facts["hd_wild_steps"].value == wild.steps < chapter.steps_per_epoch()
-
-
-def test_no_label_collides_in_the_chapters_figures():
-    """No two texts overlap, no label sits on a curve and no text leaves the figure, in either layout."""
-    assert_labels_clear(chapter.ASSETS)
 
 
 def test_the_fourth_exercise_runs_as_written_end_at_the_baselines_loss(data, facts):

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from gdsim.animation import Animation, capture
-from gdsim.draw.style import COLUMN_PX, smallest_text_px
+from gdsim.draw.style import COLUMN_PX, LABEL_FRAME_EVERY, label_problems, smallest_text_px
 
 FRAME_MS = 160  # a comfortable reading pace for one step
 HOLD_MS = 2400  # the last frame stays up before the loop restarts
@@ -37,13 +37,14 @@ class Movie:
     moving: Sequence[Artist] = field(default_factory=tuple)  # redrawn every frame; the rest is drawn once
 
 
-def record(movie: Movie, dpi: float, column_px: int = COLUMN_PX) -> tuple[Animation, float]:
-    """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one, and the
-    smallest text (CSS px at the column width) seen on the first and the last frame."""
+def record(movie: Movie, dpi: float, column_px: int = COLUMN_PX) -> tuple[Animation, float, list[str]]:
+    """Every frame of ``movie`` drawn at ``dpi``, the layout frozen after the first one; the
+    smallest text (CSS px at the column width) seen on the first and the last frame; and the label
+    problems (``style.label_problems``) of every ``LABEL_FRAME_EVERY``-th frame and the last."""
     fig = movie.figure
     fig.set_dpi(dpi)
     moving = sorted(movie.moving, key=lambda artist: artist.get_zorder())
-    frames, smallest, background = [], float("inf"), None
+    frames, smallest, background, problems = [], float("inf"), None, []
     for k in range(movie.count):
         movie.update(k)
         if background is None and moving:
@@ -62,8 +63,10 @@ def record(movie: Movie, dpi: float, column_px: int = COLUMN_PX) -> tuple[Animat
             frames.append(capture(fig))
         if k in (0, movie.count - 1):
             smallest = min(smallest, smallest_text_px(fig, draw=False, column_px=column_px))
+        if k % LABEL_FRAME_EVERY == 0 or k == movie.count - 1:
+            problems += [f"frame {k}: {problem}" for problem in label_problems(fig)]
         if k == 0:
             fig.set_layout_engine("none")  # keep the positions the first draw computed
     durations = [movie.frame_ms] * movie.count
     durations[-1] = movie.hold_ms
-    return Animation(np.stack(frames), tuple(durations)), smallest
+    return Animation(np.stack(frames), tuple(durations)), smallest, problems

@@ -32,6 +32,8 @@ COLUMN_PX = 690  # the text column at a 1280 px window
 CSS_PX_PER_INCH = 100  # figures are sized in inches; one inch shows as 100 CSS px
 PHONE_PX = 358  # the text column on a 390 px phone (Material keeps 16 px each side)
 MIN_TEXT_PX = 12
+LABEL_PAD_PX = 2  # room, in display pixels, that a label keeps from other texts' boxes and from curves
+LABEL_FRAME_EVERY = 4  # an animation's labels are checked on every 4th frame and on its last
 POINTS_PER_INCH = 72
 
 # ---------------------------------------------------------------- Okabe–Ito
@@ -258,3 +260,28 @@ def texts_over_lines(fig: Figure, draw: bool = True, pad_px: float = 0.0) -> lis
                 if inside.any():
                     found.append((t.get_text(), str(line.get_label())))
     return found
+
+
+def texts_outside(fig: Figure) -> list[str]:
+    """Drawn texts that reach past the figure's edge (a title cut off on a phone), by their string.
+    The figure must have been drawn."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer, hidden, edge = canvas.get_renderer(), _undrawn_tick_labels(fig), fig.bbox.padded(1.0)
+    return [t.get_text() for t in fig.findobj(Text)
+            if id(t) not in hidden and t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+            and not _within(t.get_window_extent(renderer), edge)]
+
+
+def _within(box: Any, edge: Any) -> bool:
+    return edge.x0 <= box.x0 and box.x1 <= edge.x1 and edge.y0 <= box.y0 and box.y1 <= edge.y1
+
+
+def label_problems(fig: Figure, pad_px: float = LABEL_PAD_PX) -> list[str]:
+    """Every way the drawn figure's labels fail a reader, one line each: two texts that overlap, a
+    label within ``pad_px`` of a curve, a text cut off at the edge. A title's empty last row, kept for a counter drawn
+    there, is not a collision. The figure must have been drawn; an empty list means all clear."""
+    overlaps = [(a, b) for a, b in text_overlaps(fig, draw=False)
+                if not (a.endswith("\n") or b.endswith("\n"))]
+    return ([f"texts overlap: {a!r} and {b!r}" for a, b in overlaps]
+            + [f"label on a curve: {t!r} on {line!r}" for t, line in texts_over_lines(fig, draw=False, pad_px=pad_px)]
+            + [f"text cut off at the edge: {t!r}" for t in texts_outside(fig)])
