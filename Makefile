@@ -15,12 +15,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
-# Test files run in parallel, each file kept on one worker (its fixtures once) unless it splits
-# itself into xdist groups (tests/conftest.py; the accessibility scan does). One worker more
+# Test files run in parallel, each file kept on one worker (its fixtures once). One worker more
 # than there are cores: the browser and fault tests wait on other processes, and the extra worker
 # keeps every core busy (2 cores: 2 min 58 s with 3 workers, 3 min 17 s to 3 min 55 s with 2).
 WORKERS := $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)" 2>/dev/null || echo 2)
-PYTEST_PARALLEL ?= -n $(WORKERS) --dist loadgroup
+PYTEST_PARALLEL ?= -n $(WORKERS) --dist loadfile
 
 .PHONY: help serve build figures lint test test-fast bench audit clean
 

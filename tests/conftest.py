@@ -57,14 +57,6 @@ def built_site(tmp_path_factory, rendered, worker_id) -> Path:
     return site
 
 
-def pytest_collection_modifyitems(config, items):
-    """Each test file runs on one worker (its module fixtures computed once), unless its tests name
-    their own ``xdist_group``: the accessibility scan splits its pages over every worker."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

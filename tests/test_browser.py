@@ -46,6 +46,9 @@ def test_every_page_loads_offline_with_images_and_math(built_site, site_url, bro
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
         page.evaluate(START_THEME)  # its errors are caught, and it must move nothing
         assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
+        # what the started theme fetches (the search index) must finish: leaving the page while it
+        # loads would abort it, a failure of the test's making
+        page.wait_for_load_state("networkidle")
         seen.update(requests)
     context.close()
     assert not problems, "\n".join(problems)
