@@ -15,11 +15,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 JOBS ?=
 FORCE ?=
-# Test files run in parallel, each file kept on one worker (its fixtures once). One worker more
-# than there are cores: the browser and fault tests wait on other processes, and the extra worker
-# keeps every core busy (2 cores: 2 min 58 s with 3 workers, 3 min 17 s to 3 min 55 s with 2).
+# Tests run in parallel, in the units and order tests/conftest.py gives (longest first). One
+# worker more than there are cores: the browser and fault tests wait on other processes, and the
+# extra worker keeps every core busy.
 WORKERS := $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)" 2>/dev/null || echo 2)
-PYTEST_PARALLEL ?= -n $(WORKERS) --dist loadfile
+PYTEST_PARALLEL ?= -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
+# FRESH=1: run every browser page check, even those whose page is unchanged since it passed
+export GDSIM_FRESH := $(if $(FRESH),1,)
 
 .PHONY: help serve build figures lint test test-fast bench audit clean
 
@@ -50,7 +52,7 @@ figures: $(STAMP) ## render stale figures into figures/ (FORCE=1 re-renders all,
 lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
 	$(BIN)/ruff check gdsim tests
 
-test: $(STAMP) lint ## lint, then run every test (unit, registry, site build, browser); exit 5 (no tests) fails
+test: $(STAMP) lint ## lint, then run every test (unit, registry, site build, browser); FRESH=1 reruns unchanged pages' checks
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 

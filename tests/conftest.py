@@ -15,10 +15,67 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+DURATIONS = "gdsim/durations"  # seconds each test took when it last ran, in pytest's cache
+SHARED_SCOPES = {"class", "module", "package"}
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture its module (or class) shares: one made once per module."""
+    fixtures = getattr(item, "_fixtureinfo", None)
+    return fixtures is not None and any(
+        definitions and definitions[-1].scope in SHARED_SCOPES
+        for definitions in fixtures.name2fixturedefs.values())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Work units for ``--dist loadgroup``, longest first.
+
+    The browser tests make two units, one per core, taking pages in turn: Chromium's scans fill
+    more than a core each, and more of them at once only slow each other. A test file whose tests
+    share a module fixture (the notebooks, run once) is one unit, kept on one worker. Every other
+    test is a unit of its own, free to run on any worker. Units are sent in the order of what they
+    took last time, longest first, so that no long one starts last and leaves the other cores idle
+    (a test never timed counts as longest: on a first run, collection order). Every worker computes
+    the same order from the same cache, as xdist requires.
+    """
+    last = config.cache.get(DURATIONS, {}) if config.cache else {}
+    grouping = config.pluginmanager.has_plugin("xdist")  # which knows the xdist_group mark
+    units: dict[str, list[pytest.Item]] = {}
+    browsers = 0
+    for item in items:
+        if item.get_closest_marker("browser"):
+            unit, browsers = f"browser-{browsers % 2}", browsers + 1
+        else:
+            unit = item.path.name if _shares_a_fixture(item) else item.nodeid
+        if grouping and unit != item.nodeid:
+            item.add_marker(pytest.mark.xdist_group(unit))
+        units.setdefault(unit, []).append(item)
+
+    def took(unit: list[pytest.Item]) -> float:
+        return sum(last.get(item.nodeid, float("inf")) for item in unit)
+
+    items[:] = [item for unit in sorted(units.values(), key=took, reverse=True) for item in unit]
+
+
+_took: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each test's set-up, call and tear-down (on the controller, for every worker)."""
+    nodeid = report.nodeid.split("@")[0] if report.nodeid.rfind("@") > report.nodeid.rfind("]") else report.nodeid
+    _took[nodeid] = _took.get(nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep what each test took for the next run's order (the controller writes, workers don't)."""
+    config = session.config
+    if config.cache is not None and not hasattr(config, "workerinput") and _took:
+        config.cache.set(DURATIONS, config.cache.get(DURATIONS, {}) | _took)
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +149,28 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def page_checks(built_site, site_url, browser):
+    """The records of page checks that passed (``tests/fetched.py``): a check whose page and every
+    file it fetched are unchanged is not run again; ``GDSIM_FRESH=1`` runs every one."""
+    from axe_playwright_python.sync_playwright import Axe
+    from fetched import PageChecks, salt
+
+    checks = PageChecks(built_site, site_url, salt(browser.version, Axe().axe_script),
+                        fresh=os.environ.get("GDSIM_FRESH") == "1")
+    yield checks
+    checks.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many page checks were not run again, and why (as ``go test`` prints "(cached)")."""
+    from fetched import CACHED, RECORDS
+
+    passed = [r for r in terminalreporter.stats.get("passed", []) if r.when == "call" and "browser" in r.keywords]
+    cached = sum(any(tuple(p) == CACHED for p in r.user_properties) for r in passed)
+    if cached:
+        terminalreporter.write_line(
+            f"{cached} browser page checks not run again: the page and every file they fetched are "
+            f"byte-identical to when they passed ({RECORDS.relative_to(ROOT)}; make test FRESH=1 runs all)")

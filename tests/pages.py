@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 SCROLL_AND_WAIT_FOR_IMAGES = """async () => {
-  // Lazy images load only near the viewport: walk down the page, then wait for every image.
-  for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
-    window.scrollTo(0, y);
-    await new Promise(r => setTimeout(r, 30));
+  // Lazy images load only near the viewport: scroll to each one not yet loaded, as a reader
+  // would, and wait for it (a walk down the page in fixed steps could pass an image before a busy
+  // browser has drawn a frame with it, and that image would never load).
+  const loaded = img => new Promise(r => {
+    if (img.complete) return r();
+    img.addEventListener('load', r, {once: true});
+    img.addEventListener('error', r, {once: true});
+  });
+  for (const img of document.images) {
+    if (!img.complete) img.scrollIntoView({block: 'center'});
+    await loaded(img);
   }
   window.scrollTo(0, 0);
-  await Promise.all([...document.images].map(img => img.complete ? null :
-    new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
   return [...document.images].map(img => ({src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0}));
 }"""
 
@@ -33,6 +38,15 @@ def page_paths(site: Path) -> list[str]:
             continue
         paths.append("/" if relative == "." else f"/{relative}/")
     return sorted(paths, key=lambda p: (p != "/", p))
+
+
+def source_page_paths(docs: Path) -> list[str]:
+    """The URL paths the sources in docs/ become, in ``page_paths``'s order: known before the
+    build, so that a browser test can run once per page (and a test checks the two lists agree)."""
+    paths = [f"/{p.relative_to(docs).with_suffix('').as_posix()}/" for p in docs.rglob("*")
+             if p.suffix in (".md", ".ipynb")]
+    return sorted(("/" if path == "/index/" else path for path in paths), key=lambda p: (p != "/", p))
+
 
 START_THEME = """() => new Promise(done => {
   // Material's bundle starts on the first interaction (overrides/main.html); start it now and

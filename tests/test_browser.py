@@ -2,58 +2,69 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from pages import MATH_STATUS, SCROLL_AND_WAIT_FOR_IMAGES, START_THEME, TEXT_LAYOUT, assert_nothing_moved, page_paths
+from pages import (
+    MATH_STATUS,
+    SCROLL_AND_WAIT_FOR_IMAGES,
+    START_THEME,
+    TEXT_LAYOUT,
+    assert_nothing_moved,
+    page_paths,
+    source_page_paths,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PATHS = source_page_paths(DOCS)
+# the pages whose source places a figure (a {{ figure ... }} tag)
+WITH_FIGURES = {"/" if p.stem == "index" else f"/{p.stem}/" for p in DOCS.glob("*.md")
+                if re.search(r"\{\{\s*figure\s", p.read_text(encoding="utf-8"))}
+
 
 def test_site_has_every_chapter(built_site):
-    from pathlib import Path
-
     chapters = {p.stem for p in (Path(__file__).parent.parent / "docs").glob("*.md")} - {"index"}
     assert {p.strip("/") for p in page_paths(built_site)} >= chapters
 
 
+def test_every_built_page_is_checked(built_site):
+    assert page_paths(built_site) == PATHS
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_every_page_loads_offline_with_images_and_math(built_site, site_url, browser, scheme):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # Force the palette the reader would pick with the toggle.
-    context.add_init_script(
-        f"localStorage.setItem('/.__palette', JSON.stringify({{index: {0 if scheme == 'default' else 1}, "
-        f"color: {{scheme: '{scheme}'}}}}));"
-    )
-    page = context.new_page()
-    requests, problems, seen = [], [], set()
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    for path in page_paths(built_site):
-        requests.clear()
+def test_page_loads_offline_with_images_and_math(site_url, browser, page_checks, request, scheme, path):
+    if page_checks.unchanged(request.node):
+        return
+    problems = []
+    with page_checks.visit(browser, 1280, 900, scheme) as (page, on, fetched):
+        on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
         response = page.goto(site_url + path, wait_until="load")
-        assert response.ok, f"{path}: HTTP {response.status}"
-        assert not [u for u in requests if "/assets/javascripts/" in u], f"{path}: theme script fetched during load"
+        assert response.ok, f"HTTP {response.status}"
+        assert not [u for u in fetched if "/assets/javascripts/" in u], "theme script fetched during load"
         before = page.evaluate(TEXT_LAYOUT)
         images = page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)  # scrolling starts the theme's script
         broken = [img["src"] for img in images if not img["ok"]]
-        assert not broken, f"{path}: images that did not load: {broken}"
+        assert not broken, f"images that did not load: {broken}"
         math = page.evaluate(MATH_STATUS)
-        assert math["typeset"] == math["marked"], f"{path}: {math['marked'] - math['typeset']} formulas not typeset"
-        assert not page.evaluate("() => !!window.MathJax"), f"{path} loads a math script"
+        assert math["typeset"] == math["marked"], f"{math['marked'] - math['typeset']} formulas not typeset"
+        assert not page.evaluate("() => !!window.MathJax"), "the page loads a math script"
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
         page.evaluate(START_THEME)  # its errors are caught, and it must move nothing
         assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
         # what the started theme fetches (the search index) must finish: leaving the page while it
         # loads would abort it, a failure of the test's making
         page.wait_for_load_state("networkidle")
-        seen.update(requests)
-    context.close()
     assert not problems, "\n".join(problems)
-    outside = sorted({u for u in seen if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")})
+    outside = sorted({u for u in fetched if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")})
     assert not outside, f"requests that left 127.0.0.1: {outside}"
+    page_checks.passed(request.node, fetched)
 
 
 def test_chapters_with_math_are_typeset_at_build_time(built_site, site_url, browser):
@@ -169,21 +180,28 @@ def test_the_palette_works_before_the_theme_script_and_search_after(site_url, br
     assert not problems, problems
 
 
-def test_a_first_figure_is_fetched_at_once_exactly_when_it_starts_on_the_first_screen(built_site, site_url, browser):
+@pytest.mark.parametrize("path", PATHS)
+def test_a_first_figure_is_fetched_at_once_exactly_when_it_starts_on_the_first_screen(
+        site_url, browser, page_checks, request, path):
     """The build guesses from the prose above it (gdsim/site.py FIRST_SCREEN_CHARS); the browser
     knows: eager if at least VISIBLE px of it show on the first screen of a phone or a laptop,
     lazy otherwise (it would only delay the text)."""
+    if page_checks.unchanged(request.node):
+        return
     visible = 100
-    tops = {}
+    loading, on_first_screen, fetched = None, [], set()
     for width, height in ((390, 844), (1280, 800)):
-        page = browser.new_page(viewport={"width": width, "height": height})
-        for path in page_paths(built_site):
+        with page_checks.visit(browser, width, height) as (page, on, seen):
             page.goto(site_url + path, wait_until="load")
             found = page.evaluate("""() => [...document.querySelectorAll('figure.gd-figure img')].map(img =>
                 [img.getAttribute('loading'), img.closest('figure').getBoundingClientRect().top])""")
-            if found:
-                assert all(loading == "lazy" for loading, _ in found[1:]), f"{path}: only the first may be eager"
-                tops.setdefault(path, [found[0][0]]).append(found[0][1] < height - visible)
-        page.close()
-    wrong = {path: t for path, t in tops.items() if (t[0] == "eager") != any(t[1:])}
-    assert tops and not wrong, f"eager first figure must mean on the first screen: {wrong}"
+        fetched |= seen
+        assert bool(found) == (path in WITH_FIGURES), f"{len(found)} figures at {width} px"
+        if not found:
+            break
+        assert all(later == "lazy" for later, _ in found[1:]), "only the first figure may be eager"
+        loading = found[0][0]
+        on_first_screen.append(found[0][1] < height - visible)
+    assert not on_first_screen or (loading == "eager") == any(on_first_screen), (
+        f"the first figure is {loading}, and on the first screen at 390 and 1280 px: {on_first_screen}")
+    page_checks.passed(request.node, fetched)

@@ -3,12 +3,15 @@ print for the reader equal to what ``python -m gdsim facts`` says."""
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -16,13 +19,14 @@ import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from gdsim import catalogue, chapters
+from gdsim import cache, catalogue, chapters
 from gdsim.notebook import LINE, line
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+RUNS = ROOT / ".cache" / "notebook-runs"  # each notebook's printed text, under its run_key
 FEWEST_FACTS = 2  # each notebook reproduces at least this many of its chapter's numbers
 
 
@@ -48,26 +52,72 @@ def markdown(path: Path) -> list[str]:
             if cell["cell_type"] == "markdown"]
 
 
+def run_key(path: Path) -> str:
+    """A digest of all a notebook's printed text can depend on: the notebook, every gdsim module
+    its code imports and theirs (``gdsim.cache.dependencies``), the library versions and the style,
+    the facts' formats, and this test's code. The build keys its own run of the notebooks in the
+    same spirit (``gdsim/mkdocs_hook.py``)."""
+    modules = set()
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            for node in ast.walk(ast.parse(cell.source)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                modules.update(name for name in names if cache.module_path(name) is not None)
+    modules = set().union(*(cache.dependencies(name) for name in modules))
+    formats = {name: fact.fmt for name, fact in catalogue.read_facts(ROOT / "figures")[1].items()}
+    label = "|".join([path.read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8"),
+                      json.dumps(formats, sort_keys=True), metadata.version("ipykernel"), metadata.version("nbclient")])
+    return cache._digest(hashlib.sha256(label.encode()).hexdigest(), modules)
+
+
+def run_or_reuse(path: Path, key: str, sockets: Path) -> str:
+    """A notebook's printed text: from its last run if nothing it depends on has changed since
+    (``key``, from ``run_key``; ``GDSIM_FRESH=1`` runs it anyway), else from a real run, then kept."""
+    kept = RUNS / f"{path.stem}-{key[:24]}.txt"
+    if kept.is_file() and os.environ.get("GDSIM_FRESH") != "1":
+        return kept.read_text(encoding="utf-8")
+    text = run_notebook(path, sockets)
+    RUNS.mkdir(parents=True, exist_ok=True)
+    for old in RUNS.glob(f"{path.stem}-*.txt"):
+        old.unlink(missing_ok=True)
+    temporary = kept.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, kept)
+    return text
+
+
 @pytest.fixture(scope="module")
 def executed(rendered, tmp_path_factory) -> dict[str, str]:
-    """Every notebook run at once (each kernel is its own process), and ``python -m gdsim facts``
+    """Every notebook run (two kernels at a time, each its own process) or, where nothing it
+    depends on has changed since it last ran, its text from then; and ``python -m gdsim facts``
     beside them: the printed text of each notebook, and the facts under ``"<facts>"``."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     facts = subprocess.Popen([sys.executable, "-m", "gdsim", "facts"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, text=True)
+    keys = [run_key(path) for path in NOTEBOOKS]  # here, not in the threads: ast.parse is not thread-safe
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         sockets = tmp_path_factory.mktemp("kernels")
-        texts = dict(zip((p.stem for p in NOTEBOOKS), pool.map(lambda path: run_notebook(path, sockets), NOTEBOOKS)))
+        runs = pool.map(lambda path, key: run_or_reuse(path, key, sockets), NOTEBOOKS, keys)
+        texts = dict(zip((p.stem for p in NOTEBOOKS), runs))
     out, _ = facts.communicate()
     assert facts.returncode == 0
     return texts | {"<facts>": out}
 
 
-def test_every_chapter_has_a_notebook_and_the_site_lists_them_in_chapter_order():
-    assert [p.stem for p in NOTEBOOKS] == sorted(chapters.STEMS)
-    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    listed = re.findall(r"notebooks/([\w-]+)\.ipynb", nav)
-    assert listed == list(chapters.STEMS), "the nav lists one notebook per chapter, in reading order"
+def test_a_notebook_is_run_again_when_a_module_it_imports_changes(monkeypatch):
+    """The key of a chapter's notebook changes with the code of its chapter, of its drawing module
+    and of what they import (the descent code), and not with an unrelated chapter's."""
+    path = DOCS / "notebooks" / "batches.ipynb"
+    before = run_key(path)
+    real = cache._source_digest
+    for module, counts in [("gdsim.chapters.batches", True), ("gdsim.draw.batches", True),
+                           ("gdsim.descent", True), ("gdsim.chapters.range_test", False)]:
+        monkeypatch.setattr(cache, "_source_digest", lambda name, m=module: "edited" if name == m else real(name))
+        assert (run_key(path) != before) == counts, module
+    monkeypatch.setattr(cache, "_source_digest", real)
+    assert run_key(path) == before
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
