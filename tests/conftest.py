@@ -43,7 +43,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (a test never timed counts as longest: on a first run, collection order). Every worker computes
     the same order from the same cache, as xdist requires.
     """
-    last = config.cache.get(DURATIONS, {}) if config.cache else {}
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider, as in CI
+    last = cache.get(DURATIONS, {}) if cache is not None else {}
     grouping = config.pluginmanager.has_plugin("xdist")  # which knows the xdist_group mark
     units: dict[str, list[pytest.Item]] = {}
     browsers = 0
@@ -73,9 +74,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Keep what each test took for the next run's order (the controller writes, workers don't)."""
-    config = session.config
-    if config.cache is not None and not hasattr(config, "workerinput") and _took:
-        config.cache.set(DURATIONS, config.cache.get(DURATIONS, {}) | _took)
+    cache = getattr(session.config, "cache", None)
+    if cache is not None and not hasattr(session.config, "workerinput") and _took:
+        cache.set(DURATIONS, cache.get(DURATIONS, {}) | _took)
 
 
 @pytest.fixture(scope="session")
