@@ -1,11 +1,11 @@
 """Browser checks of a page that are not repeated while nothing the browser saw has changed.
 
 Like ``go test``'s result cache: a check that passed records every file of the built site its
-browser fetched, with their digests. A later run finds the record and, if each of those files
-is byte-identical (the search index: see ``digest``), the check would see exactly what it saw then (the same test code, axe-core,
-Chromium and fonts are part of the record's name) and is not run again. Any changed byte, a file
-gone, a request that left the site, or ``GDSIM_FRESH=1`` (``make test FRESH=1``) runs it. A fresh
-clone, CI's included, has no records and runs every check.
+browser fetched, with their digests. A later run finds the record and, if each of those files is
+byte-identical (the search index: see ``digest``), the check would see exactly what it saw then
+(the same test code, axe-core, Chromium and fonts are part of the record's name), so it is not
+run again. Any changed byte, a file gone, a request that left the site, or ``GDSIM_FRESH=1``
+(``make test FRESH=1``) runs it. A fresh clone, CI's included, has no records and runs every check.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 RECORDS = TESTS.parent / ".cache" / "browser-checks"
 CACHED = ("cached", "unchanged since it passed")  # a user property the summary counts
-
-
 SEARCH_INDEX = "search/search_index.json"
 
 
