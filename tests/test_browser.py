@@ -32,6 +32,8 @@ def test_site_has_every_chapter(built_site):
 
 
 def test_every_built_page_is_checked(built_site):
+    """The per-page checks here and in test_accessibility.py run on the pages docs/ holds: the
+    built site has exactly those."""
     assert page_paths(built_site) == PATHS
 
 
