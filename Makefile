@@ -61,10 +61,10 @@ test-fast: $(STAMP) lint ## lint, then every test but the browser ones (quick ch
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$status
 
 bench: $(STAMP) ## measure render times and animation sizes (a report, not a test)
-	$(BIN)/python -m gdsim.bench
+	$(BIN)/python -m gdsim.build.bench
 
 audit: build .ci/audit/node_modules/.installed ## Lighthouse on every page of site/, served with gzip (a report; fails below the goals)
-	$(BIN)/python -m gdsim.audit
+	$(BIN)/python -m gdsim.site.audit
 
 .ci/audit/node_modules/.installed: .ci/audit/package.json .ci/audit/package-lock.json
 	npm ci --prefix .ci/audit --no-audit --no-fund --loglevel=error

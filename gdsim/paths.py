@@ -6,4 +6,4 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 FIGURES = ROOT / "figures"
 DOCS = ROOT / "docs"
-STYLE = PACKAGE / "gdsim.mplstyle"
+STYLE = PACKAGE / "draw" / "gdsim.mplstyle"

@@ -16,6 +16,10 @@ import numpy as np
 from gdsim import checks, data, model, scaling, surface
 
 NAMES = ("original", "bad", "standardized")
+# The "small", "big" and "very big" learning rates the linear chapters follow on the original problem.
+RATES = {"small": 0.2, "big": 0.8, "very_big": 1.1}
+# The step over which the chapters read a slope off a cross-section with a ruler: two grid spacings.
+SECANT_STEP = 0.12
 LABELS = {
     "original": "original feature $x$",
     "bad": "bad feature $10x$",

@@ -67,6 +67,14 @@ def eigenvectors(X: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         return np.linalg.eigh(H)
 
 
+def oriented_eigenvectors(x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The Hessian's eigenvalues (ascending) and unit eigenvectors (columns), each with its largest
+    component positive, since an eigenvector's sign is arbitrary (arrows then point up or right)."""
+    values, vectors = eigenvectors(design_matrix(x))
+    signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
+    return values, vectors * signs
+
+
 def max_stable_lr(X: ArrayLike) -> float:
     """The largest learning rate that does not diverge; at it, the steepest direction bounces forever."""
     lam_max = _positive_lam_max(eigenvalues(X))

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from gdsim import cache
+from gdsim import digests as cache
 from gdsim.paths import ROOT
 
 RESULTS = Path(os.environ.get("GDSIM_RESULTS") or ROOT / ".cache" / "results")

@@ -86,8 +86,8 @@ def rendered() -> Path:
     The tests that check assets read what this render wrote (files, sizes, the manifest), so no
     asset is drawn twice in a run except by the test whose point is determinism.
     """
+    from gdsim.build.render import render
     from gdsim.paths import FIGURES
-    from gdsim.render import render
 
     with open(os.devnull, "w") as quiet:
         render(out_dir=FIGURES, stream=quiet)

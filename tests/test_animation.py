@@ -10,8 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image, ImageSequence
 
-from gdsim import registry
-from gdsim.animation import Animation, distinct_colours, encode_gif, merge_repeats, shared_palette
+from gdsim.build import registry
+from gdsim.draw.encode import Animation, distinct_colours, encode_gif, merge_repeats, shared_palette
 from gdsim.draw.frames import Movie, record
 
 ANIMATIONS = [a.name for a in registry.ASSETS if a.kind == registry.ANIMATION]
@@ -104,7 +104,7 @@ def test_site_gif_moves_loops_holds_its_last_frame_and_ends_on_its_poster(render
 
 
 def test_quantizing_only_what_changed_equals_quantizing_every_frame():
-    from gdsim.animation import quantize_frames
+    from gdsim.draw.encode import quantize_frames
 
     animation, _, _ = record(tiny_movie(), dpi=100)
     palette = shared_palette(animation.frames, 255)

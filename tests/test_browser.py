@@ -185,7 +185,7 @@ def test_the_palette_works_before_the_theme_script_and_search_after(site_url, br
 @pytest.mark.parametrize("path", PATHS)
 def test_a_first_figure_is_fetched_at_once_exactly_when_it_starts_on_the_first_screen(
         site_url, browser, page_checks, request, path):
-    """The build guesses from the prose above it (gdsim/site.py FIRST_SCREEN_CHARS); the browser
+    """The build guesses from the prose above it (gdsim/site/tags.py FIRST_SCREEN_CHARS); the browser
     knows: eager if at least VISIBLE px of it show on the first screen of a phone or a laptop,
     lazy otherwise (it would only delay the text)."""
     if page_checks.unchanged(request.node):

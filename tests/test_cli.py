@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gdsim import registry
+from gdsim.build import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 

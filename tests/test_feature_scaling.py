@@ -15,7 +15,7 @@ import pytest
 from gdsim import scaling
 from gdsim.chapters import feature_scaling as fs
 from gdsim.chapters import learning_rate, loss_surface, model_and_data
-from gdsim.site import references
+from gdsim.site.tags import references
 
 matplotlib.use("Agg")
 
@@ -461,7 +461,7 @@ def test_animation_titles_keep_their_width_and_quote_the_runs(drawn):
 
 def test_standardized_panels_name_their_axes_b_z_and_w_z_in_both_layouts():
     """Fix: the standardized maps are in b_z and w_z, the others in b and w, column and phone alike."""
-    from gdsim import registry
+    from gdsim.build import registry
     from gdsim.draw import style
     from gdsim.paths import STYLE
 

@@ -299,7 +299,7 @@ def test_fact_names_are_literal_strings():
 
 
 def test_movies_have_one_frame_per_step_or_scheduled_epoch():
-    from gdsim import registry
+    from gdsim.build import registry
 
     for key in RATE_KEYS:
         with matplotlib.rc_context():
@@ -312,7 +312,7 @@ def test_movies_have_one_frame_per_step_or_scheduled_epoch():
 def test_assets_pass_their_rate_key_and_quote_only_known_facts():
     import string
 
-    from gdsim import registry
+    from gdsim.build import registry
 
     known = registry.facts()
     for asset in lr_chapter.ASSETS:

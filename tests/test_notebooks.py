@@ -19,8 +19,10 @@ import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from gdsim import cache, catalogue, chapters
-from gdsim.notebook import LINE, line
+from gdsim import chapters
+from gdsim import digests as cache
+from gdsim.build import catalogue
+from gdsim.site.notebook import LINE, line
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -54,7 +56,7 @@ def markdown(path: Path) -> list[str]:
 
 def run_key(path: Path) -> str:
     """A digest of all a notebook's printed text can depend on: the notebook, every gdsim module
-    its code imports and theirs (``gdsim.cache.dependencies``), the library versions and the style,
+    its code imports and theirs (``gdsim.digests.dependencies``), the library versions and the style,
     the facts' formats, and this test's code. The build keys its own run of the notebooks in the
     same spirit (``gdsim/mkdocs_hook.py``)."""
     modules = set()

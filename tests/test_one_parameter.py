@@ -312,7 +312,7 @@ def _texts(fig) -> list[str]:
 def test_figures_name_the_parameter_theta_never_x(name):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from gdsim import registry
+    from gdsim.build import registry
     from gdsim.draw import one_parameter as draw
     from gdsim.draw.frames import Movie
     from gdsim.draw.style import COLUMN, PHONE

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gdsim import catalogue, chapters, registry
+from gdsim import chapters
+from gdsim.build import catalogue, registry
 from gdsim.draw.style import COLUMN_PX, MIN_TEXT_PX, PHONE_PX
-from gdsim.site import references
+from gdsim.site.tags import references
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 NAMES = [a.name for a in registry.ASSETS]

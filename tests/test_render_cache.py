@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from gdsim import catalogue, registry
+from gdsim.build import catalogue, registry
+from gdsim.build.render import render
 from gdsim.paths import ROOT
-from gdsim.render import render
 
 NAMES = [a.name for a in registry.ASSETS]
 # Assets whose current key has been drawn twice, in separate processes, to the same bytes.
@@ -53,20 +53,21 @@ def test_second_render_writes_nothing(tmp_path):
 
 
 def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
-    from gdsim import cache
-    from gdsim import render as render_module
+    from gdsim import digests
+    from gdsim.build import keys
+    from gdsim.build import render as render_module
 
     asset = registry.get(NAMES[0])
     render([asset.name], out_dir=tmp_path, stream=io.StringIO())
     manifest = catalogue.read_manifest(tmp_path)
-    assert not render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
-    monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
-    assert render_module.stale(asset.name, asset.files, manifest, cache.asset_key(asset), tmp_path)
+    assert not render_module.stale(asset.name, asset.files, manifest, keys.asset_key(asset), tmp_path)
+    monkeypatch.setattr(digests, "FORMAT_VERSION", "changed")
+    assert render_module.stale(asset.name, asset.files, manifest, keys.asset_key(asset), tmp_path)
 
 
 def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
-    from gdsim import cache
-    from gdsim import render as render_module
+    from gdsim import digests
+    from gdsim.build import render as render_module
 
     render([NAMES[0]], out_dir=tmp_path, stream=io.StringIO())
     assert catalogue.read_facts(tmp_path)[1] == registry.facts(), "cached facts must equal fresh ones"
@@ -76,6 +77,6 @@ def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch
 
     monkeypatch.setattr(registry, "facts", must_not_run)
     render_module.plan([NAMES[0]], False, str(tmp_path))  # the plan, in this process
-    monkeypatch.setattr(cache, "FORMAT_VERSION", "changed")
+    monkeypatch.setattr(digests, "FORMAT_VERSION", "changed")
     with pytest.raises(AssertionError, match="recomputed"):
         render_module.plan([NAMES[0]], False, str(tmp_path))

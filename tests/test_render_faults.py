@@ -33,7 +33,7 @@ class Tree:
         shutil.copytree(ROOT / "gdsim", root / "gdsim", ignore=shutil.ignore_patterns("__pycache__"))
         chapters, draw = root / "gdsim" / "chapters", root / "gdsim" / "draw"
         for module in list(chapters.glob("*.py")) + [
-            p for p in draw.glob("*.py") if p.stem not in ("__init__", "style", "frames")
+            p for p in draw.glob("*.py") if p.stem not in ("__init__", "style", "frames", "encode")
         ]:
             module.unlink()
         shutil.copy(TINY / "chapters_init.py", chapters / "__init__.py")
@@ -197,7 +197,7 @@ SHAPES = ["[]", "{}", "null", '{"schema": 1, "assets": [1, 2]}', '{"schema": 1, 
 
 @pytest.mark.parametrize("content", SHAPES)
 def test_a_manifest_of_the_wrong_shape_reads_as_empty(tmp_path, content):
-    from gdsim import catalogue
+    from gdsim.build import catalogue
 
     (tmp_path / "manifest.json").write_text(content)
     assert catalogue.read_manifest(tmp_path) == {}

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from gdsim import cache
-from gdsim.catalogue import Catalogue, Fact
-from gdsim.formulas import FormulaError, KaTeX, katex_files, render_formulas
-from gdsim.site import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, notebook_math, references, strip_remote_scripts
+from gdsim import digests as cache
+from gdsim.build.catalogue import Catalogue, Fact
+from gdsim.site.formulas import FormulaError, KaTeX, katex_files, render_formulas
+from gdsim.site.tags import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, notebook_math, references, strip_remote_scripts
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
@@ -85,7 +85,7 @@ def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_litera
 
 
 def test_the_search_dialog_is_named_and_scrolling_notebook_cells_take_focus():
-    from gdsim.site import accessible
+    from gdsim.site.tags import accessible
 
     page = ('<div class="md-search" data-md-component="search" role="dialog"></div>'
             '<div class="highlight-ipynb hl-python"><pre>x</pre></div>')
@@ -102,7 +102,7 @@ def test_scripts_that_could_load_from_another_host_are_removed():
 
 
 def test_pages_with_formulas_preload_the_main_formula_fonts_and_others_do_not():
-    from gdsim.formulas import PRELOADED_FONTS, font_preloads
+    from gdsim.site.formulas import PRELOADED_FONTS, font_preloads
 
     with_math = '<html><head></head><body><span class="katex">x</span></body></html>'
     out = font_preloads(with_math, "../")
@@ -136,8 +136,8 @@ def test_formulas_are_typeset_at_build_time_with_mathml_inside():
 
 def test_cache_dependencies_follow_imports_only():
     deps = cache.dependencies("gdsim.chapters.model_and_data")
-    assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.catalogue"} <= set(deps)
-    assert "gdsim.draw.model_and_data" not in deps and "gdsim.registry" not in deps
+    assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.build.catalogue"} <= set(deps)
+    assert "gdsim.draw.model_and_data" not in deps and "gdsim.build.registry" not in deps
     drawing = cache.dependencies("gdsim.draw.model_and_data")
     assert "gdsim.draw.style" in drawing and "gdsim.surface" in drawing
 
@@ -185,8 +185,8 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
     """A code change must re-run the companion notebooks, not serve their old outputs."""
     from mkdocs.config import load_config
 
-    from gdsim import mkdocs_hook
-    from gdsim.cache import package_digest
+    from gdsim.build.keys import package_digest
+    from gdsim.site import mkdocs_hook
 
     monkeypatch.setattr(mkdocs_hook, "NOTEBOOK_CACHE", tmp_path)
     stale = tmp_path / "0123456789abcdef"
@@ -199,7 +199,7 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
 
 
 def test_plain_tables_arrive_in_materials_scroll_container_and_others_are_left_alone():
-    from gdsim.site import wrap_tables
+    from gdsim.site.tags import wrap_tables
 
     html = '<p>a</p><table>\n<thead><tr><th>x</th></tr></thead>\n</table><table class="dataframe"><tr><td>1</td></tr></table>'
     wrapped = wrap_tables(html)
@@ -222,7 +222,7 @@ def test_notebook_formulas_are_marked_for_katex_in_markdown_cells_only():
 
 
 def test_a_notebook_page_keeps_only_the_styles_its_markup_can_use():
-    from gdsim import styles
+    from gdsim.site import notebook_css as styles
 
     css = ('@charset "UTF-8";/* a { comment } */.used{color:var(--ink)}.unused{color:red}'
            '.used:not(.active,.unused) p{z:1}'

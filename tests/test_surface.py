@@ -14,7 +14,8 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.contour import QuadContourSet
 
-from gdsim import registry, scenarios, surface
+from gdsim import scenarios, surface
+from gdsim.build import registry
 from gdsim.draw import style
 from gdsim.draw.frames import Movie
 from gdsim.paths import STYLE

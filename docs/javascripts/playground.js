@@ -1,5 +1,5 @@
 // The learning-rate playground (docs/playground.md). Every number comes from the JSON that gdsim
-// exports at build time (gdsim/playground.py, put in the page by the MkDocs hook); this script
+// exports at build time (gdsim/site/playground.py, put in the page by the MkDocs hook); this script
 // only iterates and draws. Its gradient descent repeats gdsim's arithmetic operation for
 // operation (gdsim/model.py, gdsim/descent.py), NumPy's pairwise summation included, so its
 // iterates equal descent.gradient_descent's. Nothing moves by itself: the reader plays, steps

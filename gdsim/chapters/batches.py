@@ -17,12 +17,11 @@ import numpy as np
 
 from gdsim import checks, model, scenarios, surface
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
-from gdsim.chapters.learning_rate import RATES
 from gdsim.descent import BatchRun, minibatch_gradient_descent
+from gdsim.facts import Fact
 
 # The learning-rate chapter's small rate: full batch is known to converge with it on this problem.
-LR = RATES["small"]
+LR = scenarios.RATES["small"]
 EPOCHS = 10
 # The seed of the shuffles (numpy.random.default_rng): one seed, so every figure and number repeats.
 SEED = 0

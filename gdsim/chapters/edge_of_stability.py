@@ -18,7 +18,7 @@ import numpy as np
 
 from gdsim import descent, network, scenarios, sharpness, stability, workload
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 from gdsim.network import Network
 from gdsim.stored import stored
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from gdsim import checks, data, model, scaling, scenarios, stability, surface
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
 from gdsim.descent import Trajectory, gradient_descent
+from gdsim.facts import Fact
 
 # One learning rate for the original, the bad and the standardized problem, and how many steps they
 # take (full batch: every step uses the whole training set, so each step is also one epoch).

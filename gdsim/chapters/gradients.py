@@ -11,10 +11,10 @@ from numpy.typing import ArrayLike
 
 from gdsim import checks, model, scenarios
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 
 # The step over which slopes are read off the cross-sections: two grid spacings.
-SECANT_STEP = 0.12
+SECANT_STEP = scenarios.SECANT_STEP
 # The secant steps of the animation: from wide to almost nothing, evenly on a log scale.
 SHRINKING_STEPS = np.geomspace(1.5, 0.002, 20)
 # Left panel: b fixed, w varies; right panel: w fixed, b varies.

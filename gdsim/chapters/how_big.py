@@ -17,9 +17,8 @@ from numpy.typing import ArrayLike
 
 from gdsim import checks, model, scenarios, stability, surface
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
-from gdsim.chapters.learning_rate import RATES
 from gdsim.descent import gradient_descent, gradient_descent_many
+from gdsim.facts import Fact
 from gdsim.scenarios import Scenario
 
 NAMES = scenarios.NAMES
@@ -154,14 +153,6 @@ def axis_thresholds(x: ArrayLike) -> tuple[float, float]:
     return float(2.0 / h[0, 0]), float(2.0 / h[1, 1])
 
 
-def oriented_eigenvectors(x: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """The Hessian's eigenvalues (ascending) and unit eigenvectors (columns), each with its largest
-    component positive, since an eigenvector's sign is arbitrary (arrows then point up or right)."""
-    values, vectors = stability.eigenvectors(stability.design_matrix(x))
-    signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
-    return values, vectors * signs
-
-
 def axis_errors(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, steps: int, rate: str = "") -> AxisErrors:
     """Run gradient descent and split its error θ_k − θ* along the Hessian's eigenvectors.
 
@@ -170,7 +161,7 @@ def axis_errors(x: ArrayLike, y: ArrayLike, start: ArrayLike, lr: float, steps: 
     """
     x, y, start = _problem(x, y, start)
     lr, steps = checks.learning_rate(lr), checks.step_count(steps)
-    values, vectors = oriented_eigenvectors(x)
+    values, vectors = stability.oriented_eigenvectors(x)
     solution = model.least_squares(x, y)
     run = gradient_descent(x, y, start, lr, steps)
     # vᵢ · δ_k, δ_k = θ_k − θ*
@@ -258,7 +249,7 @@ def principal_axes(s: Scenario, reach: float = AXIS_REACH) -> PrincipalAxes:
     the flattest axis is the longest. c is chosen so that axis reaches ``reach`` of the way to the
     nearest edge of the scenario's window.
     """
-    values, vectors = oriented_eigenvectors(s.split.x_train)
+    values, vectors = stability.oriented_eigenvectors(s.split.x_train)
     solution = s.solution
     g = s.grid
     room = min(solution[0] - g.b[0], g.b[-1] - solution[0], solution[1] - g.w[0], g.w[-1] - solution[1])
@@ -310,9 +301,9 @@ def eigen_errors() -> AxisErrorsView:
     """The error along each eigenvector of the original problem at η = 0.2, 0.8 and η*, from the random start."""
     s = scenarios.get("original")
     x, y = s.split.x_train, s.split.y_train
-    values, vectors = oriented_eigenvectors(x)
+    values, vectors = stability.oriented_eigenvectors(x)
     best = stability.best_lr(stability.design_matrix(x))
-    rates = {**RATES, "best": best}
+    rates = {**scenarios.RATES, "best": best}
     runs = tuple(axis_errors(x, y, s.start, rates[rate], AXIS_ERROR_STEPS, rate) for rate in AXIS_ERROR_RATES)
     return AxisErrorsView(s.name, runs, values, vectors, best, AXIS_ERROR_STEPS)
 
@@ -327,7 +318,7 @@ def facts() -> dict[str, Fact]:
     orig, bad, std = table()
     by = {s.name: s for s in sweeps().sweeps}
     at_threshold = int(np.argmin(np.abs(by["original"].ratios - 1.0)))
-    big, very_big = RATES["big"], RATES["very_big"]
+    big, very_big = scenarios.RATES["big"], scenarios.RATES["very_big"]
     along = {run.rate: run for run in eigen_errors().runs}
     small_run, big_run, best_run = along["small"], along["big"], along["best"]
     X = stability.design_matrix(scenarios.get("original").split.x_train)
@@ -407,7 +398,7 @@ def facts() -> dict[str, Fact]:
         "axis_steep_left_big_percent": Fact(100 * abs(big_run.errors[-1, 1] / big_run.errors[0, 1]), ".2g"),
         "axis_left_best_percent": Fact(100 * abs(best_run.errors[-1, 0] / best_run.errors[0, 0]), ".2g"),
         # steps to shrink the error a millionfold at η = 0.2 (the contraction bound), for the exercises
-        "axis_steps_small": Fact(float(stability.steps_to_tolerance(X, RATES["small"], TOLERANCE)), ",.0f"),
+        "axis_steps_small": Fact(float(stability.steps_to_tolerance(X, scenarios.RATES["small"], TOLERANCE)), ",.0f"),
         "how_big_exercise_lr": Fact(EXERCISE_LR, "g"),
         "how_big_exercise_rho": Fact(stability.contraction(X, EXERCISE_LR), ".3g"),
         "how_big_exercise_flat_factor": Fact(1 - EXERCISE_LR * orig.lam_min, ".3g"),

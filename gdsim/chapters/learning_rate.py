@@ -21,12 +21,11 @@ import numpy as np
 
 from gdsim import checks, model, scenarios, stability, surface
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
-from gdsim.chapters.gradients import SECANT_STEP
 from gdsim.descent import EXPLODE_FACTOR, Trajectory, gradient_descent
+from gdsim.facts import Fact
 
-# The "small", "big" and "very big" learning rates of the chapter (another chapter imports this).
-RATES = {"small": 0.2, "big": 0.8, "very_big": 1.1}
+# The "small", "big" and "very big" learning rates of the chapter, and the gradients chapter's ruler.
+RATES, SECANT_STEP = scenarios.RATES, scenarios.SECANT_STEP
 # Steps taken along each cross-section, and steps (= epochs: full batch) of full gradient descent.
 CUT_STEPS = 12
 EPOCHS = 60

@@ -9,7 +9,7 @@ import numpy as np
 
 from gdsim import checks, data, model, scenarios, stability, surface
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 
 
 @dataclass(frozen=True)

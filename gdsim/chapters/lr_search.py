@@ -15,7 +15,7 @@ import numpy as np
 
 from gdsim import search, sgd, workload
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 from gdsim.search import CoarseToFine, Grid, Halving
 from gdsim.stored import stored
 
@@ -112,8 +112,10 @@ class StagesView:
     fine: Grid
     decade: tuple[float, float]
     start_val_loss: float  # before any training: what a rate that learns nothing keeps
-    first_best: float
+    first_best: float  # the first range's winner, on its border
+    first_best_loss: float  # its final validation loss
     best: float  # the fine stage's winner
+    best_loss: float  # its final validation loss
     coarse_epochs: int
     fine_epochs: int
 
@@ -132,7 +134,8 @@ class HalvingView:
 def stages_view() -> StagesView:
     c = coarse_to_fine()
     return StagesView(c.first, c.coarse, c.fine, c.decade, float(c.first.val_curves[0, 0]), c.first.best_lr,
-                      c.best_lr, c.coarse_epochs, c.fine_epochs)
+                      float(np.min(c.first.val_loss)),
+                      c.best_lr, float(np.min(c.fine.val_loss)), c.coarse_epochs, c.fine_epochs)
 
 
 def halving_view() -> HalvingView:

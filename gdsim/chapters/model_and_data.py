@@ -8,7 +8,7 @@ import numpy as np
 
 from gdsim import data
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 
 
 @dataclass(frozen=True)

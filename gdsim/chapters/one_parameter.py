@@ -16,8 +16,7 @@ from numpy.typing import ArrayLike
 
 from gdsim import checks, quadratic, scenarios, stability
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
-from gdsim.chapters.learning_rate import RATES
+from gdsim.facts import Fact
 from gdsim.quadratic import Regime
 
 # Where every walk starts: θ₀ = 2, an error of 2 (the minimum θ* is 0).
@@ -358,9 +357,9 @@ def facts() -> dict[str, Fact]:
         "theta2_steps_oscillating": Fact(steps_needed(osc.lr), "d"),
         # linear regression's b-cut bends like θ²: the learning-rate chapter's rates, as factors 1 − η·H_bb
         "theta2_bcut_curvature": Fact(h_bb, ".3g"),
-        "theta2_bcut_factor_small": Fact(1.0 - RATES["small"] * h_bb, ".2g"),
-        "theta2_bcut_factor_big": Fact(1.0 - RATES["big"] * h_bb, ".2g"),
-        "theta2_bcut_factor_very_big": Fact(1.0 - RATES["very_big"] * h_bb, ".2g"),
+        "theta2_bcut_factor_small": Fact(1.0 - scenarios.RATES["small"] * h_bb, ".2g"),
+        "theta2_bcut_factor_big": Fact(1.0 - scenarios.RATES["big"] * h_bb, ".2g"),
+        "theta2_bcut_factor_very_big": Fact(1.0 - scenarios.RATES["very_big"] * h_bb, ".2g"),
         # the exercises
         "theta2_exercise_lr": Fact(EXERCISE_LR, "g"),
         "theta2_exercise_factor": Fact(quadratic.factor(EXERCISE_LR), ".2g"),

@@ -9,7 +9,7 @@ import numpy as np
 
 from gdsim import data, model, scenarios
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 
 # The training point whose residual the chapter works out by hand: the first one.
 FIRST_POINT = 0

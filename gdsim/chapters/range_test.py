@@ -17,8 +17,7 @@ import numpy as np
 
 from gdsim import lr_range, model, scenarios, search, sgd, stability, workload
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
-from gdsim.chapters.how_big import oriented_eigenvectors
+from gdsim.facts import Fact
 from gdsim.lr_range import RULES, RangeTest
 from gdsim.stored import stored
 
@@ -68,6 +67,8 @@ class CurveView:
     suggestions: dict[str, float]
     suggestion_losses: dict[str, float]  # the smoothed loss at the point each rule read
     minimum_lr: float  # where the smoothed loss is lowest (the "minimum" rule divides it by lr_range.MINIMUM_DIVISOR)
+    minimum_loss: float  # the smoothed loss there
+    curve_at: dict[str, float]  # the smoothed curve's height at each suggested rate, where its marker sits
     best_lr: float
     rules_from: float  # the rules see the curve from this rate …
     rules_to: float  # … to this one (fastai's trim)
@@ -188,7 +189,7 @@ def _ls_errors(test: RangeTest) -> np.ndarray:
     rates: each full-batch step is θ ← θ − η∇L(θ)."""
     s = scenarios.get(LS_SCENARIO)
     x, y = s.split.x_train, s.split.y_train
-    _, vectors = oriented_eigenvectors(x)
+    _, vectors = stability.oriented_eigenvectors(x)
     theta, out = s.start.copy(), []
     for eta in test.lrs:
         out.append(np.abs((theta - s.solution) @ vectors))
@@ -206,7 +207,13 @@ def curve_view() -> CurveView:
     at = {rule: float(test.smoothed[lr_range.suggestion_index(test, rule)]) for rule in RULES}
     lrs, _, _ = lr_range.curve_for_rules(test)
     minimum_lr = float(test.lrs[lr_range.suggestion_index(test, "minimum")])
-    return CurveView(test, rules, at, minimum_lr, grid().best_lr, float(lrs[0]), float(lrs[-1]), _epoch_steps())
+    # the smoothed curve read at a rate, between the tested rates on a log scale
+    def height(lr: float) -> float:
+        return float(np.interp(np.log(lr), np.log(test.lrs), test.smoothed))
+
+    curve_at = {rule: height(lr) for rule, lr in rules.items()}
+    return CurveView(test, rules, at, minimum_lr, height(minimum_lr), curve_at, grid().best_lr, float(lrs[0]),
+                     float(lrs[-1]), _epoch_steps())
 
 
 def check_view() -> CheckView:

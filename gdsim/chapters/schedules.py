@@ -24,7 +24,7 @@ import numpy as np
 
 from gdsim import hypergradient, schedules, search, sgd, workload
 from gdsim.assets import STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 from gdsim.stored import stored
 
 EPOCHS = 20

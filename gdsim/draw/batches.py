@@ -18,7 +18,6 @@ from matplotlib.text import Annotation
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
 from gdsim.draw.frames import Movie
-from gdsim.draw.model_and_data import scatter_train
 from gdsim.draw.style import (
     BATCH_METHOD,
     COLUMN,
@@ -32,6 +31,7 @@ from gdsim.draw.style import (
     contour_map,
     mark_point,
     new_figure,
+    scatter_train,
 )
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code

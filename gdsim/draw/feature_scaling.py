@@ -15,7 +15,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from gdsim.draw.frames import Movie
-from gdsim.draw.model_and_data import scatter_train, scatter_validation
 from gdsim.draw.style import (
     COLUMN,
     CURVE,
@@ -33,6 +32,8 @@ from gdsim.draw.style import (
     mark_point,
     minus,
     new_figure,
+    scatter_train,
+    scatter_validation,
 )
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code

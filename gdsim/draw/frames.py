@@ -18,7 +18,7 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from gdsim.animation import Animation, capture
+from gdsim.draw.encode import Animation, capture
 from gdsim.draw.style import COLUMN_PX, LABEL_FRAME_EVERY, label_problems, smallest_text_px
 
 FRAME_MS = 160  # a comfortable reading pace for one step

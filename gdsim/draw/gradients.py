@@ -9,8 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from gdsim.draw.frames import Movie
-from gdsim.draw.loss_surface import axis_label
-from gdsim.draw.style import COLUMN, CURVE, LABEL_BOX, SECANT, START, TANGENT, TEXT, Layout, minus, new_figure
+from gdsim.draw.style import COLUMN, CURVE, LABEL_BOX, SECANT, START, TANGENT, TEXT, Layout, axis_label, minus, new_figure
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.gradients import Cut, GeometricGradients, SecantMovie

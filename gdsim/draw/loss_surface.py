@@ -19,6 +19,7 @@ from gdsim.draw.style import (
     START,
     SURFACE_CMAP,
     Layout,
+    axis_label,
     contour_map,
     level_bar,
     level_norm,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
     import numpy as np
 
     from gdsim.chapters.loss_surface import CutView, SurfaceView
-    from gdsim.model import Parameter
 
 # The colour bar's label: its ticks are losses, its scale √(L − L*), the scale the levels are even on.
 LEVELS_NOTE = f"loss (MSE), square-root scale:\nlevels {LEVELS_RULE}"
@@ -40,11 +40,6 @@ STAR_SIZE = 15.0
 W_LABEL_PAD = 10
 # The cut drawn on a map is the cross-section's curve: the curve colour, with a white rim on dark fills.
 CUT_RIM = [path_effects.withStroke(linewidth=3.4, foreground="white")]
-
-
-def axis_label(p: Parameter) -> str:
-    """``$b$ (bias)``: a parameter's symbol and its role."""
-    return f"{p.symbol} ({p.role})"
 
 
 def _point_label(what: str, theta: np.ndarray, loss: float) -> str:

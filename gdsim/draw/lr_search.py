@@ -91,8 +91,7 @@ def stages(view: StagesView, layout: Layout = COLUMN) -> Figure:
                                        mutation_scale=4))
     coarse_ax.annotate("the first range", (np.sqrt(first.lrs[0] * first.lrs[-1]), range_y), xytext=(0, 4),
                        textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
-    best_loss = float(first.val_loss.min())
-    coarse_ax.annotate("best of the first\nrange: on its border", (view.first_best, best_loss),
+    coarse_ax.annotate("best of the first\nrange: on its border", (view.first_best, view.first_best_loss),
                        xytext=(-14, 0), textcoords="offset points", ha="right", va="center", fontsize=9.5,
                        bbox=LABEL_BOX, arrowprops=dict(arrowstyle="-|>", color=INK, linewidth=0.9, shrinkB=5))
     coarse_ax.set_ylabel("validation loss")
@@ -107,13 +106,12 @@ def stages(view: StagesView, layout: Layout = COLUMN) -> Figure:
     fine_ax.set_facecolor((*_rgb(blue), 0.07))
     fine_ax.axvline(first.lrs[-1], color=MUTED, linestyle=":", linewidth=1.4, zorder=1)
     fine_ax.plot(fine.lrs, fine.val_loss, "-o", color=blue, markersize=5.5, zorder=4)
-    best = int(np.argmin(fine.val_loss))
-    mark_point(fine_ax, (fine.lrs[best], fine.val_loss[best]), MINIMUM, None, marker="*", size=16)
+    mark_point(fine_ax, (view.best, view.best_loss), MINIMUM, None, marker="*", size=16)
     low, high = float(fine.val_loss.min()), float(fine.val_loss.max())
     fine_ax.set_ylim(low - 0.35 * (high - low), high + 0.45 * (high - low))
     fine_ax.annotate("top of the\nfirst range", (first.lrs[-1], 1.0), xycoords=("data", "axes fraction"),
                      xytext=(-4, -4), textcoords="offset points", ha="right", va="top", color=MUTED, fontsize=9.5)
-    fine_ax.annotate(f"best: $\\eta$ = {fine.lrs[best]:.2f}", (fine.lrs[best], fine.val_loss[best]),
+    fine_ax.annotate(f"best: $\\eta$ = {view.best:.2f}", (view.best, view.best_loss),
                      xytext=(-4, -12), textcoords="offset points", ha="left", va="top", color=TEXT[MINIMUM],
                      fontsize=9.5)
     fine_ax.set_ylabel("validation loss")

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from gdsim.draw.style import COLUMN, INK, TRAIN, VALIDATION, Layout, new_figure
+from gdsim.draw.style import COLUMN, Layout, new_figure, scatter_train, scatter_validation
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.model_and_data import SplitView
-
-
-def scatter_train(ax: Axes, x: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
-    """Training points as the site draws them everywhere: blue dots with a white rim."""
-    ax.scatter(x, y, s=22, color=TRAIN, alpha=0.85, edgecolor="white", linewidth=0.5, **kwargs)
-
-
-def scatter_validation(ax: Axes, x: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
-    """Validation points: orange triangles with a dark rim."""
-    ax.scatter(x, y, s=30, color=VALIDATION, marker="^", edgecolor=INK, linewidth=0.4, **kwargs)
 
 
 def train_validation(view: SplitView, layout: Layout = COLUMN) -> Figure:

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from gdsim.draw.model_and_data import scatter_train
-from gdsim.draw.style import COLUMN, INK, LABEL_BOX, MINIMUM, START, Layout, minus, new_figure
+from gdsim.draw.style import COLUMN, INK, LABEL_BOX, MINIMUM, START, Layout, minus, new_figure, scatter_train
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
     from gdsim.chapters.random_guess import GuessView, ResidualView

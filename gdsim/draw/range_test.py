@@ -90,11 +90,10 @@ def curve(view: CurveView, layout: Layout = COLUMN) -> Figure:
     ax.axvline(view.best_lr, color=MINIMUM, linewidth=2.0, zorder=1)
     for rule, lr in view.suggestions.items():
         ax.axvline(lr, color=RULE[rule], linestyle="--", linewidth=1.3, zorder=1)
-        ax.plot(lr, np.interp(np.log(lr), np.log(test.lrs), test.smoothed), marker=RULE_MARKER[rule],
+        ax.plot(lr, view.curve_at[rule], marker=RULE_MARKER[rule],
                 color=RULE[rule], markersize=7, markeredgecolor="white", markeredgewidth=1.0, zorder=5)
     # where "minimum" reads: the lowest smoothed loss, MINIMUM_DIVISOR times the rate it suggests
-    low = float(np.interp(np.log(view.minimum_lr), np.log(test.lrs), test.smoothed))
-    ax.plot(view.minimum_lr, low, marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none",
+    ax.plot(view.minimum_lr, view.minimum_loss, marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none",
             markeredgecolor=RULE["minimum"], markeredgewidth=1.6, linestyle="none", zorder=5)
     ax.set_title(f"Exponential range test, {test.steps} steps")
     handles = [Line2D([], [], **RAW, label="loss of each batch"),

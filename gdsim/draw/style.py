@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -26,6 +26,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from gdsim import surface
+
+if TYPE_CHECKING:  # types only
+    from gdsim.model import Parameter
 
 # ---------------------------------------------------------------- page geometry
 COLUMN_PX = 690  # the text column at a 1280 px window
@@ -113,6 +116,21 @@ class Layout:
 COLUMN = Layout("column", COLUMN_PX)
 PHONE = Layout("phone", PHONE_PX)
 LAYOUTS = (COLUMN, PHONE)
+
+
+def scatter_train(ax: Axes, x: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
+    """Training points as the site draws them everywhere: blue dots with a white rim."""
+    ax.scatter(x, y, s=22, color=TRAIN, alpha=0.85, edgecolor="white", linewidth=0.5, **kwargs)
+
+
+def scatter_validation(ax: Axes, x: np.ndarray, y: np.ndarray, **kwargs: Any) -> None:
+    """Validation points: orange triangles with a dark rim."""
+    ax.scatter(x, y, s=30, color=VALIDATION, marker="^", edgecolor=INK, linewidth=0.4, **kwargs)
+
+
+def axis_label(p: Parameter) -> str:
+    """``$b$ (bias)``: a parameter's symbol and its role."""
+    return f"{p.symbol} ({p.role})"
 
 
 def new_figure(height: float, layout: Layout = COLUMN, **kwargs: Any) -> Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.facts import Fact
 
 DELAY = 0.0  # seconds each asset's data takes: the tests raise it to catch a render mid-way
 

@@ -15,7 +15,8 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from gdsim.catalogue import Fact, read_facts
+from gdsim.build.catalogue import read_facts
+from gdsim.facts import Fact
 from gdsim.paths import FIGURES
 
 if TYPE_CHECKING:

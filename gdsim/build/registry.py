@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gdsim import chapters
 from gdsim.assets import ANIMATION, STILL, Asset
-from gdsim.catalogue import Fact
+from gdsim.build.catalogue import Fact
 
 __all__ = ["ANIMATION", "ASSETS", "BY_NAME", "STILL", "Asset", "facts", "get", "modules"]
 

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from gdsim.paths import PACKAGE, ROOT
+from gdsim.paths import ROOT
 
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_SITE_DIR = "assets/katex"
@@ -58,7 +58,7 @@ class KaTeX:
             if node is None or not KATEX_DIST.is_dir():
                 raise FormulaError("rendering formulas needs Node.js and KaTeX: run 'npm ci' (make does)")
             self._process = subprocess.Popen(
-                [node, str(PACKAGE / "katex_render.mjs")], cwd=ROOT, text=True, encoding="utf-8",
+                [node, str(Path(__file__).with_name("katex_render.mjs"))], cwd=ROOT, text=True, encoding="utf-8",
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self._process
 

@@ -16,12 +16,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from gdsim.cache import package_digest
-from gdsim.catalogue import Catalogue
-from gdsim.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
+from gdsim.build.catalogue import Catalogue
+from gdsim.build.keys import package_digest
 from gdsim.paths import FIGURES, PACKAGE, ROOT
-from gdsim.site import TagError, accessible, expand, notebook_math, playground_html, strip_remote_scripts, wrap_tables
-from gdsim.styles import slim
+from gdsim.site.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
+from gdsim.site.notebook_css import slim
+from gdsim.site.tags import TagError, accessible, expand, notebook_math, playground_html, strip_remote_scripts, wrap_tables
 
 _catalogue: Catalogue | None = None
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
@@ -59,9 +59,9 @@ def on_pre_build(config):
 
 
 def _export_playground():
-    """The playground's numbers from ``python -m gdsim.playground`` (a fresh process: the hook loads no NumPy)."""
+    """The playground's numbers from ``python -m gdsim.site.playground`` (a fresh process: the hook loads no NumPy)."""
     global _playground
-    done = subprocess.run([sys.executable, "-m", "gdsim.playground"], capture_output=True, text=True, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "gdsim.site.playground"], capture_output=True, text=True, encoding="utf-8")
     if done.returncode != 0:
         raise PluginError(f"exporting the playground's data failed:\n{done.stderr}")
     _playground = done.stdout

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gdsim import catalogue, registry
+from gdsim.build import catalogue, registry
+from gdsim.build.render import DPI, render
 from gdsim.paths import FIGURES, ROOT, STYLE
-from gdsim.render import DPI, render
 
 RUNS = 5
 COLD_GOAL_S = 90.0
@@ -50,7 +50,7 @@ def _still_costs(asset: registry.Asset) -> tuple[float, float]:
     """Seconds for our still (draw, quantize, PNG) and for a plain savefig of the same Figure (best of 3)."""
     import matplotlib
 
-    from gdsim.animation import capture, encode_png
+    from gdsim.draw.encode import capture, encode_png
 
     ours, plain = [], []
     with matplotlib.rc_context(fname=str(STYLE)):
@@ -93,7 +93,7 @@ def main() -> None:
                 print(f"  {asset.name:28} {_kib(size)}   {manifest[asset.name]['min_text_px']:5.1f} px   "
                       f"{ours:6.3f} s  {plain:6.3f} s   {ours / plain:5.2f}")
 
-        from gdsim.animation import encode_plain_gif
+        from gdsim.draw.encode import encode_plain_gif
         from gdsim.draw.frames import record
 
         print("\nanimations                      frames   GIF         plain imageio   ratio   poster      phone GIF"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from gdsim import catalogue
+from gdsim.build import catalogue
 from gdsim.paths import FIGURES, PACKAGE, ROOT
 
 # Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
@@ -104,8 +104,8 @@ def _start_worker(parent: int) -> None:
 
 def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
     """Keys, stale assets, facts and descriptions, from the code this process imported."""
-    from gdsim import registry
-    from gdsim.cache import asset_key, facts_key, tree_stamp
+    from gdsim.build import registry
+    from gdsim.build.keys import asset_key, facts_key, tree_stamp
 
     out = Path(out_dir)
     stamp = tree_stamp()
@@ -129,7 +129,7 @@ def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
 def stale_facts(out_dir: str) -> list[str]:
     """The chapters, last first, if the stored facts are out of date (else none)."""
     from gdsim import chapters
-    from gdsim.cache import facts_key
+    from gdsim.build.keys import facts_key
 
     stored_key, _ = catalogue.read_facts(Path(out_dir))
     return [] if stored_key == facts_key() else list(reversed(chapters.STEMS))
@@ -157,8 +157,8 @@ def build(name: str) -> Built:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from gdsim import registry
-    from gdsim.animation import capture, encode_gif, encode_png
+    from gdsim.build import registry
+    from gdsim.draw.encode import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
     from gdsim.draw.style import LAYOUTS, label_problems, smallest_text_px
     from gdsim.paths import STYLE
@@ -270,7 +270,7 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
     the assets that did render are committed. The manifest's descriptions are refreshed on every
     call, so the site always describes the current registry and facts.
     """
-    from gdsim import registry
+    from gdsim.build import registry
 
     names = list(dict.fromkeys(names)) if names else None
     for name in names or ():

@@ -5,7 +5,7 @@ page's JavaScript recomputes ``model.gradient`` and ``model.mse`` from them with
 operations in the same order, so its iterates equal ``descent.gradient_descent``'s), the random
 start, a window for the map, the least-squares minimum and loss floor, the Hessian's eigenvalues
 and eigenvectors and the exact thresholds 1/λ and 2/λ along each eigen-direction. The page types
-no number: ``python -m gdsim.playground`` prints this as JSON, and the MkDocs hook puts it in the
+no number: ``python -m gdsim.site.playground`` prints this as JSON, and the MkDocs hook puts it in the
 page at every build.
 """
 
@@ -96,7 +96,7 @@ def export() -> dict:
 
 
 def main() -> None:
-    """Print the export as JSON (``python -m gdsim.playground``), for the MkDocs hook."""
+    """Print the export as JSON (``python -m gdsim.site.playground``), for the MkDocs hook."""
     json.dump(export(), sys.stdout, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 

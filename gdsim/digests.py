@@ -1,10 +1,6 @@
-"""Cache keys: a hash of everything that can change an asset's bytes.
-
-The key covers the source of the builder's module and of every gdsim module it imports (found
-by reading import statements, transitively), the matplotlib style, the asset's parameters and the
-versions of the libraries that draw and encode. Editing one drawing module re-renders only the
-assets built there; editing the simulation re-renders everything that depends on it.
-"""
+"""Digests of gdsim's code: which modules a module reaches through its imports, and one sha256
+over a label, the library versions, the style and those modules' sources. The result store keys
+its runs with it; ``gdsim.build.keys`` keys assets and facts with it."""
 
 from __future__ import annotations
 
@@ -17,14 +13,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from gdsim import chapters
-from gdsim.assets import Asset
 from gdsim.paths import PACKAGE, STYLE
 
 # Bumped by hand when the way files are written changes (e.g. PNG options).
 FORMAT_VERSION = "1"
-# Modules that touch every asset's bytes although builders do not import them.
-ALWAYS = ("gdsim.render", "gdsim.animation", "gdsim.assets", "gdsim.draw.frames")
 LIBRARIES = ("numpy", "matplotlib", "imageio", "pillow")
 
 
@@ -97,39 +89,3 @@ def _digest(label: str, modules: Iterable[str]) -> str:
     for name in sorted(modules):
         digest.update(f"{name}:{_source_digest(name)}|".encode())
     return digest.hexdigest()
-
-
-def asset_key(asset: Asset) -> str:
-    """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
-    modules = set(ALWAYS)
-    for module in (asset.data.__module__, asset.draw_module):
-        modules.update(dependencies(module))
-    label = (
-        f"{asset.name}|{asset.kind}|{asset.draw_module}.{asset.draw}|"
-        f"{asset.data.__module__}.{asset.data.__qualname__}|"
-        + json.dumps(asset.params, sort_keys=True, default=repr)
-    )
-    return _digest(label, modules)
-
-
-def facts_key() -> str:
-    """A hex digest of everything the quoted numbers depend on: every chapter module and its imports."""
-    modules = set(dependencies("gdsim.registry"))
-    for stem in chapters.STEMS:
-        modules.update(dependencies(chapters.module_name(stem)))
-    return _digest("facts", modules)
-
-
-def package_digest() -> str:
-    """A hex digest of every gdsim source file and the style: what a notebook's outputs depend on."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")) + [STYLE]:
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def tree_stamp() -> str:
-    """A digest of everything any asset or fact can depend on: all of gdsim's code, the style,
-    the format version and the library versions. Equal stamps mean equal keys for every asset."""
-    return hashlib.sha256(f"{FORMAT_VERSION}|{_library_versions()}|{package_digest()}".encode()).hexdigest()

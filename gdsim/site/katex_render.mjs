@@ -1,4 +1,4 @@
-// Renders TeX to HTML + MathML with KaTeX, for the site's build (gdsim/formulas.py drives it).
+// Renders TeX to HTML + MathML with KaTeX, for the site's build (gdsim/site/formulas.py drives it).
 // One JSON request per line on stdin, {"tex": "...", "display": true}; one JSON answer per line
 // on stdout, {"html": "..."} or {"error": "..."}.
 import katex from "katex";

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from gdsim.catalogue import Catalogue
+from gdsim.build.catalogue import Catalogue
 
 TAG = re.compile(r"\{\{[ \t]*(figure|fact)[ \t]+([a-z0-9_-]+)(?:[ \t]+([^\s{}]+))?[ \t]*\}\}")
 OPENER = re.compile(r"(?<!\\)\{\{")

@@ -45,8 +45,8 @@ def asset_name(text: str) -> str:
 
 def _nothing_to_do(out: Path) -> bool:
     """True if the last full render is current: same code, every file intact (imports no NumPy)."""
-    from gdsim import catalogue
-    from gdsim.cache import tree_stamp
+    from gdsim.build import catalogue
+    from gdsim.build.keys import tree_stamp
 
     return catalogue.complete(out, tree_stamp())
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "render" and not args.names and not args.force and _nothing_to_do(args.out):
         print("0 asset(s) rendered, all up to date")
         return 0
-    from gdsim import registry  # imported late: argument errors and no-op renders stay instant
+    from gdsim.build import registry  # imported late: argument errors and no-op renders stay instant
 
     if args.command == "list":
         for asset in registry.ASSETS:
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"gdsim: error: unknown asset(s): {', '.join(unknown)} (see 'python -m gdsim list')", file=sys.stderr)
         return USAGE_ERROR
-    from gdsim.render import RenderError, render
+    from gdsim.build.render import RenderError, render
 
     try:
         done = render(args.names or None, force=args.force, jobs=args.jobs, out_dir=args.out)

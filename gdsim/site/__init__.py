@@ -1,0 +1,1 @@
+"""The MkDocs side: the hook, the tag language, formulas, notebook pages, the playground export, the audit."""
