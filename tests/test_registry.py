@@ -123,6 +123,27 @@ def test_label_problems_finds_each_kind_of_fault():
     assert label_problems(drawn(overlap=False, on_curve=False, cut=False)) == []
 
 
+def test_tick_labels_outside_a_log_view_are_not_checked():
+    """Oracle: on a log axis from 4.6e-18, matplotlib keeps a tick at 1e-18 that it never draws; the
+    label check must skip it (an absolute slack of 1e-9 once counted it as inside)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import LogLocator
+
+    from gdsim.draw.style import _undrawn_tick_labels
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.set_yscale("log")
+    ax.set_ylim(4.6e-18, 26)
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+    FigureCanvasAgg(fig).draw()
+    ticks = {tick.get_loc(): tick for tick in ax.yaxis.get_major_ticks()}
+    hidden = _undrawn_tick_labels(fig)
+    assert 1e-18 in ticks and id(ticks[1e-18].label1) in hidden
+    assert id(ticks[1e-15].label1) not in hidden
+
+
 def test_text_size_measure_is_in_css_px():
     """Oracle: 9 pt text on a 6.9 in figure shown at 690 px is 9/72 × 100 = 12.5 px; twice as wide, half."""
     from matplotlib.figure import Figure

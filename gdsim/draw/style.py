@@ -229,10 +229,14 @@ def _undrawn_tick_labels(fig: Figure) -> set[int]:
     hidden = set()
     for ax in fig.get_axes():
         for axis in (ax.xaxis, ax.yaxis, *([ax.zaxis] if hasattr(ax, "zaxis") else [])):
-            low, high = sorted(axis.get_view_interval())
-            slack = 1e-9 * max(abs(low), abs(high), 1.0)
+            # compared where the axis draws them (log10 on a log axis), so a tick a decade below
+            # a view that starts at 1e-17 counts as outside it
+            scale = axis.get_transform()
+            low, high = sorted(scale.transform(np.asarray(axis.get_view_interval(), dtype=float)))
+            slack = 1e-9 * max(high - low, 1.0)
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                if not low - slack <= tick.get_loc() <= high + slack:
+                at = scale.transform(np.array([float(tick.get_loc())]))[0]
+                if not low - slack <= at <= high + slack:
                     hidden.update((id(tick.label1), id(tick.label2)))
     return hidden
 
