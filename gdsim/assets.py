@@ -31,19 +31,18 @@ def chapter_of(module: str) -> str:
 
 @dataclass(frozen=True)
 class Asset:
-    """A figure or animation: what computes it, what draws it, and how to describe it to every reader.
+    """A figure or animation: what computes it and what draws it.
 
     ``data(**params)`` runs in the chapter module; ``draw`` names a function of the chapter's
     drawing module that takes that result and returns a Figure (still) or a Movie (animation).
-    Alt text and caption are ``str.format`` templates over the facts.
+    The words that go with it, its caption and alt text, live on the chapter's page, under its
+    ``{{ figure NAME }}`` tag: editing them changes no asset.
     """
 
     name: str
     kind: str
     data: Callable[..., Any]
     draw: str
-    alt: str
-    caption: str
     params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

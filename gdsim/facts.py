@@ -15,7 +15,3 @@ class Fact:
     def text(self, fmt: str | None = None) -> str:
         """The value as prose shows it; a minus sign, not a hyphen, for negatives."""
         return format(self.value, fmt or self.fmt).replace("-", "−")
-
-    def __format__(self, spec: str) -> str:
-        """Lets captions say ``{start_loss}`` or ``{start_loss:.3f}`` in ``str.format`` templates."""
-        return self.text(spec or None)

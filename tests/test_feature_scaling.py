@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from words import said, written
 
 from gdsim import scaling
 from gdsim.chapters import feature_scaling as fs
@@ -421,10 +422,10 @@ def test_every_fact_the_page_quotes_is_defined_and_every_figure_is_ours():
 def test_captions_and_alt_texts_format_and_quote_the_runs_rate():
     known = _known_facts()
     for asset in fs.ASSETS:
-        alt, caption = asset.alt.format_map(known), asset.caption.format_map(known)
+        caption, alt = said(asset.name, known)
         assert len(alt.split()) >= 20 and len(caption.split()) >= 6
-    race = fs.ASSETS[[a.name for a in fs.ASSETS].index("scaled-vs-unscaled")]
-    assert "{scaling_lr}" in race.caption and "{lr_small}" not in race.caption
+    race = written("feature-scaling")["scaled-vs-unscaled"]
+    assert "{{ fact scaling_lr }}" in race.caption and "lr_small" not in race.caption
     assert known["scaling_lr"].value == fs.race_view().lr
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from words import said
 
 from gdsim import chapters
 from gdsim.build import catalogue, registry
@@ -176,12 +177,20 @@ def test_gif_stays_within_its_budget_in_both_layouts(rendered, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_asset_has_real_alt_text_and_caption(manifest, name):
-    alt, caption = manifest[name]["alt"], manifest[name]["caption"]
+def test_asset_has_real_alt_text_and_caption_on_its_page(name):
+    """The words live on the chapter's page, under the figure's tag, and quote only known facts."""
+    caption, alt = said(name)
     assert len(alt.split()) >= 20, "alt text should describe what the figure shows"
     assert len(caption.split()) >= 6
     assert alt != caption and not alt.lower().startswith(("image", "figure", "picture"))
-    assert "{" not in alt + caption, "a placeholder was left unfilled"
+    assert "{" not in alt + caption and "}" not in alt + caption, "a tag was left unexpanded"
+
+
+def test_no_chapter_module_keeps_words_for_its_figures():
+    """Captions and alt texts are prose: they live in docs/, never in Python strings."""
+    for stem in chapters.STEMS:
+        for asset in chapters.load(stem).ASSETS:
+            assert not hasattr(asset, "alt") and not hasattr(asset, "caption"), asset.name
 
 
 def typed_numbers(markdown: str) -> list[str]:

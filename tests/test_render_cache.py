@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 
@@ -80,3 +81,32 @@ def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch
     monkeypatch.setattr(digests, "FORMAT_VERSION", "changed")
     with pytest.raises(AssertionError, match="recomputed"):
         render_module.plan([NAMES[0]], False, str(tmp_path))
+
+
+def test_a_caption_edit_touches_its_page_and_no_asset(rendered, tmp_path):
+    """A contributor fixes a caption and an alt text in docs/ alone: the renderer, run as ``make
+    serve`` runs it, draws nothing and rewrites nothing, and the page shows the new words."""
+    import shutil
+    import subprocess
+    import sys
+
+    from gdsim.build.catalogue import Catalogue
+    from gdsim.site.tags import expand
+
+    shutil.copytree(ROOT / "gdsim", tmp_path / "gdsim", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copytree(rendered, tmp_path / "figures", ignore=shutil.ignore_patterns(".*"))
+    page = tmp_path / "docs" / "gradients.md"
+    text = page.read_text(encoding="utf-8")
+    edited = text.replace("caption: Slopes read off", "caption: Slopes, freshly worded, read off", 1) \
+                 .replace("alt: Two panels on the same loss axis", "alt: Two panels, reworded, on one loss axis", 1)
+    assert edited.count("freshly worded") == 1 and edited.count("reworded") == 1
+    page.write_text(edited, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "figures").iterdir()}
+    done = subprocess.run([sys.executable, "-m", "gdsim", "render"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=600)
+    assert done.returncode == 0 and done.stdout.startswith("0 asset(s) rendered"), done.stdout + done.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "figures").iterdir()} == before
+    out = expand(edited, Catalogue.load(tmp_path / "figures"), "docs/gradients.md")
+    figure = next(f for f in out.figures if f.name == "geometric-gradients")
+    assert "Slopes, freshly worded, read off" in out.markdown and figure.alt.startswith("Two panels, reworded")

@@ -12,47 +12,104 @@ from pathlib import Path
 import pytest
 
 from gdsim import digests as cache
-from gdsim.build.catalogue import Catalogue, Fact
+from gdsim.build.catalogue import Catalogue
+from gdsim.facts import Fact
 from gdsim.site.formulas import FormulaError, KaTeX, katex_files, render_formulas
-from gdsim.site.tags import FIRST_SCREEN_CHARS, REMOTE, TagError, expand, notebook_math, references, strip_remote_scripts
+from gdsim.site.pages import REMOTE, notebook_math, strip_remote_scripts
+from gdsim.site.tags import FIRST_SCREEN_CHARS, TagError, expand, place_figures, references
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500},
-         "alt": 'A "quoted" <alt>', "caption": "Cap & tion",
-         "files": ["demo.png"]}
-CATALOGUE = Catalogue({"demo": ENTRY}, {"loss": Fact(-2.7421577, ".2f")})
+ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500}, "files": ["demo.png"]}
+CATALOGUE = Catalogue({"demo": ENTRY, "movie": {**ENTRY, "kind": "animation"}}, {"loss": Fact(-2.7421577, ".2f")})
+DEMO = "{{ figure demo }}\n    caption: Cap & tion, at {{ fact loss }} *here*.\n    alt: A \"quoted\" <alt> at {{ fact loss }}\n"
+
+
+def markdown_of(text: str) -> str:
+    return expand(text, CATALOGUE, where="x.md").markdown
+
+
+def page_html(text: str) -> str:
+    """A page as the site builds it: tags expanded, Markdown with the site's extensions, figures placed."""
+    import markdown
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    expanded = expand(text, CATALOGUE, where="x.md")
+    body = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    return place_figures(body.convert(expanded.markdown), expanded.figures, CATALOGUE, "../figures", "x.md")
 
 
 def test_fact_tag_uses_default_or_given_format_and_a_real_minus():
-    assert expand("L = {{ fact loss }}", CATALOGUE, "../figures") == "L = −2.74"
-    assert expand("L = {{fact loss .4f}}", CATALOGUE, "../figures") == "L = −2.7422"
+    assert markdown_of("L = {{ fact loss }}") == "L = −2.74"
+    assert markdown_of("L = {{fact loss .4f}}") == "L = −2.7422"
 
 
 def test_the_first_figure_of_a_page_loads_at_once_and_the_others_lazily():
-    out = expand("{{ figure demo }}\n\ntext\n\n{{ figure demo }}", CATALOGUE, "../figures")
-    first, second = out.split("text")
+    out = page_html(f"{DEMO}\ntext\n\n{DEMO}")
+    first, second = out.split("<p>text</p>")
     assert 'loading="eager" fetchpriority="high"' in first and 'loading="lazy"' not in first
     assert 'loading="lazy"' in second and "eager" not in second
 
 
 def test_a_first_figure_below_the_first_screen_waits_like_the_others():
     words = "word " * (FIRST_SCREEN_CHARS // 5 + 1)
-    assert 'loading="lazy"' in expand(words + "\n{{ figure demo }}", CATALOGUE, "../figures")
-    assert 'loading="eager"' in expand(words[:-20] + "\n{{ figure demo }}", CATALOGUE, "../figures")
+    assert 'loading="lazy"' in page_html(words + "\n\n" + DEMO)
+    assert 'loading="eager"' in page_html(words[:-20] + "\n\n" + DEMO)
 
 
-def test_figure_tag_gives_a_sized_captioned_picture_with_escaped_text():
-    out = expand("{{ figure demo }}", CATALOGUE, "../figures")
+def test_figure_tag_gives_a_sized_picture_with_its_pages_words():
+    out = page_html(DEMO)
     assert '<img src="../figures/demo.png"' in out and 'width="800" height="400"' in out
     assert '<source media="(max-width: 600px)" srcset="../figures/demo.phone.png" width="358" height="500">' in out
-    assert "alt=\"A &quot;quoted&quot; &lt;alt&gt;\"" in out
-    assert "<figcaption>Cap &amp; tion</figcaption>" in out
+    assert 'alt="A &quot;quoted&quot; &lt;alt&gt; at −2.74"' in out, "alt text: plain, escaped, facts filled in"
+    assert "<figcaption>Cap &amp; tion, at −2.74 <em>here</em>.</figcaption>" in out, "the caption is Markdown"
+    assert out.count("<figure") == 1 and "@@" not in out and "<p><figure" not in out
 
 
-@pytest.mark.parametrize("text", ["{{ figure nope }}", "{{ fact nope }}", "{{ fact loss .9z }}"])
+def test_a_caption_and_alt_text_may_run_over_several_lines():
+    text = "{{ figure demo }}\n    caption: One\n        two {{ fact loss }}\n    alt: Three\n        four\n\nAfter."
+    out = page_html(text)
+    assert "<figcaption>One two −2.74</figcaption>" in out and 'alt="Three four"' in out and "<p>After.</p>" in out
+
+
+def test_a_figure_keeps_the_block_it_stands_in():
+    """In an admonition or a list the figure stays inside, and the text after it stays prose."""
+    boxed = "!!! note \"Box\"\n    Before.\n\n    {{ figure demo }}\n        caption: In the box.\n" \
+            "        alt: Words.\n\n    After, still in the box.\n\nOutside."
+    out = page_html(boxed)
+    box = out[out.index('<div class="admonition note">'):out.index("<p>Outside.</p>")]
+    assert "<figure" in box and "<p>After, still in the box.</p>" in box and "<pre>" not in out
+    listed = page_html("1. First.\n\n    {{ figure demo }}\n        caption: In a list.\n        alt: Words.\n\n2. Second.")
+    assert listed.index("<figure") < listed.index("</li>") and "<pre>" not in listed
+
+
+def test_an_animation_gets_its_posters_and_a_play_button():
+    out = page_html(DEMO.replace("demo", "movie"))
+    assert 'class="gd-figure gd-animation"' in out and 'data-gif="../figures/movie.gif"' in out
+    assert '<button type="button" class="gd-play"' in out
+
+
+@pytest.mark.parametrize("text", ["{{ figure nope }}\n    caption: c\n    alt: a", "{{ fact nope }}",
+                                  "{{ fact loss .9z }}"])
 def test_unknown_names_and_bad_formats_raise(text):
     with pytest.raises(TagError, match=r"^page\.md:1: "):
-        expand(text, CATALOGUE, "figures", where="page.md")
+        expand(text, CATALOGUE, where="page.md")
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("{{ figure demo }}", 1, "figure 'demo' has no caption"),
+    ("{{ figure demo }}\n    caption: Shown.", 1, "figure 'demo' has no alt text"),
+    ("Intro.\n\n{{ figure demo }}\n    caption: Shown.\n    alt:", 5, "figure 'demo' has no alt text"),
+    ("{{ figure demo }}\n    caption: A.\n    alt: B {{ fact nope }}.", 3, "unknown fact 'nope'"),
+    ("{{ figure demo }}\n    caption: A {{ fact missing .2f }}.\n    alt: B.", 2, "unknown fact 'missing'"),
+    ("{{ figure demo }}\n    title: A.\n    alt: B.", 2, "under a figure tag, write 'caption:' and 'alt:'"),
+    ("{{ figure demo }}\n    caption: A.\n    caption: B.\n    alt: C.", 3, "figure 'demo' has a second 'caption'"),
+    ("See {{ figure demo }}\n    caption: A.\n    alt: B.", 1, "a figure tag stands alone on its line"),
+    ("{{ figure demo }}\n    caption: A.\n    alt: Where $x$ is.", 3, "alt text is read aloud as written"),
+])
+def test_a_figure_without_its_words_fails_with_file_and_line(text, line, problem):
+    with pytest.raises(TagError, match=rf"^docs/x\.md:{line}: {re.escape(problem)}"):
+        expand(text, CATALOGUE, where="docs/x.md")
 
 
 @pytest.mark.parametrize("text, line, problem", [
@@ -65,12 +122,17 @@ def test_unknown_names_and_bad_formats_raise(text):
 ])
 def test_malformed_tags_fail_with_file_and_line(text, line, problem):
     with pytest.raises(TagError, match=rf"^docs/x\.md:{line}: {problem}"):
-        expand(text, CATALOGUE, "figures", where="docs/x.md")
+        expand(text, CATALOGUE, where="docs/x.md")
 
 
 def test_a_line_offset_counts_the_lines_stripped_above():
     with pytest.raises(TagError, match=r"^x\.md:7: "):
-        expand("text\n{{ figure }}", CATALOGUE, "figures", where="x.md", line_offset=5)
+        expand("text\n{{ figure }}", CATALOGUE, where="x.md", line_offset=5)
+
+
+def test_a_figure_that_markdown_cannot_leave_a_paragraph_of_its_own_fails():
+    with pytest.raises(TagError, match="demo is not a paragraph of its own"):
+        page_html("<div>\n" + DEMO + "</div>\n")
 
 
 def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_literal_tag():
@@ -79,13 +141,13 @@ def test_tags_in_code_and_comments_stay_as_written_and_an_escape_writes_a_litera
         "```python\nprint('{{ fact nope }}')\n```\n    ~~~\n    {{ broken\n    ~~~\n"
         "Literal \\{{ fact loss }}, real {{ fact loss }}."
     )
-    out = expand(text, CATALOGUE, "figures", where="x.md")
+    out = markdown_of(text)
     assert out.replace("−2.74.", "{{ fact loss }}.") == text
     assert references(text) == [("fact", "loss", None)]
 
 
 def test_the_search_dialog_is_named_and_scrolling_notebook_cells_take_focus():
-    from gdsim.site.tags import accessible
+    from gdsim.site.pages import accessible
 
     page = ('<div class="md-search" data-md-component="search" role="dialog"></div>'
             '<div class="highlight-ipynb hl-python"><pre>x</pre></div>')
@@ -136,7 +198,7 @@ def test_formulas_are_typeset_at_build_time_with_mathml_inside():
 
 def test_cache_dependencies_follow_imports_only():
     deps = cache.dependencies("gdsim.chapters.model_and_data")
-    assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.build.catalogue"} <= set(deps)
+    assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.facts"} <= set(deps)
     assert "gdsim.draw.model_and_data" not in deps and "gdsim.build.registry" not in deps
     drawing = cache.dependencies("gdsim.draw.model_and_data")
     assert "gdsim.draw.style" in drawing and "gdsim.surface" in drawing
@@ -169,7 +231,7 @@ def test_unknown_figure_fails_the_build(tmp_path):
     shutil.copytree(ROOT / "docs", docs)
     (docs / "index.md").write_text("# Broken\n\n{{ figure no-such-figure }}\n")
     config = (ROOT / "mkdocs.yml").read_text()
-    config = config.replace("  - gdsim/mkdocs_hook.py", f"  - {ROOT / 'gdsim/mkdocs_hook.py'}")
+    config = config.replace("  - gdsim/site/mkdocs_hook.py", f"  - {ROOT / 'gdsim/site/mkdocs_hook.py'}")
     config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     config += f"\ndocs_dir: {docs}\n"
     (tmp_path / "mkdocs.yml").write_text(config)
@@ -199,7 +261,7 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
 
 
 def test_plain_tables_arrive_in_materials_scroll_container_and_others_are_left_alone():
-    from gdsim.site.tags import wrap_tables
+    from gdsim.site.pages import wrap_tables
 
     html = '<p>a</p><table>\n<thead><tr><th>x</th></tr></thead>\n</table><table class="dataframe"><tr><td>1</td></tr></table>'
     wrapped = wrap_tables(html)

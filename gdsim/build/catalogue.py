@@ -64,7 +64,7 @@ def _dump(content: dict) -> bytes:
 
 
 _ENTRY_FIELDS = {"key": str, "chapter": str, "kind": str, "files": dict, "width": int, "height": int,
-                 "frames": int, "min_text_px": (int, float), "phone": dict, "label_problems": list, "alt": str, "caption": str}
+                 "frames": int, "min_text_px": (int, float), "phone": dict, "label_problems": list}
 
 
 def _valid_entry(entry: object) -> bool:

@@ -75,7 +75,7 @@ class Plan:
     keys: dict[str, str]
     todo: list[str]
     stamp: str
-    entries: dict[str, dict]  # name → chapter, kind, alt and caption with their numbers filled in
+    entries: dict[str, dict]  # name → chapter and kind
     order: list[str]  # every asset of the registry, in order
 
 
@@ -103,7 +103,7 @@ def _start_worker(parent: int) -> None:
 
 
 def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
-    """Keys, stale assets, facts and descriptions, from the code this process imported."""
+    """Keys, stale assets and facts, from the code this process imported."""
     from gdsim.build import registry
     from gdsim.build.keys import asset_key, facts_key, tree_stamp
 
@@ -113,16 +113,10 @@ def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
     keys = {asset.name: asset_key(asset) for asset in assets}
     manifest = catalogue.read_manifest(out)
     todo = [a.name for a in assets if force or stale(a.name, a.files, manifest, keys[a.name], out)]
-    stored_key, facts = catalogue.read_facts(out)
     key = facts_key()
-    if stored_key != key:
-        facts = registry.facts()
-        catalogue.write_facts(out, key, facts)
-    entries = {
-        asset.name: {"chapter": asset.chapter, "kind": asset.kind,
-                     "alt": asset.alt.format_map(facts), "caption": asset.caption.format_map(facts)}
-        for asset in registry.ASSETS
-    }
+    if catalogue.read_facts(out)[0] != key:
+        catalogue.write_facts(out, key, registry.facts())
+    entries = {asset.name: {"chapter": asset.chapter, "kind": asset.kind} for asset in registry.ASSETS}
     return Plan(keys, todo, stamp, entries, [a.name for a in registry.ASSETS])
 
 
@@ -267,8 +261,8 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
     """Render the named assets (all by default) that are stale, or all of them with ``force``.
 
     Unknown names raise KeyError before anything is written; a builder that fails raises after
-    the assets that did render are committed. The manifest's descriptions are refreshed on every
-    call, so the site always describes the current registry and facts.
+    the assets that did render are committed. Each entry's chapter and kind are refreshed on
+    every call, so the manifest always describes the current registry.
     """
     from gdsim.build import registry
 

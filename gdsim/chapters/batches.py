@@ -287,61 +287,17 @@ ASSETS = (
         ANIMATION,
         data=opening_movie,
         draw="opening",
-        alt=(
-            "Animation in two panels, one frame per step of mini-batch gradient descent with batches of "
-            "{batch_mini_size} points and learning rate {batch_lr}, over {batch_opening_epochs} epochs "
-            "({batch_opening_steps} steps). First (left, or on top on a narrow screen), the {n_train} training "
-            "points with the model's line: at each step the {batch_mini_size} points that step used are ringed "
-            "in black, and the line, which starts almost flat below every point, swings up towards "
-            "the cloud. Second, the contour map of the loss with the path of the parameters growing from the "
-            "random start towards the green star of the least-squares minimum. A counter gives the epoch and "
-            "the step within it."
-        ),
-        caption=(
-            "Mini-batch gradient descent, B = {batch_mini_size}, η = {batch_lr}: each step uses "
-            "{batch_mini_size} of the {n_train} points (ringed) and moves the line and the path; "
-            "{batch_mini_per_epoch} steps make an epoch. After {batch_opening_epochs} epochs the loss is "
-            "{batch_opening_loss}."
-        ),
     ),
     Asset(
         "batch-paths",
         STILL,
         data=paths_view,
         draw="paths",
-        alt=(
-            "A contour map of the loss around the random start and the least-squares minimum (a green star), "
-            "with three paths that all leave the random start, each run for {batch_epochs} epochs with learning "
-            "rate {batch_lr}, a dot at the end of every epoch. The full-batch path (dark) takes "
-            "{batch_full_steps} smooth steps and ends {batch_full_dist} from the minimum, still on its way. "
-            "The mini-batch path (light blue, {batch_mini_steps} steps) is slightly wobbly and gets to "
-            "{batch_mini_dist}. The stochastic path (orange, {batch_sgd_steps} steps) zig-zags across the valley, "
-            "is {batch_sgd_one_epoch_dist} from the minimum after its first epoch and then jitters around it, "
-            "ending {batch_sgd_dist} away."
-        ),
-        caption=(
-            "{batch_epochs} epochs each, same start, η = {batch_lr}: the smaller the batch, the more steps per "
-            "epoch and the further the path gets; the stochastic one then keeps jittering around the minimum."
-        ),
     ),
     Asset(
         "batch-losses",
         STILL,
         data=loss_view,
         draw="losses",
-        alt=(
-            "Two panels sharing one logarithmic loss axis, the full training loss of the three runs. First, "
-            "against the step number (logarithmic past the first step): the three curves start together, the "
-            "full batch stops after {batch_full_steps} steps at {batch_full_loss}, the mini-batch after "
-            "{batch_mini_steps} at {batch_mini_loss}, and the stochastic curve goes on for {batch_sgd_steps} "
-            "steps, falling to the dashed least-squares loss and then jumping up and down above it. Second, the "
-            "same losses against epochs from 0 to {batch_epochs}, a dot at the end of every epoch: per epoch "
-            "the stochastic run is far ahead, and its noise fills a band over the floor."
-        ),
-        caption=(
-            "The full training loss per step and per epoch. Per step the three start alike; per epoch the "
-            "smaller batches win, and the stochastic loss rose on {batch_sgd_rises} of its {batch_sgd_steps} "
-            "steps, the full batch's on none."
-        ),
     ),
 )

@@ -238,57 +238,17 @@ ASSETS = [
         STILL,
         data=edge_view,
         draw="edge",
-        alt=(
-            "Two panels sharing one axis of steps, 0 to {eos_steps}, for full-batch gradient descent on a network "
-            "with {eos_hidden} tanh units trained on {eos_subset} digits with the squared-error loss, at four step "
-            "sizes η = {eos_small_lr}, {eos_mid_lr}, {eos_upper_lr} and {eos_big_lr} (light to dark). On top, the "
-            "training loss on a log scale: every run falls from {eos_start_loss}, the smallest rate smoothly to "
-            "{eos_small_loss_end}, the others to about {eos_mid_loss_end}, with small jagged rises. Below, the "
-            "sharpness with a dashed line at 2/η in each run's colour ({eos_small_limit}, {eos_mid_limit}, "
-            "{eos_upper_limit}, {eos_big_limit}). All start at {eos_start_sharpness} and drop in the first hundred "
-            "steps. At η = {eos_small_lr} the sharpness then climbs steadily to {eos_small_end}, far below its line "
-            "at {eos_small_limit}. At η = {eos_mid_lr} it climbs until it meets its line at {eos_mid_limit} and "
-            "stays on it; at {eos_upper_lr} it meets {eos_upper_limit} early and stays; at {eos_big_lr} it is "
-            "pushed down to {eos_big_limit} and stays there to the end."
-        ),
-        caption=(
-            "Full-batch descent on {eos_subset} digits, {eos_hidden} tanh units, squared error. Bottom: the "
-            "sharpness rises until it reaches 2/η (dashed) and then stays there, at every rate that lets it."
-        ),
     ),
     Asset(
         "bowl-sharpness",
         STILL,
         data=bowl,
         draw="bowl",
-        alt=(
-            "Two panels for gradient descent on the original linear regression over {eos_bowl_steps} steps. Left, "
-            "the loss above its least-squares floor on a log scale, at η = {eos_bowl_below} ({eos_bowl_below_pct} % "
-            "of the limit 2/λ_max = {eos_bowl_limit}), falling in a zig-zag to {eos_bowl_below_end}, and at "
-            "η = {eos_bowl_above} ({eos_bowl_above_pct} % of it), rising steadily to {eos_bowl_above_end}. Right, "
-            "the sharpness measured at every step by the same power iteration: a flat line at λ_max = "
-            "{eos_bowl_lam_max} for both runs, with the two rates' 2/η as dashed lines, one above it and one below."
-        ),
-        caption=(
-            "The bowl for comparison: the sharpness is the constant λ_max, so a rate above 2/λ_max never recovers."
-        ),
     ),
     Asset(
         "top-direction",
         STILL,
         data=alternation_view,
         draw="alternation",
-        alt=(
-            "Three small panels, one per rate that reaches the edge (η = {eos_mid_lr}, {eos_upper_lr}, {eos_big_lr}), "
-            "each showing the gradient's component along the sharpest direction at the last {eos_window} steps, "
-            "one dot per step joined by a line. In every panel the dots alternate above and below zero at every "
-            "step, a zig-zag whose size swells and shrinks. Over the last {eos_late} steps one step multiplies the "
-            "component by {eos_mid_ratio}, {eos_upper_ratio} and {eos_big_ratio} (median); the bowl's rule "
-            "1 − η λ_max gives {eos_mid_predicted}, {eos_upper_predicted} and {eos_big_predicted}."
-        ),
-        caption=(
-            "At the edge the gradient along the sharpest direction changes sign at every step: each step multiplies "
-            "it by about 1 − ηλ_max = −1, the bowl's factor."
-        ),
     ),
 ]

@@ -370,114 +370,41 @@ ASSETS = (
         STILL,
         data=bad_feature_data_view,
         draw="bad_feature_data",
-        alt=(
-            "Two scatter plots of the same {n_train} training points on the same vertical scale. First (left or "
-            "top), against the original feature, x from 0 to 1; second (right or bottom), against the bad feature "
-            "10·x, from 0 to about {bad_x_max}. The clouds have exactly the same shape; only the numbers on the "
-            "horizontal axis differ."
-        ),
-        caption="Same points, same labels; only the feature's scale changed (×{bad_factor}).",
     ),
     Asset(
         "bad-feature-surfaces",
         STILL,
         data=surfaces_view,
         draw="bad_feature_surfaces",
-        alt=(
-            "Two contour maps, each with its own colour bar on a square-root scale. First (left or top), the "
-            "original loss surface: tilted ellipses around the minimum, a green star; the innermost line, drawn "
-            "in orange, is at loss {level_original}. Second (right or bottom), the surface for the bad feature "
-            "over a window of the same size around its own minimum: the ellipses are squeezed into a thin, almost "
-            "horizontal band, and the innermost orange line is at loss {level_bad}; its colour bar reaches about "
-            "{max_loss_bad} instead of {max_loss_original}."
-        ),
-        caption=(
-            "Contour levels by the same rule, evenly spaced in √(L − L*) up to the window's highest loss: the "
-            "innermost line reads {level_original} before and {level_bad} after multiplying the feature by "
-            "{bad_factor}."
-        ),
     ),
     Asset(
         "bad-feature-cross-sections",
         STILL,
         data=steepness_view,
         draw="bad_feature_cross_sections",
-        alt=(
-            "Two panels on the same axes of loss against how far one parameter moves from the start, black for b and "
-            "blue for w. First (left or top), original feature: the black b curve bends more, the blue w curve is "
-            "wider and gentler. Second (right or bottom), bad feature: the blue w curve has become a very narrow, "
-            "steep parabola that leaves the top of the panel, while the black b curve keeps its gentle bend."
-        ),
-        caption=(
-            "Moving one parameter at a time: after ×{bad_factor}, the loss bends about {curv_ratio_bad} times "
-            "faster along w than along b (before, b bent {curv_ratio_original} times faster than w)."
-        ),
     ),
     Asset(
         "standardized-feature-data",
         STILL,
         data=standardized_data_view,
         draw="standardized_feature_data",
-        alt=(
-            "Two scatter plots of the same points on the same vertical scale, training points as blue dots and "
-            "validation points as orange triangles. First (left or top), against the original feature x from 0 "
-            "to 1, with dashed vertical lines at the training mean {train_mean} and one standard deviation "
-            "either side of it. Second (right or bottom), against the standardized feature z: the same cloud, "
-            "shifted so that the training mean sits at z = 0 and stretched so that the two dashed lines sit at "
-            "z = −1 and z = 1."
-        ),
-        caption=(
-            "Standardizing moves the training mean {train_mean} to z = 0 and one standard deviation, "
-            "σ = {train_std}, to a width of 1; the validation points are moved by the same numbers."
-        ),
     ),
     Asset(
         "three-contour-maps",
         STILL,
         data=three_maps_view,
         draw="three_contour_maps",
-        alt=(
-            "Three contour maps, each over a window of the same size around its minimum, a green star, with the "
-            "random start as a red dot. Original feature: long tilted ellipses. Bad feature: ellipses squeezed "
-            "into a thin, almost horizontal band. Standardized feature, axes b_z and w_z: circles centred on the "
-            "minimum at about b_z = {trained_b_scaled:.2f}, w_z = {trained_w_scaled:.2f}, the random start "
-            "sitting below-left of them."
-        ),
-        caption=(
-            "The same problem three ways: original, bad (×{bad_factor}) and standardized feature. "
-            "Each map has its own colour scale, with levels evenly spaced in √(L − L*)."
-        ),
     ),
     Asset(
         "scaled-vs-unscaled",
         ANIMATION,
         data=race_view,
         draw="scaled_vs_unscaled",
-        alt=(
-            "Animation of {scaling_epochs} steps with learning rate {scaling_lr} on two contour maps. First (left "
-            "or top), the original feature: the path drops into the long valley and then crawls along it, ending at "
-            "loss {scaling_original_loss}. Second (right or bottom), the standardized feature, axes b_z and w_z: "
-            "the path runs straight to the centre of the circular contours and stops there, at loss "
-            "{scaling_std_loss}."
-        ),
-        caption=(
-            "One learning rate, {scaling_lr}, for both: after {scaling_epochs} steps the standardized problem is "
-            "solved (loss {scaling_std_loss}) while the original one is still on its way ({scaling_original_loss})."
-        ),
     ),
     Asset(
         "trained-model",
         STILL,
         data=trained_model,
         draw="trained_model",
-        alt=(
-            "Training points as blue dots and validation points as orange triangles, rising from about {true_b} "
-            "to {true_line_at_one}. A green line, the trained model ŷ = {trained_b} + {trained_w}·x, runs through "
-            "the middle of both clouds, almost on top of the dashed black true line."
-        ),
-        caption=(
-            "The trained model back in original units: b = {trained_b}, w = {trained_w} (true: {true_b} and "
-            "{true_w}); validation loss {trained_val_loss}."
-        ),
     ),
 )

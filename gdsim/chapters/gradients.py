@@ -196,35 +196,11 @@ ASSETS = (
         STILL,
         data=geometric_gradients,
         draw="geometric_gradients",
-        alt=(
-            "Two panels on the same loss axis, each a loss curve through the snapped start. First, loss along w "
-            "with b fixed at {snap_b}: a small red right triangle shows that moving w by {secant_step:g} lowers "
-            "the loss by {geo_drop_w_abs}, so the red secant has slope {geo_grad_w}; a dashed green tangent with "
-            "slope {exact_snap_w} is slightly steeper. Second, the same for b with w fixed at {snap_w}: the loss "
-            "falls by {geo_drop_b_abs}, secant slope {geo_grad_b} against a tangent of {exact_snap_b}, a steeper "
-            "curve than the first one."
-        ),
-        caption=(
-            "Slopes read off the cross-sections over a step of {secant_step:g}: {geo_grad_w} for w and "
-            "{geo_grad_b} for b. The dashed tangents are the exact partial derivatives at the same point."
-        ),
     ),
     Asset(
         "secant-to-tangent",
         ANIMATION,
         data=secant_movie,
         draw="secant_to_tangent",
-        alt=(
-            "Animation in two panels on the same loss axis, the loss along w first and along b second. A red "
-            "secant joins the start to a second point on the curve; the second point slides towards the start "
-            "as the step shrinks from {secant_anim_first:g} to {secant_anim_last:g}, and the secant turns until "
-            "it lies on the dashed green tangent. Above the panels the step is shown; in each panel a readout "
-            "gives the secant's slope and its gap above the tangent's, which falls towards zero as the slopes approach the "
-            "tangents' {exact_snap_w:.3f} for w and {exact_snap_b:.3f} for b."
-        ),
-        caption=(
-            "As the step shrinks, the secant's slope converges to the derivative: {exact_snap_w:.3f} for w "
-            "and {exact_snap_b:.3f} for b at the snapped start."
-        ),
     ),
 )

@@ -413,70 +413,17 @@ ASSETS = (
         STILL,
         data=hessian_axes,
         draw="hessian_axes_maps",
-        alt=(
-            "Three contour maps, one per problem: original, bad and standardized feature, each with its own colour "
-            "scale; the standardized map's axes are its own parameters b_z and w_z. From the green star at each "
-            "minimum two arrows follow the Hessian's eigenvectors to the same orange contour line: a long white "
-            "one along the flat direction and a short red one along the steep direction, each continued by a "
-            "dashed line, the whole eigen-axis, as the legend below says. Original: curvatures {lam_min_original} "
-            "and {lam_max_original}, κ = {kappa_original}, a tilted ellipse. Bad: {lam_min_bad} and {lam_max_bad}, "
-            "κ = {kappa_bad}, a thin "
-            "band with a very short red arrow. Standardized: both {lam_max_standardized}, κ = {kappa_standardized}, "
-            "a circle with two equal arrows."
-        ),
-        caption=(
-            "The Hessian's eigenvectors are the axes of the contour ellipses; each arrow's length is "
-            "proportional to 1/√λ."
-        ),
     ),
     Asset(
         "error-along-axes",
         STILL,
         data=eigen_errors,
         draw="error_along_axes",
-        alt=(
-            "Three panels on shared axes, one per learning rate, each showing {axis_steps} steps of gradient "
-            "descent on the original problem from the random start, its error split into the part along the flat "
-            "eigenvector (white dots outlined in black) and the part along the steep one (red dots), against the "
-            "step, with dashed lines for the size the closed form allows and a green line at 0, the minimum. "
-            "η = {lr_small}: the steep part is gone within a few steps, while the flat part, multiplied by "
-            "{axis_flat_factor_small} each step, crawls from about −{axis_flat_error0} towards 0 and "
-            "still keeps {axis_flat_left_small_percent} % of that at the end. η = {lr_big}: the flat part fades "
-            "by {axis_flat_factor_big} per step, but the steep part, "
-            "multiplied by {axis_steep_factor_big}, zig-zags from one side of 0 to the other in a slowly narrowing "
-            "band, still {axis_steep_left_big_percent} % of its start at the end. η* = {eta_best_original}: both "
-            "parts shrink by the same {rho_best_original} per step, the flat one on one side, the steep one "
-            "zig-zagging, and both end at {axis_left_best_percent} % of where they started."
-        ),
-        caption=(
-            "The error along each eigenvector is multiplied by 1 − ηλ every step: dots from real runs, dashed "
-            "the closed form. η* balances the flat crawl against the steep zig-zag."
-        ),
     ),
     Asset(
         "threshold-sweep",
         STILL,
         data=sweeps,
         draw="threshold_sweep",
-        alt=(
-            "Three panels stacked on one logarithmic learning-rate axis, one per data set, each showing the loss "
-            "after {sweep_steps} steps of gradient descent, also on a log scale, for learning rates from almost 0 to "
-            "{sweep_max_ratio} times that data set's predicted limit 2/λ_max. The three limits sit side by side on the "
-            "shared axis: {eta_max4_bad} for the bad feature, {eta_max4_original} for the original and "
-            "{eta_max4_standardized} for the standardized one, the first far to the left of the other two, each "
-            "marked by an orange vertical line in its own "
-            "panel and by a thin grey line in the others. In every panel the loss sits at the least-squares floor "
-            "for the rates below its line, then jumps above the starting loss, and the runs beyond diverge, "
-            "marked by crosses along the top. The jump falls on the orange line in all three. Original: "
-            "predicted {eta_max4_original}, runs stable up to {sweep_last_stable_original} and unstable from "
-            "{sweep_first_unstable_original}. Bad: predicted {eta_max4_bad}, stable up to "
-            "{sweep_last_stable_bad}, unstable from {sweep_first_unstable_bad}. Standardized: predicted "
-            "{eta_max4_standardized}, stable up to {sweep_last_stable_standardized}, unstable from "
-            "{sweep_first_unstable_standardized}."
-        ),
-        caption=(
-            "{sweep_runs} runs per data set on one η axis: the edge of stability falls on each data set's own "
-            "predicted line η = 2/λ_max, a test the formula passes every time."
-        ),
     ),
 )

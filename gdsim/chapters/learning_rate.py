@@ -435,17 +435,6 @@ def facts() -> dict[str, Fact]:
 
 # ---------------------------------------------------------------- figures
 
-_ONE_STEP_ALT_TAIL = (
-    " A black diamond marks the bottom of each curve, and each panel's readout says what multiple of the "
-    "distance to that bottom the step covered. Both panels share one loss axis, and the two windows have the "
-    "same width, so the curves' bends compare by eye; all three one-step figures use these same axes."
-)
-
-_WALK_ALT_TAIL = (
-    " A third panel (right, or at the bottom on a narrow screen) plots the loss of both walks after every step "
-    "on a log scale, b solid and w dashed, on the same axis for all three rates."
-)
-
 ASSETS = (
     Asset(
         "one-step-small",
@@ -453,20 +442,6 @@ ASSETS = (
         data=one_step_view,
         draw="one_step",
         params={"rate": "small"},
-        alt=(
-            "Two loss curves in two panels, w varying in the first (left, or on top on a narrow screen) and b "
-            "in the second, each with an orange-red dot at the snapped start and a blue dot one step later with "
-            "learning rate {lr_small}, joined by an arrow. In the w panel w moves right by {one_small_w_move}, "
-            "{eta_curv_w_small} times the distance to the bottom, and the loss falls from {snap_loss} to "
-            "{one_small_w_loss}; in the b panel b moves right by {one_small_b_move}, {eta_curv_b_small} times "
-            "the distance, and the loss falls to {one_small_b_loss}. Both steps stop short of their curve's "
-            "lowest point." + _ONE_STEP_ALT_TAIL
-        ),
-        caption=(
-            "η = {lr_small}: each move, η × the exact derivative, covers η × the curve's curvature of the "
-            "distance to the bottom: {eta_curv_w_small} of it in w (a move of {one_small_w_move}) and "
-            "{eta_curv_b_small} in b ({one_small_b_move}). Both steps go downhill and stop short."
-        ),
     ),
     Asset(
         "one-step-big",
@@ -474,17 +449,6 @@ ASSETS = (
         data=one_step_view,
         draw="one_step",
         params={"rate": "big"},
-        alt=(
-            "The same two curves with learning rate {lr_big}. In the w panel, w moves right by {one_big_w_move}, "
-            "{eta_curv_w_big} times the distance to the bottom, and the loss falls to {one_big_w_loss}, still on "
-            "the near side of the minimum. In the b panel, b moves by {one_big_b_move}, {eta_curv_b_big} times "
-            "the distance, jumps over the curve's lowest point and lands on the far side, at loss "
-            "{one_big_b_loss}: lower than before, but past the bottom." + _ONE_STEP_ALT_TAIL
-        ),
-        caption=(
-            "η = {lr_big}: the step in b ({one_big_b_move}, {eta_curv_b_big} × the distance to the bottom) "
-            "overshoots and lands on the other side, still lower; w, on a flatter curve, is still short of it."
-        ),
     ),
     Asset(
         "one-step-very-big",
@@ -492,19 +456,6 @@ ASSETS = (
         data=one_step_view,
         draw="one_step",
         params={"rate": "very_big"},
-        alt=(
-            "The same two curves with learning rate {lr_very_big}. In the w panel, w moves by "
-            "{one_very_big_w_move}, {eta_curv_w_very_big} times the distance to the bottom, and the loss falls "
-            "to {one_very_big_w_loss}. In the b panel, b moves by {one_very_big_b_move}, {eta_curv_b_very_big} "
-            "times the distance, far past the lowest point, and lands higher up the other side: the loss rises "
-            "from {snap_loss} to {one_very_big_b_loss}, so that step and its dot are drawn in purple, the "
-            "colour of a step that raised the loss." + _ONE_STEP_ALT_TAIL
-        ),
-        caption=(
-            "η = {lr_very_big}: on the steep b curve the step covers {eta_curv_b_very_big} × the distance to "
-            "the bottom and climbs to a higher loss ({one_very_big_b_loss} instead of {snap_loss}); the flatter "
-            "w curve still takes it."
-        ),
     ),
     Asset(
         "steps-on-cuts-small",
@@ -512,17 +463,6 @@ ASSETS = (
         data=cut_walks_view,
         draw="steps_on_cuts",
         params={"rate": "small"},
-        alt=(
-            "Animation of {cut_steps} steps with learning rate {lr_small} along each cross-section, on the same "
-            "windows as the one-step figures. In the w panel, w creeps down its curve from one side in shrinking "
-            "blue steps and ends near {cut_small_w_final}; in the b panel, b does the same on its steeper curve "
-            "and ends near {cut_small_b_final}. No step crosses the bottom." + _WALK_ALT_TAIL
-            + " Both losses fall, b's faster at first."
-        ),
-        caption=(
-            "η = {lr_small} along each cross-section: steady, one-sided progress towards each curve's lowest "
-            "point; each step keeps {factor_b_small} of the distance along b and {factor_w_small} along w."
-        ),
     ),
     Asset(
         "steps-on-cuts-big",
@@ -530,17 +470,6 @@ ASSETS = (
         data=cut_walks_view,
         draw="steps_on_cuts",
         params={"rate": "big"},
-        alt=(
-            "Animation of {cut_steps} steps with learning rate {lr_big}, on the same axes as the other two. "
-            "In the w panel, w takes large steps down its flat curve and settles near its bottom. In the b "
-            "panel, b zig-zags: every step jumps across the bottom of the steep curve to the other side, each "
-            "time a little lower, settling at loss {cut_big_b_loss}." + _WALK_ALT_TAIL
-            + " Both losses fall; b's falls exactly as it did with the smaller rate."
-        ),
-        caption=(
-            "η = {lr_big}: b overshoots on every step (factor {factor_b_big}) and zig-zags in, converging all "
-            "the same."
-        ),
     ),
     Asset(
         "steps-on-cuts-very-big",
@@ -548,19 +477,6 @@ ASSETS = (
         data=cut_walks_view,
         draw="steps_on_cuts",
         params={"rate": "very_big"},
-        alt=(
-            "Animation of {cut_steps} steps with learning rate {lr_very_big}, on the same axes as the other "
-            "two. In the w panel, w still reaches the bottom of its flat curve. In the b panel, b jumps from "
-            "side to side of its steep curve, landing higher each time, every step drawn in purple because it "
-            "raised the loss; after two jumps the zig-zag leaves the chart and a note in the bowl says so."
-            + _WALK_ALT_TAIL + " There the b loss climbs in a straight line on the log scale, from {snap_loss} "
-            "to {cut_very_big_b_loss} after {cut_steps} steps, while the w loss falls to its curve's bottom."
-        ),
-        caption=(
-            "η = {lr_very_big}: along b each step multiplies the distance to the bottom by {factor_b_very_big}, "
-            "landing further away on the other side, and the loss climbs to {cut_very_big_b_loss}; along w it "
-            "falls."
-        ),
     ),
     Asset(
         "descent-small",
@@ -568,18 +484,6 @@ ASSETS = (
         data=descent_view,
         draw="descent",
         params={"rate": "small"},
-        alt=(
-            "Animation over {epochs} steps with learning rate {lr_small}, in two panels. First (left, or on "
-            "top on a narrow screen), the contour map: the white path leaves the random start, heads quickly "
-            "into the valley, then bends and creeps along the valley floor towards the green star of the "
-            "least-squares minimum. Second, the loss per step on a log scale falls fast, then slowly, ending at "
-            "{full_small_loss}, above the dashed least-squares loss {lstsq_loss}; a counter in the loss panel "
-            "shows the step and its loss. The three descent animations share the map window and the loss axis."
-        ),
-        caption=(
-            "Full gradient descent, η = {lr_small}: quickly into the valley, then slowly along it; after "
-            "{epochs} steps the loss is {full_small_loss}."
-        ),
     ),
     Asset(
         "descent-big",
@@ -587,16 +491,6 @@ ASSETS = (
         data=descent_view,
         draw="descent",
         params={"rate": "big"},
-        alt=(
-            "Animation over {epochs} steps with learning rate {lr_big}, on the same map and loss axis as the "
-            "other two. On the contour map the path zig-zags across the valley from wall to wall, drifting "
-            "slowly towards the star. The loss falls steadily but slowly, a straight line on the log scale, "
-            "and ends at {full_big_loss}, far above the smaller rate's {full_small_loss}."
-        ),
-        caption=(
-            "η = {lr_big}: each step crosses the valley; the run still converges, but after {epochs} steps it "
-            "is behind the smaller rate (loss {full_big_loss})."
-        ),
     ),
     Asset(
         "descent-very-big",
@@ -604,16 +498,5 @@ ASSETS = (
         data=descent_view,
         draw="descent",
         params={"rate": "very_big"},
-        alt=(
-            "Animation with learning rate {lr_very_big}, on the same map and loss axis as the other two. The "
-            "path jumps across the valley, each jump longer than the last, and leaves the map. The loss climbs "
-            "with every step, each rise marked in purple, and leaves the top of the log-scale axis; after "
-            "{full_very_big_steps} steps, at a loss of {full_very_big_last_loss}, the run is stopped and marked "
-            "as diverged."
-        ),
-        caption=(
-            "η = {lr_very_big}: the jumps grow every step; the loss climbs from {full_very_big_start_loss} to "
-            "{full_very_big_last_loss} in {full_very_big_steps} steps, and the run is stopped."
-        ),
     ),
 )

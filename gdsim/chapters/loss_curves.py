@@ -324,57 +324,17 @@ ASSETS = (
         STILL,
         data=curves_view,
         draw="epochs",
-        alt=(
-            "Two panels sharing one logarithmic loss axis: the training loss (first) and the validation loss "
-            "(second) of the digit network after every one of {curves_epochs} epochs, for four learning rates. "
-            "Every curve starts at {curves_start_loss}. The very high rate, {curves_lr_very_high}, is stopped after "
-            "{curves_vh_steps} steps, a cross at a training loss of {curves_vh_stop_loss}, above the dashed stop "
-            "line. The high rate, {curves_lr_high}, falls raggedly, its training loss rising on "
-            "{curves_high_rises} epochs, and its validation loss levels off near {curves_high_plateau}. The good "
-            "rate, {curves_lr_good}, falls fastest and smoothly to a training loss of {curves_good_train} and a "
-            "validation loss of {curves_good_val}. The low rate, {curves_lr_low}, falls slowly and is still "
-            "falling at {curves_low_train}."
-        ),
-        caption=(
-            "Loss per epoch, four rates from the same start and the same batches. The very high rate is stopped "
-            "after {curves_vh_steps} steps; validation loss, the judge, ends at {curves_high_val} (high), "
-            "{curves_good_val} (good) and {curves_low_val} (low)."
-        ),
     ),
     Asset(
         "curves-steps",
         STILL,
         data=curves_view,
         draw="steps",
-        alt=(
-            "Three panels one above the other, sharing a step axis from 0 to {curves_steps} and a logarithmic "
-            "loss axis, for the high, good and low rates. In each, a thin pale line is the loss of every "
-            "step's batch of {curves_batch} images and a thick line its mean over the last {curves_per_epoch} "
-            "steps, one epoch. The high rate's batch losses swing over several decades and its mean jumps up at times. "
-            "The good rate's fall to around a thousandth, each batch between {curves_good_last_low} and "
-            "{curves_good_last_high} in the last epoch. The low rate's form a narrow band that slopes down "
-            "to about {curves_low_train}."
-        ),
-        caption=(
-            "The loss of each step's batch (pale) and its mean over one epoch of {curves_per_epoch} steps. "
-            "The noise is the batch's: {curves_batch} images are a sample of the {curves_n_train}."
-        ),
     ),
     Asset(
         "curves-ratio",
         STILL,
         data=curves_view,
         draw="ratio",
-        alt=(
-            "The update-to-weight ratio of every step, on a logarithmic axis, for the four rates, with a dashed "
-            "line at CS231n's rule of thumb of {curves_rule_of_thumb}. The very high rate's {curves_vh_steps} "
-            "steps sit near {curves_vh_ratio_max}, the update almost as large as the weights. The high rate's "
-            "ratio wanders around {curves_high_ratio}. The good rate's starts high and falls below the rule of "
-            "thumb as its loss vanishes, median {curves_good_ratio}. The low rate's stays near {curves_low_ratio}."
-        ),
-        caption=(
-            "‖η∇W‖/‖W‖ per step, weights only. Median over the run: {curves_good_ratio} for the good rate, "
-            "{curves_low_ratio} for the low one, {curves_high_ratio} for the high one."
-        ),
     ),
 )

@@ -155,20 +155,6 @@ ASSETS = (
         STILL,
         data=surface_view,
         draw="surface_and_contours",
-        alt=(
-            "Top, a 3-D bowl-shaped surface of the loss over b from {b_min} to {b_max} and w from {w_min} to "
-            "{w_max}, highest (about {grid_max_loss}) at the corners. Its lowest point, a green star, sits at "
-            "b ≈ {lstsq_b:.2f}, w ≈ {lstsq_w:.2f}; the random start, a red dot at loss {start_loss}, lies low "
-            "on the bowl's side. Below it, the same surface seen from above as a contour map in the same "
-            "colours: nested, elongated, tilted ellipses around the green star, with the red start near the "
-            "bottom. Its colour bar is on a square-root scale, labelled in loss, with the levels evenly spaced "
-            "in the square root of the loss above its minimum. A key gives both points' b, w and loss."
-        ),
-        caption=(
-            "The loss over a {grid_points}×{grid_points} grid of (b, w): the 3-D surface and its contour map, "
-            "with the minimum and the random start marked at their true heights. The {level_lines} contour "
-            "lines are evenly spaced in √(L − L*), L* = {lstsq_loss} the lowest loss."
-        ),
     ),
     Asset(
         "cross-section-b-fixed",
@@ -176,16 +162,6 @@ ASSETS = (
         data=cut_view,
         params={"varied": "w"},
         draw="cross_section",
-        alt=(
-            "Two panels. First, the contour map with a vertical black line at b = {snap_b}. Second, the loss along "
-            "that line as a function of w: a parabola whose lowest point is near w = {along_w_min_w}. The "
-            "start, at w = {snap_w}, sits on its left flank, and an arrow points right, towards "
-            "larger w. The loss axis is the same as in the next figure's."
-        ),
-        caption=(
-            "Holding b at {snap_b} and varying only w: the loss falls if w grows, down to its lowest "
-            "point near w = {along_w_min_w}."
-        ),
     ),
     Asset(
         "cross-section-w-fixed",
@@ -193,15 +169,5 @@ ASSETS = (
         data=cut_view,
         params={"varied": "b"},
         draw="cross_section",
-        alt=(
-            "Two panels. First, the contour map with a horizontal black line at w = {snap_w}. Second, the loss along "
-            "that line as a function of b, on the same loss axis as the previous figure: a parabola, steeper "
-            "than the one for w, whose lowest point is near b = {along_b_min_b}. The start, at b = {snap_b}, "
-            "sits on its left flank, and an arrow points right, towards larger b."
-        ),
-        caption=(
-            "Holding w at {snap_w} and varying only b: the loss falls if b grows, down to its lowest "
-            "point near b = {along_b_min_b}."
-        ),
     ),
 )

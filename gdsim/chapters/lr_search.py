@@ -258,46 +258,11 @@ ASSETS = (
         STILL,
         data=stages_view,
         draw="stages",
-        alt=(
-            "Two panels of validation loss against the learning rate on a logarithmic axis. First, the coarse "
-            "stage: one run of {search_coarse_epochs} epoch per decade. From the smallest rates up to "
-            "10 to the power {search_stuck_exp} the loss stays at its starting value of about {search_start_val}; then it "
-            "falls, to {search_first_best_val} at {search_first_best}, the top of the first range, so the best "
-            "value sits on the border. The range is extended by one decade: the run at {search_extra_lr} blew "
-            "up, marked by a cross at the top of the panel, so {search_first_best} is now inside the range. The "
-            "decade around it, from {search_decade_low} to {search_decade_high}, is shaded. Second, that decade "
-            "enlarged: the fine stage's {search_fine_points} rates trained for {search_fine_epochs} epochs, with "
-            "losses between {search_fine_best_val} and {search_fine_worst_val}; the lowest, at "
-            "{search_fine_best}, is marked with a green star, to the right of a dotted line at the top of the "
-            "first range."
-        ),
-        caption=(
-            "Coarse to fine: {search_decades} runs of {search_coarse_epochs} epoch put the best at "
-            "{search_first_best}, on the border, so the range grows by a decade (η = {search_extra_lr} blows "
-            "up); {search_fine_points} runs of {search_fine_epochs} epochs inside the best decade then pick "
-            "η = {search_fine_best}, outside the first range."
-        ),
     ),
     Asset(
         "search-halving",
         STILL,
         data=halving_view,
         draw="halving",
-        alt=(
-            "Two panels. First, validation loss (logarithmic) against the learning rate for the "
-            "{search_fine_points} fine candidates, one row of markers per round of successive halving: all "
-            "{search_sh_r1_count} after {search_sh_r1_epochs} epoch, the better {search_sh_r2_count} after "
-            "{search_sh_r2_epochs}, {search_sh_r3_count} after {search_sh_r3_epochs} and the last one after "
-            "{search_sh_r4_epochs}; filled markers went on, hollow ones were pruned. A dashed line gives every "
-            "candidate trained for the full {search_sh_max_epochs} epochs; its lowest point and the last "
-            "survivor coincide at η = {search_sh_best}, marked with a green star. Second, horizontal bars of "
-            "SGD steps: {search_full_steps} to train every candidate fully, {search_sh_steps} for successive "
-            "halving."
-        ),
-        caption=(
-            "Successive halving finds the same rate as training all {search_fine_points} candidates for "
-            "{search_sh_max_epochs} epochs, η = {search_sh_best}, in {search_sh_steps} SGD steps instead of "
-            "{search_full_steps}: {search_sh_saved} steps ({search_sh_saved_pct} %) saved."
-        ),
     ),
 )

@@ -59,15 +59,5 @@ ASSETS = (
         STILL,
         data=split_view,
         draw="train_validation",
-        alt=(
-            "Two scatter plots side by side on the same axes, x from 0 to 1 and y from about {true_b} to "
-            "{true_line_at_one}. Left, the {n_train} training points as blue dots; right, the {n_val} "
-            "validation points as orange triangles. Both clouds follow the same rising straight band, so "
-            "the split kept the shape of the data."
-        ),
-        caption=(
-            "The {n_points} synthetic points after the {train_percent}/{val_percent} split: "
-            "y = {true_b} + {true_w}·x plus a little Gaussian noise."
-        ),
     ),
 )

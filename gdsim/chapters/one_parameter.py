@@ -376,83 +376,29 @@ ASSETS = (
         STILL,
         data=tangents,
         draw="parabola_tangents",
-        alt=(
-            "Two panels. The first shows the parabola loss = θ² with dashed green tangent lines touching it at "
-            "θ = −2, 2 and 5, whose slopes are {tangent_slope_minus2}, {tangent_slope_at2} and {tangent_slope_at5}: "
-            "the line at −2 falls, the two on the right rise, the one at 5 most steeply. The second shows the slope "
-            "2θ as a straight line through the origin with the same three points on it, and under each a blue "
-            "arrow for the move minus η times the slope: to the right from −2, to the left from 2, and furthest to "
-            "the left from 5."
-        ),
-        caption="The slope of θ² is 2θ: its sign says which way is downhill, its size how far the step goes.",
     ),
     Asset(
         "step-story",
         STILL,
         data=step_story,
         draw="step_story",
-        alt=(
-            "Two parabolas. The first, fixed steps: from θ = {theta2_start} a step of {story_step_first} to the left "
-            "lands at θ = {story_theta1}, loss {story_loss1}, drawn blue because the loss fell; a greedy step of "
-            "{story_step_greedy} then jumps over the bottom to θ = {story_theta2}, loss {story_loss2}, drawn purple "
-            "because the loss rose. The second, steps of learning rate {story_lr} times the slope from the same "
-            "start: θ goes {theta2_start}, {story_lr_theta1}, {story_lr_theta2}, {story_lr_theta3} and so on, each "
-            "step half the one before, all downhill."
-        ),
-        caption="A fixed step ignores the slope and overshoots; a step of η × slope shrinks as the bottom nears.",
     ),
     Asset(
         "steeper-bowl",
         STILL,
         data=steeper_bowl,
         draw="steeper_bowl",
-        alt=(
-            "Two bowls over the same θ axis, each with the walk of learning rate {story_lr} from θ = {theta2_start}. "
-            "First, θ²: the steps go {theta2_start}, {story_lr_theta1}, {story_lr_theta2}, {story_lr_theta3}, each "
-            "half the one before, all downhill and drawn blue. Second, the steeper bowl {steeper_bowl_coefficient}θ², "
-            "on a loss axis five times taller: the first step jumps over the bottom to θ = {steeper_bowl_theta1}, "
-            "loss {steeper_bowl_loss1}, up from {steeper_bowl_loss0}, and the next to θ = {steeper_bowl_theta2}, loss "
-            "{steeper_bowl_loss2}, both drawn purple because the loss rose."
-        ),
-        caption=(
-            "The same η = {story_lr} halves θ on θ² and multiplies it by {steeper_bowl_factor} on "
-            "{steeper_bowl_coefficient}θ²: the right step depends on how sharply the loss bends."
-        ),
     ),
     Asset(
         "parabola-regimes",
         ANIMATION,
         data=regimes,
         draw="parabola_regimes",
-        alt=(
-            "Animation of {regime_steps} steps of gradient descent on θ² from θ = {theta2_start}: four small parabola "
-            "panels in a two-by-two grid, one per learning rate, and one more panel, beside the grid or below it "
-            "on a narrow screen, with the four loss curves per step on a log scale. η = {rate_monotone}: the "
-            "point slides down one side and ends at θ = {final_theta_monotone}. η = {rate_oscillating}: it jumps "
-            "from side to side in shrinking zig-zags to θ = {final_theta_oscillating}. η = {rate_bouncing}: it "
-            "bounces between {theta2_start} and −{theta2_start} and the loss stays at {final_loss_bouncing}, a flat "
-            "line. η = {rate_diverging}, drawn on wider axes: each jump lands higher, reaching "
-            "θ = {final_theta_diverging} and loss {final_loss_diverging}, the one rising line."
-        ),
-        caption=(
-            "The four regimes of θ²: below {regime_half}, between {regime_half} and {regime_one}, exactly "
-            "{regime_one}, and above it."
-        ),
     ),
     Asset(
         "steps-vs-learning-rate",
         STILL,
         data=parabola_step_counts,
         draw="steps_vs_learning_rate",
-        alt=(
-            "A V-shaped curve on a log scale: the number of steps gradient descent needs to shrink the error θ "
-            "from {theta2_start} to a millionth of that, against the learning rate from 0 to beyond {regime_one}. "
-            "The count falls as η grows to {regime_half}, where one step suffices, marked with a green star, then "
-            "rises again towards {regime_one}. Shaded bands name the regimes: monotone, oscillating, and "
-            "diverging to the right of an orange line at η = {regime_one}, where the count is infinite. Dots mark "
-            "η = {rate_monotone} ({theta2_steps_monotone} steps) and η = {rate_oscillating} "
-            "({theta2_steps_oscillating} steps)."
-        ),
-        caption="Steps to reach the minimum of θ²: fewest at η = {regime_half}, never at {regime_one} or above.",
     ),
 )

@@ -107,31 +107,11 @@ ASSETS = (
         STILL,
         data=guess_view,
         draw="prediction_line",
-        alt=(
-            "The training points rise from about {true_b} to {true_line_at_one} as x goes from 0 to 1. "
-            "The random start's prediction line, ŷ = {start_b:.2f} + ({start_w:.2f})·x, drawn in red, is "
-            "almost flat and slightly falling, below every one of the {start_above_train} points. A dashed green "
-            "line shows the "
-            "least-squares fit, b = {lstsq_b:.2f} and w = {lstsq_w:.2f}, running through the middle of the cloud."
-        ),
-        caption=(
-            "The line the random start predicts (b = {start_b}, w = {start_w}) against the best line "
-            "the data allow (dashed)."
-        ),
     ),
     Asset(
         "random-start-residual",
         STILL,
         data=residual_view,
         draw="one_residual",
-        alt=(
-            "The same plot with one training point ringed at x = {first_x}. A black vertical segment "
-            "joins the point, at y = {first_y}, to the red prediction line below it, at ŷ = {first_prediction}; "
-            "a label in the empty band between the line and the points gives the residual ŷ − y = {first_residual}."
-        ),
-        caption=(
-            "One point's residual: the prediction {first_prediction} minus the label {first_y} gives "
-            "{first_residual}. The MSE squares all {n_train} such gaps and averages them."
-        ),
     ),
 )

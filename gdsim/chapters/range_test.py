@@ -400,101 +400,29 @@ ASSETS = (
         ANIMATION,
         data=movie_view,
         draw="running",
-        alt=(
-            "Animation of the range test on the digits network: a logarithmic learning-rate axis from "
-            "{range_lr_min} to {range_lr_max} and the training loss. Step by step, grey dots appear for each "
-            "batch's loss and a dark line, the smoothed loss, follows them: flat near {range_start_loss} for the "
-            "smallest rates, then falling, the dots faster than the line, which is lowest near {range_minimum_at} and "
-            "then rises fast. A counter gives the step and the current η. At step {range_steps_taken}, η = "
-            "{range_stop_lr}, the smoothed loss passes {range_stop_factor} times its best and the test stops, "
-            "marked by a cross."
-        ),
-        caption=(
-            "The range test running: η is multiplied by {range_step_factor} every step, and the test stops at "
-            "step {range_steps_taken} (η = {range_stop_lr}), once the smoothed loss passes "
-            "{range_stop_factor}× its best."
-        ),
     ),
     Asset(
         "range-test-curve",
         STILL,
         data=curve_view,
         draw="curve",
-        alt=(
-            "The training loss of the range test against a logarithmic learning-rate axis: grey dots for every "
-            "batch's loss, a dark line for their moving average, and a cross where the test stopped at η = "
-            "{range_stop_lr}. Three coloured markers on the line show the suggestions: the steepest slope at "
-            "{range_steepest_lr}, the minimum rule at {range_minimum_lr} ({range_minimum_at}, where the line is "
-            "lowest, divided by {range_minimum_divisor}) and the valley rule at {range_valley_lr}; a green vertical line marks "
-            "{range_best_lr}, the best rate of the search."
-        ),
-        caption=(
-            "The libraries' range test: {range_steps_taken} steps from η = {range_lr_min}, training loss smoothed "
-            "with ω = {range_smoothing}. The three rules read three different rates off one curve."
-        ),
     ),
     Asset(
         "range-test-check",
         STILL,
         data=check_view,
         draw="check",
-        alt=(
-            "Validation loss after {range_check_epochs} epochs at a fixed learning rate, against a logarithmic "
-            "learning-rate axis. A dark line joins the {range_grid_points} runs of the search from "
-            "{range_grid_lo} to {range_grid_hi}; it falls to a broad floor, lowest at "
-            "{range_best_lr} (green star, {range_best_val_loss}), and rises beyond, the last runs blowing up. "
-            "Coloured markers show each rule's suggestion trained the same way: steepest {range_steepest_lr} "
-            "gives {range_steepest_val_loss}, minimum {range_minimum_lr} gives {range_minimum_val_loss}, valley "
-            "{range_valley_lr} gives {range_valley_val_loss}; grey diamonds show Smith's base rates "
-            "{range_smith_base_lo} and {range_smith_base_hi}."
-        ),
-        caption=(
-            "Each suggestion trained for {range_check_epochs} epochs, on the search's curve: steepest and "
-            "minimum land on the floor, valley sits {range_valley_below_best} times below the best rate and "
-            "is still descending."
-        ),
     ),
     Asset(
         "range-test-smith",
         STILL,
         data=smith_view,
         draw="smith",
-        alt=(
-            "Smith's range test: validation accuracy after every step against a linear learning-rate axis from "
-            "{range_smith_lr_min} to {range_smith_lr_max} over {range_smith_epochs} epochs. The accuracy climbs "
-            "from {range_smith_start_percent} % almost at once, stays within {range_smith_near} points of its top "
-            "from about {range_smith_near_from} to {range_smith_near_to}, peaks at {range_smith_peak_percent} % at "
-            "η = {range_smith_max_lr} (a vertical line, max_lr), then turns ragged and falls, ending at "
-            "{range_smith_end_percent} %. A shaded band marks base_lr from {range_smith_base_lo} to "
-            "{range_smith_base_hi}, and a green line the search's best rate {range_best_lr}."
-        ),
-        caption=(
-            "Smith's version: accuracy against a linearly rising η. The peak gives max_lr = {range_smith_max_lr}; "
-            "a third to a quarter of it is {range_smith_base_lo}–{range_smith_base_hi}."
-        ),
     ),
     Asset(
         "range-test-least-squares",
         STILL,
         data=least_squares_view,
         draw="least_squares",
-        alt=(
-            "Two panels sharing a logarithmic learning-rate axis from {range_ls_lr_min} to about "
-            "{range_ls_stop_lr}, for the range test on the least-squares line with full batches. An orange "
-            "vertical line marks the exact limit 2/λ_max = {range_ls_limit} in both; dashed lines in the top panel "
-            "mark the three rules' suggestions, all to its left: valley at {range_ls_valley_share}, minimum at "
-            "{range_ls_minimum_share} and steepest at {range_ls_steepest_share} of the limit. Top: the loss (log "
-            "scale), "
-            "raw as a thin line and smoothed as a thick one, falling from {range_ls_start_loss} towards the "
-            "floor, staying low past the orange line and shooting up only far to its right; a cross marks the "
-            "stop at {range_ls_stop_lr}, {range_ls_overshoot} times the limit. Bottom: the size of the error "
-            "along the flat and the steep eigenvector (log scale): the steep part collapses to about 10 to the "
-            "power {range_ls_steep_at_cross_exp} of its start by the time η reaches the limit, then grows back, "
-            "and only when it is large again does the loss rise."
-        ),
-        caption=(
-            "On least squares the limit is known: the test stops at {range_ls_overshoot}× 2/λ_max, because the "
-            "steep error, shrunk to rounding level before the limit, must grow back before the loss shows it."
-        ),
     ),
 )

@@ -344,83 +344,23 @@ ASSETS = (
         STILL,
         data=shapes_view,
         draw="shapes",
-        alt=(
-            "Two panels sharing one learning-rate axis from 0 to just above {schedule_best_lr}, over "
-            "{schedule_epochs} epochs ({schedule_steps} steps), with the best fixed rate {schedule_best_lr} as a "
-            "flat green line in both. First, the decays, all starting at {schedule_best_lr}: the step decay a "
-            "staircase halving every {schedule_step_every} epochs; the exponential a smooth curve and 1/t a curve "
-            "that falls faster at first, both ending at {schedule_end_fraction} times the start; the cosine staying "
-            "high at first, then falling through the middle and reaching zero at the end. Second, the cycles between "
-            "{schedule_cycle_base} and {schedule_best_lr}: triangular a zig-zag of {schedule_cycles} equal "
-            "teeth, one every {schedule_cycle_epochs} times 2 epochs; triangular2 teeth halving in height; "
-            "exp_range teeth shrinking smoothly."
-        ),
-        caption=(
-            "The seven schedules as this chapter sets them from the best fixed rate η* = {schedule_best_lr}: "
-            "decays start at η*, cycles run between η*/4 and η* with a half-cycle of {schedule_stepsize} steps."
-        ),
     ),
     Asset(
         "schedule-training",
         STILL,
         data=training_view,
         draw="training",
-        alt=(
-            "Three panels. The first two share a logarithmic validation-loss axis over {schedule_epochs} "
-            "epochs, the fixed rate {schedule_best_lr} drawn thick and green in both. Decays: step decay ends "
-            "lowest, at {schedule_step_val}, just under the fixed rate's {schedule_fixed_val}; exponential "
-            "({schedule_exponential_val}) and 1/t ({schedule_inverse_time_val}) end next to it; cosine levels off "
-            "higher, at {schedule_cosine_val}. Cycles: triangular ({schedule_triangular_val}) and triangular2 "
-            "({schedule_triangular2_val}) level off above the fixed rate, exp_range between "
-            "({schedule_exp_range_val}). "
-            "The third panel puts every final loss on one axis against a green band: the fixed rate's own final "
-            "loss with {schedule_seeds} seeds, from {schedule_fixed_seed_low} to {schedule_fixed_seed_high}. "
-            "Every schedule but step decay lands inside the band."
-        ),
-        caption=(
-            "Validation loss per epoch of each schedule against the best fixed rate, same start and batches "
-            "(seed 0). The band: what the fixed rate itself ends with over {schedule_seeds} seeds."
-        ),
     ),
     Asset(
         "hd-rates",
         STILL,
         data=hd_view,
         draw="hd_rates",
-        alt=(
-            "Two panels. First, SGD-HD's learning rate per step on logarithmic axes, for five initial rates from "
-            "{hd_lr0_low} to {hd_lr0_high}, dark to light, with β = {hd_beta}: the four lowest shoot up within a "
-            "few steps, merge into one curve that peaks near {hd_peak} and eases down to about "
-            "{hd_end_low}; the run from {hd_lr0_high} rises a little and eases to {hd_end_high}; all stay below "
-            "the green line of the best fixed rate {schedule_best_lr}. Second, their validation losses per epoch "
-            "on a logarithmic axis: all five end between {hd_val_low} and {hd_val_high}, a little above the "
-            "green curve of the best fixed rate, which ends at {schedule_fixed_val}."
-        ),
-        caption=(
-            "SGD-HD, β = {hd_beta}, from initial rates {hd_decades} decades apart: after {schedule_epochs} epochs "
-            "their rates lie within a factor of {hd_end_ratio} of each other, and their losses near the tuned "
-            "fixed rate's."
-        ),
     ),
     Asset(
         "hd-beta",
         STILL,
         data=beta_view,
         draw="hd_beta",
-        alt=(
-            "Two panels, SGD-HD from α₀ = {hd_lr0_low} with three values of β. First, the rate per step, "
-            "logarithmic in steps, on an axis that is logarithmic above 0.01, linear around zero and shows "
-            "negative rates below it. With β = {hd_beta_low} the rate creeps up to {hd_timid_end}. With "
-            "β = {hd_beta} it rises in a few steps to near {hd_peak} and eases down. With β = {hd_beta_high} it "
-            "jumps to {hd_bold_peak} by step {hd_bold_peak_step}, then lurches down and spends {hd_bold_negative} "
-            "of its steps below zero, down to {hd_bold_min}. Second, the validation losses per epoch: "
-            "β = {hd_beta_low} ends highest, at "
-            "{hd_timid_val}; β = {hd_beta_high} at {hd_bold_val}; β = {hd_beta} closest to the best fixed rate."
-        ),
-        caption=(
-            "What β does, from α₀ = {hd_lr0_low}: too small and the rate barely moves in {schedule_epochs} "
-            "epochs; too large and it overshoots and even turns negative; β = {hd_beta_blowup} blows up in "
-            "{hd_wild_steps} steps."
-        ),
     ),
 )

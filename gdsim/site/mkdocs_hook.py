@@ -21,9 +21,11 @@ from gdsim.build.keys import package_digest
 from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.site.notebook_css import slim
-from gdsim.site.tags import TagError, accessible, expand, notebook_math, playground_html, strip_remote_scripts, wrap_tables
+from gdsim.site.pages import accessible, notebook_math, playground_html, strip_remote_scripts, wrap_tables
+from gdsim.site.tags import PageFigure, TagError, expand, place_figures
 
 _catalogue: Catalogue | None = None
+_figures: dict[str, tuple[PageFigure, ...]] = {}  # each page's figures, from its Markdown to its HTML
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
 PLAYGROUND_PAGE = "playground.md"
 _katex = KaTeX()
@@ -77,14 +79,20 @@ def on_files(files, config):
     return files
 
 
+def _where(page, config) -> str:
+    """``docs/<file>``, as a contributor finds it."""
+    return f"{config['docs_dir'].rstrip('/').rsplit('/', 1)[-1]}/{page.file.src_uri}"
+
+
 def on_page_markdown(markdown, page, config, files):
-    """Expand the chapter's tags; a bad tag fails the build with ``docs/<file>:<line>``."""
-    figures_url = get_relative_url("figures", page.file.url).rstrip("/")
-    where = f"{config['docs_dir'].rstrip('/').rsplit('/', 1)[-1]}/{page.file.src_uri}"
+    """Expand the chapter's tags, each figure's caption and alt text with them; a bad tag or a figure
+    without its words fails the build with ``docs/<file>:<line>``."""
     try:
-        return expand(markdown, _catalogue, figures_url, where=where, line_offset=_lines_above(page, markdown))
+        expanded = expand(markdown, _catalogue, where=_where(page, config), line_offset=_lines_above(page, markdown))
     except TagError as error:
         raise PluginError(str(error)) from None
+    _figures[page.file.src_uri] = expanded.figures
+    return expanded.markdown
 
 
 def _lines_above(page, markdown: str) -> int:
@@ -98,10 +106,14 @@ def _lines_above(page, markdown: str) -> int:
 
 
 def on_page_content(html, page, config, files):
-    """Typeset the page's formulas now, a notebook's too (readers get HTML and MathML, no script),
-    and put its tables in their scroll containers."""
+    """Put each figure in its place, typeset the page's formulas now, a notebook's too (readers get
+    HTML and MathML, no script), and put its tables in their scroll containers."""
+    figures_url = get_relative_url("figures", page.file.url).rstrip("/")
     try:
+        html = place_figures(html, _figures.pop(page.file.src_uri, ()), _catalogue, figures_url, _where(page, config))
         html = wrap_tables(render_formulas(notebook_math(html), _katex))
+    except TagError as error:
+        raise PluginError(str(error)) from None
     except FormulaError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
     if page.file.src_uri == PLAYGROUND_PAGE:

@@ -20,14 +20,12 @@ def facts() -> dict[str, Fact]:
     return {"tiny_count": Fact(7, "d")}
 
 
-ALT = "A small line chart of three numbers drawn for the render tests, rising from left to right across the plot."
-CAPTION = "Three numbers, drawn for the render tests."
 ASSETS = (
-    Asset("tiny-a", STILL, data=numbers, draw="line", params={"k": 1}, alt=ALT, caption=CAPTION),
-    Asset("tiny-b", STILL, data=numbers, draw="line", params={"k": 2}, alt=ALT, caption=CAPTION),
-    Asset("tiny-c", STILL, data=numbers, draw="line", params={"k": 3}, alt=ALT, caption=CAPTION),
-    Asset("tiny-d", STILL, data=numbers, draw="line", params={"k": 4}, alt=ALT, caption=CAPTION),
-    Asset("tiny-e", STILL, data=numbers, draw="line", params={"k": 5}, alt=ALT, caption=CAPTION),
-    Asset("tiny-f", STILL, data=numbers, draw="line", params={"k": 6}, alt=ALT, caption=CAPTION),
-    Asset("tiny-movie", ANIMATION, data=numbers, draw="movie", params={"k": 7}, alt=ALT, caption=CAPTION),
+    Asset("tiny-a", STILL, data=numbers, draw="line", params={"k": 1}),
+    Asset("tiny-b", STILL, data=numbers, draw="line", params={"k": 2}),
+    Asset("tiny-c", STILL, data=numbers, draw="line", params={"k": 3}),
+    Asset("tiny-d", STILL, data=numbers, draw="line", params={"k": 4}),
+    Asset("tiny-e", STILL, data=numbers, draw="line", params={"k": 5}),
+    Asset("tiny-f", STILL, data=numbers, draw="line", params={"k": 6}),
+    Asset("tiny-movie", ANIMATION, data=numbers, draw="movie", params={"k": 7}),
 )
