@@ -5,9 +5,9 @@ run in processes of their own; a run they all need (seconds of CPU each for the 
 chapters) would be repeated in every one. ``stored`` memoizes a function of hashable arguments
 in memory and in ``<root>/.cache/results`` (or the folder ``GDSIM_RESULTS`` names: a render
 points its workers, which import a snapshot of the package, at the checkout's own store), under
-a key that covers the function's name and arguments, the source of its module and of every gdsim
-module it imports, and the library versions: any edit that can change the result changes the
-key. Files are written atomically; one that cannot be read or written is simply recomputed.
+a key (``digests.key``) that covers the function's name and arguments, the meaning of the code it
+reaches and the library versions: any edit that can change the result changes the key, and a
+comment or a docstring does not. Files are written atomically; one that cannot be read or written is simply recomputed.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from gdsim import digests as cache
+from gdsim import digests
 from gdsim.paths import ROOT
 
 RESULTS = Path(os.environ.get("GDSIM_RESULTS") or ROOT / ".cache" / "results")
@@ -29,9 +28,9 @@ T = TypeVar("T")
 
 
 def key(function: Callable, args: tuple) -> str:
-    """The file name of one call's result."""
-    label = f"stored|{function.__module__}.{function.__qualname__}|{args!r}|sklearn {metadata.version('scikit-learn')}"
-    return cache._digest(label, cache.dependencies(function.__module__))
+    """The file name of one call's result: the function, its arguments and the code it reaches."""
+    where = (function.__module__, function.__qualname__)
+    return digests.key(f"stored|{where[0]}.{where[1]}|{args!r}", [where])
 
 
 def _write(path: os.PathLike, value: object) -> None:

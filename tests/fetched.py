@@ -10,7 +10,6 @@ run again. Any changed byte, a file gone, a request that left the site, or ``GDS
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+
+from gdsim import digests
 
 TESTS = Path(__file__).resolve().parent
 RECORDS = TESTS.parent / ".cache" / "browser-checks"
@@ -45,7 +46,7 @@ def digest(site: Path, name: str) -> str | None:
             data = json.dumps(index, sort_keys=True).encode()
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return hashlib.sha256(data).hexdigest()
+    return digests.digest(data)
 
 
 SHARED_CODE = ("conftest.py", "pages.py", "fetched.py")  # what every page check runs (and its own file)
@@ -59,7 +60,7 @@ def salt(browser_version: str, axe_script: str) -> str:
     fonts = subprocess.run(["fc-list"], capture_output=True).stdout if shutil.which("fc-list") else b""
     versions = f"{browser_version} {sys.version} playwright {metadata.version('playwright')}"
     parts += [versions.encode(), axe_script.encode(), fonts]
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+    return digests.digest(*parts)[:16]
 
 
 class PageChecks:
@@ -77,7 +78,7 @@ class PageChecks:
     def _record(self, item: pytest.Item) -> Path:
         name = item.nodeid.split("@")[0].encode()  # without xdist's group
         code = item.path.read_bytes()
-        return self.folder / (hashlib.sha256(name + b"\0" + code).hexdigest()[:24] + ".json")
+        return self.folder / (digests.digest(name, code)[:24] + ".json")
 
     def file(self, url: str) -> str | None:
         """The site file a URL of the local server names (a folder means its index.html)."""

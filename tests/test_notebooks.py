@@ -4,7 +4,6 @@ print for the reader equal to what ``python -m gdsim facts`` says."""
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import os
 import re
@@ -19,9 +18,9 @@ import pytest
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from gdsim import chapters
-from gdsim import digests as cache
+from gdsim import chapters, digests
 from gdsim.build import catalogue
+from gdsim.paths import STYLE
 from gdsim.site.notebook import LINE, line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,10 +54,10 @@ def markdown(path: Path) -> list[str]:
 
 
 def run_key(path: Path) -> str:
-    """A digest of all a notebook's printed text can depend on: the notebook, every gdsim module
-    its code imports and theirs (``gdsim.digests.dependencies``), the library versions and the style,
-    the facts' formats, and this test's code. The build keys its own run of the notebooks in the
-    same spirit (``gdsim/mkdocs_hook.py``)."""
+    """A digest of all a notebook's printed text can depend on: the notebook, the meaning of every
+    gdsim module its code imports and of theirs (``gdsim.digests.key``), the library versions and
+    the style, the facts' formats, and this test's code. The build keys its own run of the notebooks
+    in the same spirit (``gdsim.build.keys.notebooks_key``)."""
     modules = set()
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code":
@@ -66,12 +65,11 @@ def run_key(path: Path) -> str:
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
                 if isinstance(node, ast.ImportFrom) and node.module:
                     names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                modules.update(name for name in names if cache.module_path(name) is not None)
-    modules = set().union(*(cache.dependencies(name) for name in modules))
+                modules.update(name for name in names if digests.module_path(name) is not None)
     formats = {name: fact.fmt for name, fact in catalogue.read_facts(ROOT / "figures")[1].items()}
     label = "|".join([path.read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8"),
                       json.dumps(formats, sort_keys=True), metadata.version("ipykernel"), metadata.version("nbclient")])
-    return cache._digest(hashlib.sha256(label.encode()).hexdigest(), modules)
+    return digests.key(label, modules=sorted(modules), files=[STYLE])
 
 
 def run_or_reuse(path: Path, key: str, sockets: Path) -> str:
@@ -113,12 +111,25 @@ def test_a_notebook_is_run_again_when_a_module_it_imports_changes(monkeypatch):
     and of what they import (the descent code), and not with an unrelated chapter's."""
     path = DOCS / "notebooks" / "batches.ipynb"
     before = run_key(path)
-    real = cache._source_digest
+    real = digests.read
+
+    def edited(module: str):
+        """The module as read, with one more constant, as if someone had just added it."""
+        def read(name: str) -> digests.Module:
+            found = real(name)
+            if name != module:
+                return found
+            extra = ast.parse("EDITED = 1").body
+            return digests.Module(name, {**found.definitions, "EDITED": extra}, found.imports, found.imported, found.other)
+        return read
+
     for module, counts in [("gdsim.chapters.batches", True), ("gdsim.draw.batches", True),
                            ("gdsim.descent", True), ("gdsim.chapters.range_test", False)]:
-        monkeypatch.setattr(cache, "_source_digest", lambda name, m=module: "edited" if name == m else real(name))
+        monkeypatch.setattr(digests, "read", edited(module))
+        digests.forget()
         assert (run_key(path) != before) == counts, module
-    monkeypatch.setattr(cache, "_source_digest", real)
+    monkeypatch.setattr(digests, "read", real)
+    digests.forget()
     assert run_key(path) == before
 
 
@@ -176,3 +187,22 @@ def test_show_prints_a_fact_in_its_own_format_and_refuses_unknown_names(rendered
     assert LINE.match(line("n_train", 80)).groups() == ("n_train", "80")
     with pytest.raises(ValueError, match="no fact is called"):
         line("no_such_fact", 1.0)
+
+
+def test_every_chapter_has_a_notebook_and_the_nav_lists_both_in_reading_order():
+    """STEMS is the reading order: the nav's chapters follow it, and its notebooks follow it too."""
+    from mkdocs.config import load_config
+
+    def pages(items) -> list[str]:
+        out = []
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            out += pages(value) if isinstance(value, list) else [value]
+        return out
+
+    nav = pages(load_config(str(ROOT / "mkdocs.yml"))["nav"])
+    stems = list(chapters.STEMS)
+    assert [page.removesuffix(".md") for page in nav if page.removesuffix(".md") in stems] == stems
+    notebooks = [page for page in nav if page.endswith(".ipynb")]
+    assert notebooks == [f"notebooks/{stem}.ipynb" for stem in stems]
+    assert sorted(path.stem for path in NOTEBOOKS) == sorted(stems), "a chapter without a notebook, or the reverse"

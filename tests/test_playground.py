@@ -13,7 +13,7 @@ import pytest
 from gdsim import descent, quadratic, scenarios
 from gdsim.chapters import one_parameter
 from gdsim.site import playground
-from gdsim.site.tags import playground_html
+from gdsim.site.pages import playground_html
 
 EXPORT = playground.export()
 BY_NAME = {p["name"]: p for p in EXPORT["problems"]}

@@ -77,27 +77,27 @@ def test_fact_names_are_literal_strings_in_their_chapter():
 @pytest.mark.parametrize("name", NAMES)
 def test_asset_is_rendered_for_the_column_and_for_the_phone(manifest, rendered, name):
     entry, asset = manifest[name], registry.get(name)
-    assert set(entry["files"]) == set(asset.files)
-    assert entry["width"] <= COLUMN_PX, f"{name} is {entry['width']} CSS px wide, wider than the column"
-    assert entry["phone"]["width"] <= PHONE_PX, f"{name}'s phone layout is wider than a phone's column"
-    for layout, size in (("column", entry), ("phone", entry["phone"])):
+    assert set(entry.files) == set(asset.files)
+    assert entry.width <= COLUMN_PX, f"{name} is {entry.width} CSS px wide, wider than the column"
+    assert entry.phone_width <= PHONE_PX, f"{name}'s phone layout is wider than a phone's column"
+    for layout, size in (("column", (entry.width, entry.height)), ("phone", (entry.phone_width, entry.phone_height))):
         for file in asset.layout_files(layout):
             with Image.open(rendered / file) as image:
                 # drawn at 2 device pixels per CSS pixel, stills and animations alike
-                assert image.size == (2 * size["width"], 2 * size["height"]), file
+                assert image.size == (2 * size[0], 2 * size[1]), file
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_text_is_smaller_than_12_css_px_in_either_layout(manifest, name):
     """The renderer measures each layout at its own column width (690 or 358 px) and keeps the smaller."""
-    assert manifest[name]["min_text_px"] >= MIN_TEXT_PX, f"{name}: smallest text {manifest[name]['min_text_px']} px"
+    assert manifest[name].min_text_px >= MIN_TEXT_PX, f"{name}: smallest text {manifest[name].min_text_px} px"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_label_collides_sits_on_a_curve_or_is_cut_off(manifest, name):
     """The renderer checks every still, and every 4th and the last frame of every animation, in both
     layouts (``style.label_problems``), and records what it found."""
-    assert manifest[name]["label_problems"] == [], f"{name}: " + "; ".join(manifest[name]["label_problems"])
+    assert manifest[name].label_problems == (), f"{name}: " + "; ".join(manifest[name].label_problems)
 
 
 def test_label_problems_finds_each_kind_of_fault():

@@ -219,7 +219,7 @@ def test_two_concurrent_renders_keep_every_entry(tree, tmp_path):
     tree.edit(ORIGINAL_COLOUR, EDITED_COLOUR)
     first, second = tree.start("--jobs", "1"), tree.start("tiny-a", "tiny-movie", "--force", "--jobs", "1")
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
-    assert committed(tree.out) == 7
+    assert committed(tree.out) == 8
     assert_repaired(tree, tmp_path)
 
 
@@ -234,6 +234,27 @@ def test_workers_die_with_the_parent_of_a_parallel_render(tree, tmp_path):
     wait_until(lambda: not any(alive(pid) for pid in workers), timeout=10)
     tree.slow(0.0)
     assert_repaired(tree, tmp_path)
+
+
+def rendered_names(done: subprocess.CompletedProcess) -> set[str]:
+    """The assets a render drew, from its progress lines (one per asset where stderr is no terminal)."""
+    assert done.returncode == 0, done.stderr
+    return {line.split()[2] for line in done.stderr.splitlines() if line.startswith("[")}
+
+
+def test_an_edit_re_renders_what_it_changes_and_nothing_else(tree):
+    """Through the real command line: comments, docstrings and layout change no key; a constant
+    that one drawing reads re-renders that asset alone; one that every drawing reads, all of them."""
+    tree.edit(ORIGINAL_COLOUR, "# the site's blue\n" + ORIGINAL_COLOUR + "  # Okabe–Ito")
+    assert rendered_names(tree.render()) == set()
+    signature = "def bars(values: list[float], layout: Layout = COLUMN) -> Figure:\n"
+    tree.edit(signature, signature + '    """Bars, one a number."""\n\n')
+    tree.edit("fig.subplots().bar(range(len(values)), values,", "fig.subplots().bar(\n        range(len(values)), values,")
+    assert rendered_names(tree.render()) == set()
+    tree.edit("BAR_WIDTH = 0.6", "BAR_WIDTH = 0.7")
+    assert rendered_names(tree.render()) == {"tiny-bars"}
+    tree.edit(ORIGINAL_COLOUR, EDITED_COLOUR)
+    assert rendered_names(tree.render()) == {f"tiny-{x}" for x in "abcdef"} | {"tiny-movie", "tiny-bars"}
 
 
 def test_an_unwritable_folder_is_one_clear_line(tree):

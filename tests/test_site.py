@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -11,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from gdsim import digests as cache
-from gdsim.build.catalogue import Catalogue
+from gdsim import digests
+from gdsim.build.catalogue import Catalogue, Entry, FileRecord
 from gdsim.facts import Fact
 from gdsim.site.formulas import FormulaError, KaTeX, katex_files, render_formulas
 from gdsim.site.pages import REMOTE, notebook_math, strip_remote_scripts
 from gdsim.site.tags import FIRST_SCREEN_CHARS, TagError, expand, place_figures, references
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY = {"kind": "still", "width": 800, "height": 400, "phone": {"width": 358, "height": 500}, "files": ["demo.png"]}
-CATALOGUE = Catalogue({"demo": ENTRY, "movie": {**ENTRY, "kind": "animation"}}, {"loss": Fact(-2.7421577, ".2f")})
+ENTRY = Entry("key", "x", "still", {"demo.png": FileRecord(1, "d")}, 800, 400, 358, 500)
+CATALOGUE = Catalogue({"demo": ENTRY, "movie": dataclasses.replace(ENTRY, kind="animation")},
+                      {"loss": Fact(-2.7421577, ".2f")})
 DEMO = "{{ figure demo }}\n    caption: Cap & tion, at {{ fact loss }} *here*.\n    alt: A \"quoted\" <alt> at {{ fact loss }}\n"
 
 
@@ -197,10 +199,10 @@ def test_formulas_are_typeset_at_build_time_with_mathml_inside():
 
 
 def test_cache_dependencies_follow_imports_only():
-    deps = cache.dependencies("gdsim.chapters.model_and_data")
+    deps = digests.dependencies("gdsim.chapters.model_and_data")
     assert {"gdsim.chapters.model_and_data", "gdsim.data", "gdsim.assets", "gdsim.facts"} <= set(deps)
     assert "gdsim.draw.model_and_data" not in deps and "gdsim.build.registry" not in deps
-    drawing = cache.dependencies("gdsim.draw.model_and_data")
+    drawing = digests.dependencies("gdsim.draw.model_and_data")
     assert "gdsim.draw.style" in drawing and "gdsim.surface" in drawing
 
 
@@ -247,7 +249,7 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
     """A code change must re-run the companion notebooks, not serve their old outputs."""
     from mkdocs.config import load_config
 
-    from gdsim.build.keys import package_digest
+    from gdsim.build.keys import notebooks_key
     from gdsim.site import mkdocs_hook
 
     monkeypatch.setattr(mkdocs_hook, "NOTEBOOK_CACHE", tmp_path)
@@ -256,7 +258,7 @@ def test_notebook_cache_is_keyed_by_the_package_code(tmp_path, monkeypatch):
     config = load_config(str(ROOT / "mkdocs.yml"))
     mkdocs_hook.on_config(config)
     cache_dir = Path(config.plugins["mkdocs-jupyter"].config["cache_dir"])
-    assert cache_dir == tmp_path / package_digest()[:16]
+    assert cache_dir == tmp_path / notebooks_key()[:16]
     assert not stale.exists()
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
-from gdsim import stored
+from gdsim import digests, stored
 
 CALLS = []
 
@@ -33,8 +35,24 @@ def test_the_key_changes_with_the_arguments_and_the_code(monkeypatch):
 
     run = edge_of_stability.run.__wrapped__
     before = stored.key(run, ((0.2,), ()))
-    monkeypatch.setattr(stored.cache, "_source_digest", lambda name: "edited " + name)
-    assert stored.key(run, ((0.2,), ())) != before
+    real = digests.read
+
+    def read(name: str) -> digests.Module:
+        """The sharpness module as if its power iteration had been edited."""
+        found = real(name)
+        if name != "gdsim.sharpness":
+            return found
+        edited = {name: ast.parse(f"def {name}(*args):\n    return 0\n").body if name == "top_eigenvalue" else code
+                  for name, code in found.definitions.items()}
+        return digests.Module(found.name, edited, found.imports, found.imported, found.other)
+
+    monkeypatch.setattr(digests, "read", read)
+    digests.forget()
+    assert "top_eigenvalue" in digests.read("gdsim.sharpness").definitions
+    assert stored.key(run, ((0.2,), ())) != before, "a change in code the run calls must re-key it"
+    monkeypatch.setattr(digests, "read", real)
+    digests.forget()
+    assert stored.key(run, ((0.2,), ())) == before
 
 
 def test_a_damaged_file_is_recomputed_and_replaced(tmp_path, monkeypatch):

@@ -90,7 +90,7 @@ def main() -> None:
             if asset.kind == registry.STILL:
                 ours, plain = _still_costs(asset)
                 size = (out / f"{asset.name}.png").stat().st_size
-                print(f"  {asset.name:28} {_kib(size)}   {manifest[asset.name]['min_text_px']:5.1f} px   "
+                print(f"  {asset.name:28} {_kib(size)}   {manifest[asset.name].min_text_px:5.1f} px   "
                       f"{ours:6.3f} s  {plain:6.3f} s   {ours / plain:5.2f}")
 
         from gdsim.draw.encode import encode_plain_gif
@@ -109,7 +109,7 @@ def main() -> None:
                 poster = (out / f"{asset.name}.png").stat().st_size
                 phone = (out / f"{asset.name}.phone.gif").stat().st_size
                 print(f"  {asset.name:28} {len(animation.frames):5d}  {_kib(ours)}  {_kib(plain)}   {ours / plain:5.2f}"
-                      f"  {_kib(poster)}  {_kib(phone)}   {manifest[asset.name]['min_text_px']:5.1f} px")
+                      f"  {_kib(poster)}  {_kib(phone)}   {manifest[asset.name].min_text_px:5.1f} px")
         total = sum(p.stat().st_size for p in out.iterdir() if p.suffix in {".png", ".gif"})
         print(f"\nall assets together: {_kib(total)}")
 

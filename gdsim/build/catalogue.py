@@ -7,15 +7,16 @@ validate reads as empty: the renderer then rebuilds what it needs, and never cra
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdsim.digests import digest
 from gdsim.facts import Fact
 
-SCHEMA = 1
+SCHEMA = 2
 MANIFEST = "manifest.json"
 FACTS = "facts.json"
 
@@ -24,7 +25,7 @@ FACTS = "facts.json"
 class Catalogue:
     """The manifest and the facts that the renderer wrote, as the site sees them."""
 
-    assets: dict[str, dict]
+    assets: dict[str, Entry]
     facts: dict[str, Fact]
 
     @classmethod
@@ -63,41 +64,82 @@ def _dump(content: dict) -> bytes:
     return (json.dumps({"schema": SCHEMA, **content}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-_ENTRY_FIELDS = {"key": str, "chapter": str, "kind": str, "files": dict, "width": int, "height": int,
-                 "frames": int, "min_text_px": (int, float), "phone": dict, "label_problems": list}
+@dataclass(frozen=True)
+class FileRecord:
+    """What the manifest remembers of one file, to notice later that it changed or broke."""
+
+    size: int
+    digest: str
+
+    @classmethod
+    def of(cls, content: bytes) -> FileRecord:
+        return cls(len(content), digest(content))
 
 
-def _valid_entry(entry: object) -> bool:
-    return isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY_FIELDS.items())
+@dataclass(frozen=True)
+class Entry:
+    """What the manifest records of one rendered asset: the key it was drawn under, its files and
+    their sizes on the page in both layouts, and what the renderer measured while drawing it."""
+
+    key: str
+    chapter: str  # the docs stem whose page shows it
+    kind: str  # "still" or "animation"
+    files: dict[str, FileRecord]
+    width: int  # CSS pixels, column layout
+    height: int
+    phone_width: int  # CSS pixels, phone layout
+    phone_height: int
+    frames: int = 0
+    min_text_px: float = float("inf")  # the smallest text, in CSS px at its layout's column width
+    label_problems: tuple[str, ...] = ()  # empty when no label collides, sits on a curve or is cut off
+
+    def to_json(self) -> dict:
+        content = dataclasses.asdict(self)
+        content["label_problems"] = list(self.label_problems)
+        return content
+
+    @classmethod
+    def from_json(cls, content: object) -> Entry | None:
+        """The entry, or None for anything not of its exact shape (its asset is then stale)."""
+        try:
+            fields = {f.name: f for f in dataclasses.fields(cls)}
+            if not isinstance(content, dict) or set(content) != set(fields):
+                return None
+            files = {name: FileRecord(**record) for name, record in content["files"].items()}
+            entry = cls(**{**content, "files": files, "label_problems": tuple(content["label_problems"])})
+        except (TypeError, AttributeError, ValueError):
+            return None
+        typed = all(isinstance(r.size, int) and isinstance(r.digest, str) for r in files.values())
+        shapes = [(entry.key, str), (entry.chapter, str), (entry.kind, str), (entry.width, int), (entry.height, int),
+                  (entry.phone_width, int), (entry.phone_height, int), (entry.frames, int),
+                  (entry.min_text_px, (int, float))]
+        plain = all(isinstance(value, kind) and not isinstance(value, bool) for value, kind in shapes)
+        return entry if typed and plain and all(isinstance(p, str) for p in entry.label_problems) else None
 
 
-def read_manifest(figures_dir: Path) -> dict[str, dict]:
+def read_manifest(figures_dir: Path) -> dict[str, Entry]:
     """Asset entries by name; entries of the wrong shape are dropped (their assets are then stale)."""
     assets = _read(Path(figures_dir) / MANIFEST).get("assets", {})
     if not isinstance(assets, dict):
         return {}
-    return {name: entry for name, entry in assets.items() if _valid_entry(entry)}
+    entries = {name: Entry.from_json(content) for name, content in assets.items()}
+    return {name: entry for name, entry in entries.items() if entry is not None}
 
 
-def write_manifest(figures_dir: Path, assets: dict[str, dict], stamp: str | None = None) -> bool:
+def write_manifest(figures_dir: Path, assets: dict[str, Entry], stamp: str | None = None) -> bool:
     """The manifest; ``stamp`` only when every asset of the registry is in it and current."""
-    content = {"assets": assets} if stamp is None else {"assets": assets, "stamp": stamp}
-    return write_atomic(Path(figures_dir) / MANIFEST, _dump(content))
+    content = {"assets": {name: entry.to_json() for name, entry in assets.items()}}
+    return write_atomic(Path(figures_dir) / MANIFEST, _dump(content if stamp is None else {**content, "stamp": stamp}))
 
 
-def file_record(content: bytes) -> dict:
-    """What the manifest remembers of one file, to notice later that it changed or broke."""
-    return {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-
-
-def intact(entry: dict, figures_dir: Path) -> bool:
-    """True if every file the entry lists is on disk with the size and hash it recorded."""
-    for file, record in entry["files"].items():
+def intact(entry: Entry, figures_dir: Path) -> bool:
+    """True if every file the entry lists is on disk with the size and digest it recorded."""
+    for file, record in entry.files.items():
         path = Path(figures_dir) / file
         try:
-            if path.stat().st_size != record.get("size") or file_record(path.read_bytes()) != record:
+            if path.stat().st_size != record.size or FileRecord.of(path.read_bytes()) != record:
                 return False
-        except (OSError, AttributeError):
+        except OSError:
             return False
     return True
 

@@ -1,53 +1,46 @@
-"""Cache keys of the build: one per asset, one for the facts, and a stamp of the whole package.
+"""Cache keys of the build: one per asset, one for the facts, one for the companion notebooks, and
+a stamp of the package's files that lets a render with nothing to do stop before reading any code.
 
-Each key is ``digests.digest`` of a label and the code it depends on (``digests.dependencies``).
+Every key comes from ``digests.key``: the meaning of exactly the code the work reaches.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from gdsim import chapters
 from gdsim.assets import Asset
-from gdsim.digests import FORMAT_VERSION, _digest, _library_versions, dependencies
+from gdsim.digests import every_module, key, sources
 from gdsim.paths import PACKAGE, STYLE
 
-# Modules that touch every asset's bytes although builders do not import them.
-ALWAYS = ("gdsim.build.render", "gdsim.draw.encode", "gdsim.assets", "gdsim.draw.frames")
+# What turns any asset's data into its files, beside its own data and drawing functions.
+RENDERING = (("gdsim.build.render", "build"), ("gdsim.assets", "Asset"))
 
 
 def asset_key(asset: Asset) -> str:
-    """A hex digest that changes whenever anything that shapes the asset's bytes changes."""
-    modules = set(ALWAYS)
-    for module in (asset.data.__module__, asset.draw_module):
-        modules.update(dependencies(module))
-    label = (
-        f"{asset.name}|{asset.kind}|{asset.draw_module}.{asset.draw}|"
-        f"{asset.data.__module__}.{asset.data.__qualname__}|"
-        + json.dumps(asset.params, sort_keys=True, default=repr)
-    )
-    return _digest(label, modules)
+    """A hex digest that changes whenever anything that shapes the asset's bytes changes: the code
+    its data and drawing functions reach, the renderer's, the style, its parameters, the libraries."""
+    data = (asset.data.__module__, asset.data.__qualname__)
+    label = f"asset|{asset.name}|{asset.kind}|{data[0]}.{data[1]}|{asset.draw_module}.{asset.draw}|" \
+            + json.dumps(asset.params, sort_keys=True, default=repr)
+    return key(label, [data, (asset.draw_module, asset.draw), *RENDERING], files=[STYLE])
 
 
 def facts_key() -> str:
-    """A hex digest of everything the quoted numbers depend on: every chapter module and its imports."""
-    modules = set(dependencies("gdsim.build.registry"))
-    for stem in chapters.STEMS:
-        modules.update(dependencies(chapters.module_name(stem)))
-    return _digest("facts", modules)
+    """A hex digest of everything the quoted numbers depend on: each chapter's ``facts()`` and what
+    it reaches, and the list of chapters."""
+    roots = [(chapters.module_name(stem), "facts") for stem in chapters.STEMS]
+    return key(f"facts|{'|'.join(chapters.STEMS)}", [*roots, ("gdsim.build.registry", "facts")])
 
 
-def package_digest() -> str:
-    """A hex digest of every gdsim source file and the style: what a notebook's outputs depend on."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")) + [STYLE]:
-        digest.update(path.relative_to(PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def notebooks_key() -> str:
+    """A hex digest of what a companion notebook's outputs can depend on: every module of the
+    package (a notebook may call any of them) and the style."""
+    return key("notebooks", modules=every_module(), files=[STYLE])
 
 
 def tree_stamp() -> str:
-    """A digest of everything any asset or fact can depend on: all of gdsim's code, the style,
-    the format version and the library versions. Equal stamps mean equal keys for every asset."""
-    return hashlib.sha256(f"{FORMAT_VERSION}|{_library_versions()}|{package_digest()}".encode()).hexdigest()
+    """A digest of every file of the package as it is, byte for byte, with the library versions:
+    equal stamps mean equal keys for every asset and fact (the converse does not hold: a comment
+    changes the stamp and no key)."""
+    return sources([*PACKAGE.rglob("*.py"), STYLE])

@@ -14,6 +14,7 @@ files are swept, and workers die with the process that started them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import multiprocessing
 import os
@@ -27,10 +28,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gdsim.build import catalogue
 from gdsim.paths import FIGURES, PACKAGE, ROOT
+
+if TYPE_CHECKING:
+    from gdsim.assets import Asset
 
 # Stills and animations are drawn at 2 device pixels per CSS pixel: crisp on dense screens.
 DEVICE_PIXEL_RATIO = 2
@@ -55,17 +59,11 @@ class Built:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What one asset's render produced."""
+    """What one asset's render produced: its manifest entry, and how long it took."""
 
     name: str
-    width: int  # CSS pixels
-    height: int
+    entry: catalogue.Entry
     seconds: float
-    frames: int = 0
-    files: dict | None = None  # file name → {"size", "sha256"}
-    min_text_px: float = float("inf")  # the smallest text, in CSS px at its layout's column width
-    phone: dict | None = None  # the phone layout's CSS width and height
-    label_problems: tuple[str, ...] = ()  # empty when no label collides, sits on a curve or is cut off
 
 
 @dataclass(frozen=True)
@@ -140,30 +138,29 @@ def warm(stem: str) -> None:
 def stale(name: str, files: Iterable[str], manifest: dict, key: str, out_dir: Path) -> bool:
     """True if the asset's entry is missing, its key changed, or any of its files is missing or altered."""
     entry = manifest.get(name)
-    return entry is None or entry["key"] != key or set(entry["files"]) != set(files) \
+    return entry is None or entry.key != key or set(entry.files) != set(files) \
         or not catalogue.intact(entry, out_dir)
 
 
-def build(name: str) -> Built:
+def build(asset: Asset) -> Built:
     """Draw one asset in memory, in every layout: its data computed once, drawn twice."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from gdsim.build import registry
+    from gdsim.assets import STILL
     from gdsim.draw.encode import capture, encode_gif, encode_png
     from gdsim.draw.frames import Movie, record
     from gdsim.draw.style import LAYOUTS, label_problems, smallest_text_px
     from gdsim.paths import STYLE
 
-    asset = registry.get(name)
     files, sizes, frames, smallest, problems = {}, {}, 0, float("inf"), []
     with matplotlib.rc_context(fname=str(STYLE)):
         result = asset.compute()
         for layout in LAYOUTS:
             picture, poster, gif = asset.draw_result(result, layout), None, None
-            if asset.kind == registry.STILL:
+            if asset.kind == STILL:
                 if not isinstance(picture, Figure):
                     raise TypeError(f"asset {asset.name!r} is a still but drew {type(picture).__name__}")
                 picture.set_dpi(DPI)
@@ -189,21 +186,25 @@ def _css(width: int, height: int) -> tuple[int, int]:
     return round(width / DEVICE_PIXEL_RATIO), round(height / DEVICE_PIXEL_RATIO)
 
 
-def render_one(name: str, out_dir: str) -> Rendered:
-    """Build one asset and write its files atomically."""
+def render_one(name: str, key: str, out_dir: str) -> Rendered:
+    """Build one asset and write its files atomically; its entry records them under ``key``."""
+    from gdsim.build import registry
+
     start = time.perf_counter()
     try:
-        built = build(name)
+        built = build(registry.get(name))
     except Exception as error:
         raise RuntimeError(f"asset {name!r}: {type(error).__name__}: {error}") from error
     out = Path(out_dir)
     for file, data in built.files.items():
         catalogue.write_atomic(out / file, data)
-    records = {file: catalogue.file_record(data) for file, data in built.files.items()}
+    asset = registry.get(name)
     (width, height), (phone_width, phone_height) = built.sizes["column"], built.sizes["phone"]
-    return Rendered(name, width, height, time.perf_counter() - start, built.frames, records,
-                    round(built.min_text_px, 2), {"width": phone_width, "height": phone_height},
-                    built.label_problems)
+    entry = catalogue.Entry(key, asset.chapter, asset.kind,
+                            {file: catalogue.FileRecord.of(data) for file, data in built.files.items()},
+                            width, height, phone_width, phone_height, built.frames, round(built.min_text_px, 2),
+                            built.label_problems)
+    return Rendered(name, entry, time.perf_counter() - start)
 
 
 # ---------------------------------------------------------------- parent side
@@ -294,15 +295,11 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
                     manifest.pop(name, None)
                 catalogue.write_manifest(out_dir, manifest)
                 progress = Progress(len(the_plan.todo), stream)
-                futures = [pool.submit(render_one, name, str(out_dir)) for name in the_plan.todo]
+                futures = [pool.submit(render_one, name, the_plan.keys[name], str(out_dir)) for name in the_plan.todo]
                 try:
                     for future in as_completed(futures):
                         item = future.result()
-                        manifest[item.name] = {
-                            **the_plan.entries[item.name], "key": the_plan.keys[item.name], "files": item.files,
-                            "width": item.width, "height": item.height, "frames": item.frames,
-                            "min_text_px": item.min_text_px, "phone": item.phone,
-                            "label_problems": list(item.label_problems)}
+                        manifest[item.name] = item.entry
                         catalogue.write_manifest(out_dir, manifest)
                         results.append(item)
                         progress.step(item)
@@ -310,10 +307,9 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
                     for future in futures:
                         future.cancel()
                     raise
-        for name, entry in manifest.items():
-            entry.update(the_plan.entries.get(name, {}))
-        manifest = {name: manifest[name] for name in the_plan.order if name in manifest}
+        manifest = {name: dataclasses.replace(manifest[name], **the_plan.entries[name])
+                    for name in the_plan.order if name in manifest}
         current = set(manifest) == set(the_plan.order) and all(
-            manifest[n]["key"] == the_plan.keys[n] for n in the_plan.order if n in the_plan.keys)
+            manifest[n].key == the_plan.keys[n] for n in the_plan.order if n in the_plan.keys)
         catalogue.write_manifest(out_dir, manifest, the_plan.stamp if current and names is None else None)
     return sorted(results, key=lambda r: r.name)

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from gdsim.build.catalogue import Catalogue
-from gdsim.build.keys import package_digest
+from gdsim.build.keys import notebooks_key
 from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.site.notebook_css import slim
@@ -41,7 +41,7 @@ def on_config(config):
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
-    current = NOTEBOOK_CACHE / package_digest()[:16]
+    current = NOTEBOOK_CACHE / notebooks_key()[:16]
     if NOTEBOOK_CACHE.is_dir():
         for old in NOTEBOOK_CACHE.iterdir():
             if old != current:
@@ -72,7 +72,7 @@ def _export_playground():
 def on_files(files, config):
     """Publish every rendered asset under figures/ and KaTeX's stylesheet and fonts under assets/katex/."""
     for entry in _catalogue.assets.values():
-        for name in entry["files"]:
+        for name in entry.files:
             files.append(File.generated(config, f"figures/{name}", abs_src_path=str(FIGURES / name)))
     for source, site_path in katex_files():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))

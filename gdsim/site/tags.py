@@ -27,7 +27,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from gdsim.build.catalogue import Catalogue
+from gdsim.build.catalogue import Catalogue, Entry
 from gdsim.facts import Fact
 
 TAG = re.compile(r"\{\{[ \t]*(figure|fact)[ \t]+([a-z0-9_-]+)(?:[ \t]+([^\s{}]+))?[ \t]*\}\}")
@@ -245,21 +245,20 @@ def expand(markdown: str, catalogue: Catalogue, where: str = "<text>", line_offs
 PHONE_MEDIA = "(max-width: 600px)"
 
 
-def figure_html(name: str, entry: dict, figures_url: str, alt: str, caption_html: str, first: bool = False) -> str:
+def figure_html(name: str, entry: Entry, figures_url: str, alt: str, caption_html: str, first: bool = False) -> str:
     """A captioned <figure>: a sized <picture> with the phone layout for narrow screens, lazy unless
     it is ``first`` (the page's first figure, on its first screen: fetched at once, at high
     priority); an animation gets its posters and a play/pause control."""
     alt = html.escape(alt, quote=True)
-    phone = entry["phone"]
     poster, phone_poster = f"{figures_url}/{name}.png", f"{figures_url}/{name}.phone.png"
     picture = (
-        f'<picture><source media="{PHONE_MEDIA}" srcset="{phone_poster}" width="{phone["width"]}" '
-        f'height="{phone["height"]}">'
-        f'<img src="{poster}" alt="{alt}" width="{entry["width"]}" height="{entry["height"]}" '
+        f'<picture><source media="{PHONE_MEDIA}" srcset="{phone_poster}" width="{entry.phone_width}" '
+        f'height="{entry.phone_height}">'
+        f'<img src="{poster}" alt="{alt}" width="{entry.width}" height="{entry.height}" '
         + ('loading="eager" fetchpriority="high"' if first else 'loading="lazy"')
         + ' decoding="async"></picture>'
     )
-    if entry["kind"] == "animation":
+    if entry.kind == "animation":
         return (
             f'<figure class="gd-figure gd-animation" id="fig-{name}" data-gif="{figures_url}/{name}.gif" '
             f'data-gif-phone="{figures_url}/{name}.phone.gif" data-poster="{poster}" '

@@ -28,4 +28,5 @@ ASSETS = (
     Asset("tiny-e", STILL, data=numbers, draw="line", params={"k": 5}),
     Asset("tiny-f", STILL, data=numbers, draw="line", params={"k": 6}),
     Asset("tiny-movie", ANIMATION, data=numbers, draw="movie", params={"k": 7}),
+    Asset("tiny-bars", STILL, data=numbers, draw="bars", params={"k": 8}),
 )
