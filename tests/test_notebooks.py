@@ -1,51 +1,29 @@
-"""The companion notebooks: one per chapter, linked both ways, run for real, and every number they
-print for the reader equal to what ``python -m gdsim facts`` says."""
+"""The companion notebooks: one per chapter, linked both ways, run for real by the site's build, and every
+number their pages print for the reader equal to what ``python -m gdsim facts`` says."""
 
 from __future__ import annotations
 
-import ast
+import html
 import json
 import os
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client import KernelManager
-from nbclient import NotebookClient
 
-from gdsim import chapters, digests
+from gdsim import chapters
 from gdsim.build import catalogue
-from gdsim.paths import STYLE
 from gdsim.site.notebook import LINE, line
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
-RUNS = ROOT / ".cache" / "notebook-runs"  # each notebook's printed text, under its run_key
 FEWEST_FACTS = 2  # each notebook reproduces at least this many of its chapter's numbers
-
-
-def run_notebook(path: Path, sockets: Path) -> str:
-    """Execute a notebook in a fresh kernel (an error fails the test) and return its printed text.
-
-    The kernel talks over Unix sockets in a folder of its own: kernels started side by side over TCP
-    can pick the same free port ("Address already in use"). It may take minutes to start when every
-    core is busy, so the start-up wait is as long as a cell's."""
-    notebook = nbformat.read(path, as_version=4)
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / path.stem))
-    NotebookClient(notebook, km=kernel, timeout=300, startup_timeout=300,
-                   allow_errors=False).execute(cwd=str(path.parent))
-    return "".join(
-        output.get("text", "")
-        for cell in notebook.cells if cell.cell_type == "code"
-        for output in cell.outputs if output.output_type == "stream"
-    )
 
 
 def markdown(path: Path) -> list[str]:
@@ -53,84 +31,36 @@ def markdown(path: Path) -> list[str]:
             if cell["cell_type"] == "markdown"]
 
 
-def run_key(path: Path) -> str:
-    """A digest of all a notebook's printed text can depend on: the notebook, the meaning of every
-    gdsim module its code imports and of theirs (``gdsim.digests.key``), the library versions and
-    the style, the facts' formats, and this test's code. The build keys its own run of the notebooks
-    in the same spirit (``gdsim.build.keys.notebooks_key``)."""
-    modules = set()
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "code":
-            for node in ast.walk(ast.parse(cell.source)):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-                if isinstance(node, ast.ImportFrom) and node.module:
-                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                modules.update(name for name in names if digests.module_path(name) is not None)
-    formats = {name: fact.fmt for name, fact in catalogue.read_facts(ROOT / "figures")[1].items()}
-    label = "|".join([path.read_text(encoding="utf-8"), Path(__file__).read_text(encoding="utf-8"),
-                      json.dumps(formats, sort_keys=True), metadata.version("ipykernel"), metadata.version("nbclient")])
-    return digests.key(label, modules=sorted(modules), files=[STYLE])
+# What a notebook printed, as its page shows it: nbconvert writes each stream output as a <pre>.
+PRINTED = re.compile(r'<div class="jp-RenderedText jp-OutputArea-output"[^>]*>\s*<pre>(.*?)</pre>', re.S)
 
 
-def run_or_reuse(path: Path, key: str, sockets: Path) -> str:
-    """A notebook's printed text: from its last run if nothing it depends on has changed since
-    (``key``, from ``run_key``; ``GDSIM_FRESH=1`` runs it anyway), else from a real run, then kept."""
-    kept = RUNS / f"{path.stem}-{key[:24]}.txt"
-    if kept.is_file() and os.environ.get("GDSIM_FRESH") != "1":
-        return kept.read_text(encoding="utf-8")
-    text = run_notebook(path, sockets)
-    RUNS.mkdir(parents=True, exist_ok=True)
-    for old in RUNS.glob(f"{path.stem}-*.txt"):
-        old.unlink(missing_ok=True)
-    temporary = kept.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, kept)
-    return text
+def printed(page: Path) -> str:
+    """The text a notebook's code printed, read from its page on the built site."""
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", block)) for block in PRINTED.findall(
+        page.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
-def executed(rendered, tmp_path_factory) -> dict[str, str]:
-    """Every notebook run (two kernels at a time, each its own process) or, where nothing it
-    depends on has changed since it last ran, its text from then; and ``python -m gdsim facts``
-    beside them: the printed text of each notebook, and the facts under ``"<facts>"``."""
+def executed(built_site) -> dict[str, str]:
+    """What every notebook printed when the site was built (``mkdocs build`` runs each in a fresh
+    kernel, and a cell that raises fails the build), as its page shows it; and ``python -m gdsim
+    facts`` under ``"<facts>"``."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    facts = subprocess.Popen([sys.executable, "-m", "gdsim", "facts"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, text=True)
-    keys = [run_key(path) for path in NOTEBOOKS]  # here, not in the threads: ast.parse is not thread-safe
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        sockets = tmp_path_factory.mktemp("kernels")
-        runs = pool.map(lambda path, key: run_or_reuse(path, key, sockets), NOTEBOOKS, keys)
-        texts = dict(zip((p.stem for p in NOTEBOOKS), runs))
-    out, _ = facts.communicate()
-    assert facts.returncode == 0
-    return texts | {"<facts>": out}
+    facts = subprocess.run([sys.executable, "-m", "gdsim", "facts"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, check=True)
+    return {path.stem: printed(built_site / "notebooks" / path.stem / "index.html") for path in NOTEBOOKS} \
+        | {"<facts>": facts.stdout}
 
 
-def test_a_notebook_is_run_again_when_a_module_it_imports_changes(monkeypatch):
-    """The key of a chapter's notebook changes with the code of its chapter, of its drawing module
-    and of what they import (the descent code), and not with an unrelated chapter's."""
-    path = DOCS / "notebooks" / "batches.ipynb"
-    before = run_key(path)
-    real = digests.read
-
-    def edited(module: str):
-        """The module as read, with one more constant, as if someone had just added it."""
-        def read(name: str) -> digests.Module:
-            found = real(name)
-            if name != module:
-                return found
-            extra = ast.parse("EDITED = 1").body
-            return digests.Module(name, {**found.definitions, "EDITED": extra}, found.imports, found.imported, found.other)
-        return read
-
-    for module, counts in [("gdsim.chapters.batches", True), ("gdsim.draw.batches", True),
-                           ("gdsim.descent", True), ("gdsim.chapters.range_test", False)]:
-        monkeypatch.setattr(digests, "read", edited(module))
-        digests.forget()
-        assert (run_key(path) != before) == counts, module
-    monkeypatch.setattr(digests, "read", real)
-    digests.forget()
-    assert run_key(path) == before
+def test_printed_text_is_read_from_the_page_as_a_reader_sees_it():
+    """Oracle for the parser: two outputs, one with an escaped character and one with a span."""
+    page = ('<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain" tabindex="0">\n'
+            '<pre>a = 1\nb = −2 &lt; 3\n</pre></div><div class="jp-RenderedText jp-OutputArea-output">'
+            '<pre><span class="x">c = 4</span></pre></div>')
+    path = Path(tempfile.mkdtemp()) / "index.html"
+    path.write_text(page, encoding="utf-8")
+    assert printed(path).splitlines() == ["a = 1", "b = −2 < 3", "", "c = 4"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -166,8 +96,8 @@ def test_notebook_and_chapter_link_to_each_other(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_and_prints_its_chapters_numbers(path, executed):
-    """Every ``name = value`` line a notebook prints names a fact of its own chapter and shows
-    exactly the text that fact has on the page (its value from ``python -m gdsim facts``)."""
+    """Every ``name = value`` line a notebook's page shows names a fact of its own chapter and shows
+    exactly the text that fact has on the chapter's page (its value from ``python -m gdsim facts``)."""
     values = json.loads(executed["<facts>"])
     formats = {name: fact.fmt for name, fact in catalogue.read_facts(ROOT / "figures")[1].items()}
     source = Path(chapters.load(path.stem).__file__).read_text(encoding="utf-8")  # fact names are literals

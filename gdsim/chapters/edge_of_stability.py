@@ -91,6 +91,11 @@ class Bowl:
     sharpness: tuple[np.ndarray, ...]  # measured by power iteration at every step
     floor: float
 
+    @property
+    def limits(self) -> tuple[float, ...]:
+        """2/η of each rate: the sharpness a bowl can have and still be stable at that rate."""
+        return tuple(2 / lr for lr in self.rates)
+
 
 @lru_cache(maxsize=1)
 def bowl() -> Bowl:

@@ -109,6 +109,16 @@ class LeastSquaresView:
     suggestions: dict[str, float]
     cross_step: int  # the first step with η above 2/λ_max
 
+    @property
+    def stop_ratio(self) -> float:
+        """Where the test stopped, as a multiple of the limit 2/λ_max."""
+        return self.test.stop_lr / self.limit
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        """Each rule's suggestion as a multiple of the limit 2/λ_max."""
+        return {rule: lr / self.limit for rule, lr in self.suggestions.items()}
+
 
 @dataclass(frozen=True)
 class MovieView:

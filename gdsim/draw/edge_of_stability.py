@@ -70,14 +70,14 @@ def bowl(result: Bowl, layout: Layout = COLUMN) -> Figure:
     fig = new_figure(layout.height(3.3, 6.0), layout)
     loss_ax, sharp_ax = fig.subplots(*layout.grid(1, 2))
     colours = (RATE_KIND["good"], RATE_KIND["very high"])
-    for lr, losses, measured, colour in zip(result.rates, result.losses, result.sharpness, colours):
+    for lr, limit, losses, measured, colour in zip(result.rates, result.limits, result.losses, result.sharpness, colours):
         steps = np.arange(len(losses))
         loss_ax.plot(steps, losses, color=colour, linewidth=1.5, marker="o", markersize=2.5, label=_eta(round(lr, 3)))
         sharp_ax.plot(steps, measured, color=colour, linewidth=2.2 if colour == colours[0] else 1.2,
                       linestyle="-" if colour == colours[0] else (0, (1, 2)))
-        sharp_ax.axhline(2 / lr, color=colour, linestyle="--", linewidth=1.2)
-        below = 2 / lr < result.lam_max  # its label under its line, clear of λ_max's
-        sharp_ax.annotate(minus(f"2/$\\eta$ = {2 / lr:.2f}"), (len(losses) - 1, 2 / lr), xytext=(-3, -3 if below else 3),
+        sharp_ax.axhline(limit, color=colour, linestyle="--", linewidth=1.2)
+        below = limit < result.lam_max  # its label under its line, clear of λ_max's
+        sharp_ax.annotate(minus(f"2/$\\eta$ = {limit:.2f}"), (len(losses) - 1, limit), xytext=(-3, -3 if below else 3),
                           textcoords="offset points", ha="right", va="top" if below else "bottom",
                           color=TEXT.get(colour, colour))
     sharp_ax.annotate(minus(f"$\\lambda_{{\\max}}$ = {result.lam_max:.2f} at every step"), (0, result.lam_max),

@@ -1,7 +1,8 @@
 """``make audit``: Lighthouse on every page of the built site, the way a static host serves it.
 
 The site in ``site/`` is served on 127.0.0.1 with gzip; Lighthouse 12 (``.ci/audit``, npm) runs
-each page in Debian's Chromium with its default mobile emulation and throttling. A single run's
+each page in Debian's Chromium with its default mobile emulation and throttling, from one runner
+per core (``AUDIT_WORKERS``), each starting its Chromium once (``.ci/audit/run.mjs``). A single run's
 performance score moves by about ±0.05 on a busy machine, so a page that misses a goal on its
 first run is run twice more and judged on the median of the three (``AUDIT_RUNS=N`` runs every
 page N times instead). It prints a table and fails (exit 1) below performance 0.95,
@@ -27,7 +28,12 @@ from pathlib import Path
 from gdsim.paths import ROOT
 
 RUNS = int(os.environ.get("AUDIT_RUNS", "0"))  # 0: once, three times for a page that misses a goal
-LIGHTHOUSE = ROOT / ".ci" / "audit" / "node_modules" / ".bin" / "lighthouse"
+# Runners at once, each a Chromium: a page's load spends most of its time waiting (for the network
+# to be quiet, for the main thread to be idle), which a second runner fills.
+WORKERS = int(os.environ.get("AUDIT_WORKERS", str(len(os.sched_getaffinity(0)))))
+RUNNER = ROOT / ".ci" / "audit" / "run.mjs"
+LIGHTHOUSE = ROOT / ".ci" / "audit" / "node_modules" / "lighthouse"
+NODE = shutil.which("node") or "node"
 GOALS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.95}
 MAX_LCP_MS, MAX_CLS = 2500.0, 0.05
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".mjs")
@@ -74,25 +80,27 @@ def pages(site: Path) -> list[str]:
     return sorted(found, key=lambda p: (p != "/", p))
 
 
-def audit(url: str) -> dict:
-    """Lighthouse's four scores, LCP (ms) and CLS for one page."""
+def audit(urls: list[str], workers: int = WORKERS) -> dict[str, dict]:
+    """Lighthouse's four scores, LCP (ms) and CLS for each URL, from ``workers`` runners at once,
+    each with one Chromium started once (``.ci/audit/run.mjs``); pages are dealt out in turn."""
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    done = subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout", f"--chrome-path={chromium}",
-         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance,accessibility,best-practices,seo"],
-        capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise RuntimeError(f"lighthouse failed on {url}: {done.stderr.strip()[-500:]}")
-    report = json.loads(done.stdout)
-    scores = {name: report["categories"][name]["score"] for name in GOALS}
-    scores["lcp_ms"] = report["audits"]["largest-contentful-paint"]["numericValue"]
-    scores["cls"] = report["audits"]["cumulative-layout-shift"]["numericValue"]
-    scores["shifts"] = [item.get("node", {}).get("snippet", "")[:90]
-                        for item in report["audits"].get("layout-shifts", {}).get("details", {}).get("items", [])][:3]
-    scores["failing"] = sorted(key for key, audit in report["audits"].items()
-                               if audit.get("score") is not None and audit["score"] < 0.9
-                               and audit.get("scoreDisplayMode") in ("binary", "numeric"))
-    return scores
+    shares = [urls[k::workers] for k in range(workers) if urls[k::workers]]
+    runners = [subprocess.Popen([NODE, str(RUNNER), str(chromium), CHROME_FLAGS, *share], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=RUNNER.parent) for share in shares]
+    results = {}
+    for runner in runners:
+        out, err = runner.communicate(timeout=300 * len(urls))
+        for line in out.splitlines():
+            found = json.loads(line)
+            if "error" in found:
+                raise RuntimeError(f"lighthouse failed on {found['url']}: {found['error']}")
+            results[found["url"]] = {**found.pop("scores"), **found}
+        if runner.returncode != 0:
+            raise RuntimeError(f"the Lighthouse runner failed: {err.strip()[-500:]}")
+    missing = sorted(set(urls) - set(results))
+    if missing:
+        raise RuntimeError(f"Lighthouse gave no result for {', '.join(missing)}")
+    return results
 
 
 def below(scores: dict) -> list[str]:
@@ -102,17 +110,23 @@ def below(scores: dict) -> list[str]:
     return bad + (["CLS"] if scores["cls"] > MAX_CLS else [])
 
 
-def median_audit(url: str, runs: int) -> dict:
-    """Each score and metric of one page, the median over ``runs`` Lighthouse runs (``runs`` 0:
-    one run, or three if the first misses a goal)."""
-    results = [audit(url) for _ in range(max(runs, 1))]
-    if runs == 0 and below(results[0]):
-        results += [audit(url), audit(url)]
+def median(results: list[dict]) -> dict:
+    """Each score and metric over several runs of one page, the median."""
     merged = {key: statistics.median(r[key] for r in results) for key in (*GOALS, "lcp_ms", "cls")}
     merged["failing"] = sorted(set().union(*(r["failing"] for r in results)))
     merged["shifts"] = results[0]["shifts"]
     merged["runs"] = len(results)
     return merged
+
+
+def median_audits(urls: list[str], runs: int) -> dict[str, dict]:
+    """Every page's scores, the median over ``runs`` Lighthouse runs (``runs`` 0: one run, and
+    three for a page whose first run misses a goal)."""
+    rounds = [audit(urls) for _ in range(max(runs, 1))]
+    again = [url for url in urls if runs == 0 and below(rounds[0][url])]
+    if again:
+        rounds += [audit(again), audit(again)]
+    return {url: median([r[url] for r in rounds if url in r]) for url in urls}
 
 
 def main(only: list[str] | None = None) -> int:
@@ -126,8 +140,10 @@ def main(only: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"{'page':34} perf  a11y  b.p.  seo   LCP (s)  CLS    runs (median)")
     failures = []
-    for path in only or pages(site):
-        s = median_audit(base + path, RUNS)
+    paths = only or pages(site)
+    results = median_audits([base + path for path in paths], RUNS)
+    for path in paths:
+        s = results[base + path]
         bad = below(s)
         print(f"{path:34} {s['performance']:.2f}  {s['accessibility']:.2f}  {s['best-practices']:.2f}  "
               f"{s['seo']:.2f}  {s['lcp_ms'] / 1000:6.2f}  {s['cls']:.3f}  {s['runs']}"
