@@ -31,6 +31,14 @@ def test_site_has_every_chapter(built_site):
     assert {p.strip("/") for p in page_paths(built_site)} >= chapters
 
 
+def test_the_browser_checks_run_in_the_worker_groups_conftest_gives_them(request, worker_id):
+    """Under ``make test`` the browser checks make two groups, each kept on one worker (Chromium
+    fills more than a core): the group must reach pytest-xdist, which writes it into the test's id."""
+    if worker_id == "master" or not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run by pytest-xdist with --dist loadgroup")
+    assert request.node.nodeid.rsplit("@", 1)[-1] in ("browser-0", "browser-1"), request.node.nodeid
+
+
 def test_every_built_page_is_checked(built_site):
     """The per-page checks here and in test_accessibility.py run on the pages docs/ holds: the
     built site has exactly those."""
