@@ -12,10 +12,12 @@ import sys
 import threading
 from pathlib import Path
 
+import passed
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DURATIONS = "gdsim/durations"  # seconds each test took when it last ran, in pytest's cache
+DURATIONS = "gdsim/durations"
+FAILED = pytest.StashKey[list]()  # seconds each test took when it last ran, in pytest's cache
 SHARED_SCOPES = {"class", "module", "package"}
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,6 +65,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     order comes from ``first_run_guess``. Every worker computes the same order from the same
     cache, as xdist requires.
     """
+    # tests that read only the package's code, and passed on identical code, are not run again
+    unchanged = {item for item in items if item.get_closest_marker("code_only") and passed.unchanged(item)}
+    if unchanged:
+        config.hook.pytest_deselected(items=[item for item in items if item in unchanged])
+        items[:] = [item for item in items if item not in unchanged]
     cache = getattr(config, "cache", None)  # none under -p no:cacheprovider, as in CI
     last = cache.get(DURATIONS, {}) if cache is not None else {}
     grouping = config.pluginmanager.has_plugin("xdist")  # which knows the xdist_group mark
@@ -84,6 +91,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _took: dict[str, float] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Remember a ``code_only`` test that passed (its set-up, call and tear-down), in its worker."""
+    report = (yield).get_result()
+    if item.get_closest_marker("code_only"):
+        failed = item.stash.setdefault(FAILED, [])
+        failed.append(report.failed or report.skipped)
+        if report.when == "teardown" and len(failed) == 3 and not any(failed):
+            passed.remember(item)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -186,12 +204,18 @@ def page_checks(built_site, site_url, browser):
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Say how many page checks were not run again, and why (as ``go test`` prints "(cached)")."""
+    """Say how many checks were not run again, and why (as ``go test`` prints "(cached)")."""
     from fetched import CACHED, RECORDS
 
-    passed = [r for r in terminalreporter.stats.get("passed", []) if r.when == "call" and "browser" in r.keywords]
-    cached = sum(any(tuple(p) == CACHED for p in r.user_properties) for r in passed)
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])]
+    browser = [r for r in terminalreporter.stats.get("passed", []) if r.when == "call" and "browser" in r.keywords]
+    cached = sum(any(tuple(p) == CACHED for p in r.user_properties) for r in browser)
     if cached:
         terminalreporter.write_line(
             f"{cached} browser page checks not run again: the page and every file they fetched are "
             f"byte-identical to when they passed ({RECORDS.relative_to(ROOT)}; make test FRESH=1 runs all)")
+    skipped = passed.not_run_again({passed._test(r.nodeid) for r in reports})
+    if skipped:
+        terminalreporter.write_line(
+            f"{skipped} tests that read only the package's code not run again: it is byte-identical to when "
+            f"they passed ({passed.RECORDS.relative_to(ROOT)}; make test FRESH=1 runs all)")

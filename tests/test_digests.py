@@ -20,6 +20,7 @@ import pytest
 from gdsim import digests
 from gdsim.build import keys, registry
 
+pytestmark = pytest.mark.code_only
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = """
 import json

@@ -45,6 +45,7 @@ def _read_json(path):
     return value if isinstance(value, dict) else {}
 
 
+@pytest.mark.code_only
 def test_second_render_writes_nothing(tmp_path):
     name = NAMES[0]
     render([name], out_dir=tmp_path, stream=io.StringIO())
@@ -53,6 +54,7 @@ def test_second_render_writes_nothing(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
 
 
+@pytest.mark.code_only
 def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
     from gdsim import digests
     from gdsim.build import keys
@@ -66,6 +68,7 @@ def test_changed_code_makes_an_asset_stale(tmp_path, monkeypatch):
     assert render_module.stale(asset.name, asset.files, manifest, keys.asset_key(asset), tmp_path)
 
 
+@pytest.mark.code_only
 def test_facts_are_recomputed_only_when_their_code_changes(tmp_path, monkeypatch):
     from gdsim import digests
     from gdsim.build import render as render_module
