@@ -42,6 +42,9 @@ def main(out: Path, only: list[str]) -> None:
                         continue
                     page.goto(url + path, wait_until="load")
                     page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)
+                    # every image decoded before the whole page is drawn at once (a lazy poster
+                    # far down was otherwise captured blank)
+                    page.evaluate("() => Promise.all([...document.images].map(img => img.decode().catch(() => null)))")
                     page.screenshot(path=str(out / f"{name}-{scheme}-{width}.png"), full_page=True)
                 context.close()
         browser.close()
