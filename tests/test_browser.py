@@ -1,18 +1,15 @@
-"""The built site in a real browser: every page loads cleanly, offline, with images and math."""
+"""The built site in a real browser: what its pages do beyond loading (every page's load, images,
+formulas and accessibility: test_accessibility.py)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from pages import (
-    MATH_STATUS,
     SCROLL_AND_WAIT_FOR_IMAGES,
     START_THEME,
-    TEXT_LAYOUT,
-    assert_nothing_moved,
     page_paths,
     source_page_paths,
 )
@@ -40,41 +37,9 @@ def test_the_browser_checks_run_in_the_worker_groups_conftest_gives_them(request
 
 
 def test_every_built_page_is_checked(built_site):
-    """The per-page checks here and in test_accessibility.py run on the pages docs/ holds: the
-    built site has exactly those."""
+    """The per-page checks (test_accessibility.py) run on the pages docs/ holds: the built site has
+    exactly those."""
     assert page_paths(built_site) == PATHS
-
-
-@pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_page_loads_offline_with_images_and_math(site_url, browser, page_checks, request, scheme, path):
-    if page_checks.unchanged(request.node):
-        return
-    problems = []
-    with page_checks.visit(browser, 1280, 900, scheme) as (page, on, fetched):
-        on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-        response = page.goto(site_url + path, wait_until="load")
-        assert response.ok, f"HTTP {response.status}"
-        assert not [u for u in fetched if "/assets/javascripts/" in u], "theme script fetched during load"
-        before = page.evaluate(TEXT_LAYOUT)
-        images = page.evaluate(SCROLL_AND_WAIT_FOR_IMAGES)  # scrolling starts the theme's script
-        broken = [img["src"] for img in images if not img["ok"]]
-        assert not broken, f"images that did not load: {broken}"
-        math = page.evaluate(MATH_STATUS)
-        assert math["typeset"] == math["marked"], f"{math['marked'] - math['typeset']} formulas not typeset"
-        assert not page.evaluate("() => !!window.MathJax"), "the page loads a math script"
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
-        page.evaluate(START_THEME)  # its errors are caught, and it must move nothing
-        assert_nothing_moved(path, before, page.evaluate(TEXT_LAYOUT))
-        # what the started theme fetches (the search index) must finish: leaving the page while it
-        # loads would abort it, a failure of the test's making
-        page.wait_for_load_state("networkidle")
-    assert not problems, "\n".join(problems)
-    outside = sorted({u for u in fetched if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")})
-    assert not outside, f"requests that left 127.0.0.1: {outside}"
-    page_checks.passed(request.node, fetched)
 
 
 def test_chapters_with_math_are_typeset_at_build_time(built_site, site_url, browser):

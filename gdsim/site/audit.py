@@ -121,11 +121,14 @@ def median(results: list[dict]) -> dict:
 
 def median_audits(urls: list[str], runs: int) -> dict[str, dict]:
     """Every page's scores, the median over ``runs`` Lighthouse runs (``runs`` 0: one run, and
-    three for a page whose first run misses a goal)."""
+    three for a page whose first run misses a goal). A second runner only ever lowers a score
+    (it competes for the CPU, and blocking time counts four times over under the simulated
+    throttling), so a page that passes beside it passes; a page that misses is run twice more
+    with the machine to itself."""
     rounds = [audit(urls) for _ in range(max(runs, 1))]
     again = [url for url in urls if runs == 0 and below(rounds[0][url])]
     if again:
-        rounds += [audit(again), audit(again)]
+        rounds += [audit(again, workers=1), audit(again, workers=1)]
     return {url: median([r[url] for r in rounds if url in r]) for url in urls}
 
 
