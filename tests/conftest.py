@@ -117,9 +117,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         cache.set(DURATIONS, cache.get(DURATIONS, {}) | _took)
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The temporary folder every pytest worker of this run sees (each has one of its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
 @pytest.fixture(scope="session")
-def rendered() -> Path:
-    """Every asset brought up to date in the real figures/ folder, once per test run.
+def rendered(tmp_path_factory, worker_id) -> Path:
+    """Every asset brought up to date in the real figures/ folder, once per test run: the first
+    worker that needs it renders, under a lock, and the others read what it wrote. Under
+    ``make test FRESH=1`` every asset is drawn again, its runs computed in an empty store.
 
     The tests that check assets read what this render wrote (files, sizes, the manifest), so no
     asset is drawn twice in a run except by the test whose point is determinism.
@@ -127,8 +135,13 @@ def rendered() -> Path:
     from gdsim.build.render import render
     from gdsim.paths import FIGURES
 
-    with open(os.devnull, "w") as quiet:
-        render(out_dir=FIGURES, stream=quiet)
+    shared = shared_folder(tmp_path_factory, worker_id)
+    with open(shared / "render.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "render.done").exists():
+            with open(os.devnull, "w") as quiet:
+                render(out_dir=FIGURES, stream=quiet, force=os.environ.get("GDSIM_FRESH") == "1")
+            (shared / "render.done").touch()
     return FIGURES
 
 
@@ -136,9 +149,7 @@ def rendered() -> Path:
 def built_site(tmp_path_factory, rendered, worker_id) -> Path:
     """The whole site built with ``mkdocs build --strict`` once per test run: the first pytest
     worker that needs it builds it, under a lock, and the others read the same folder."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":  # xdist: one temporary root for all the workers of this run
-        shared = shared.parent
+    shared = shared_folder(tmp_path_factory, worker_id)
     site, done_mark = shared / "site", shared / "site.built"
     with open(shared / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

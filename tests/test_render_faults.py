@@ -57,15 +57,36 @@ class Tree:
         start = text.index("DELAY = ")
         path.write_text(text[:start] + f"DELAY = {seconds}" + text[text.index("  #", start):])
 
+    def slow_facts(self, seconds: float) -> None:
+        path = self.root / "gdsim" / "chapters" / "model_and_data.py"
+        text = path.read_text()
+        start = text.index("FACTS_DELAY = ")
+        path.write_text(text[:start] + f"FACTS_DELAY = {seconds}" + text[text.index("  #", start):])
+
+    @property
+    def chapter(self) -> Path:
+        return self.root / "gdsim" / "chapters" / "model_and_data.py"
+
     def command(self, *args: str, out: Path | None = None) -> list[str]:
-        return [sys.executable, "-m", "gdsim", *args, "--out", str(out or self.out)]
+        """``python -m gdsim ARGS --out DIR``: one render worker unless the test asks for more (the
+        tiny assets take milliseconds; a worker costs a second of start-up)."""
+        jobs = [] if "--jobs" in args or args[:1] == ("list",) else ["--jobs", "1"]
+        return [sys.executable, "-m", "gdsim", *args, *jobs, "--out", str(out or self.out)]
 
     @property
     def env(self) -> dict:
-        return dict(os.environ, PYTHONPATH=str(self.root))
+        """The tree's package first on the path, its own result store (``.cache/results`` in it)."""
+        env = dict(os.environ, PYTHONPATH=str(self.root))
+        env.pop("GDSIM_RESULTS", None)
+        return env
 
-    def render(self, *args: str, out: Path | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(self.command("render", *args, out=out), cwd=self.root, env=self.env,
+    def render(self, *args: str, out: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command("render", *args, out=out), cwd=self.root, env={**self.env, **(env or {})},
+                              capture_output=True, text=True, timeout=120)
+
+    def python(self, code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """``python -c code args`` with the tree's package first on the path."""
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=self.root, env={**self.env, **(env or {})},
                               capture_output=True, text=True, timeout=120)
 
     def start(self, *args: str) -> subprocess.Popen:
@@ -220,7 +241,7 @@ def test_two_concurrent_renders_keep_every_entry(tree, tmp_path):
     tree.edit(ORIGINAL_COLOUR, EDITED_COLOUR)
     first, second = tree.start("--jobs", "1"), tree.start("tiny-a", "tiny-movie", "--force", "--jobs", "1")
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
-    assert committed(tree.out) == 8
+    assert committed(tree.out) == 9
     assert_repaired(tree, tmp_path)
 
 
@@ -255,7 +276,75 @@ def test_an_edit_re_renders_what_it_changes_and_nothing_else(tree):
     tree.edit("BAR_WIDTH = 0.6", "BAR_WIDTH = 0.7")
     assert rendered_names(tree.render()) == {"tiny-bars"}
     tree.edit(ORIGINAL_COLOUR, EDITED_COLOUR)
-    assert rendered_names(tree.render()) == {f"tiny-{x}" for x in "abcdef"} | {"tiny-movie", "tiny-bars"}
+    assert rendered_names(tree.render()) == {f"tiny-{x}" for x in "abcdef"} | {"tiny-movie", "tiny-bars", "tiny-trained"}
+
+
+SEVEN, EIGHT = '"tiny_count": Fact(7, "d")', '"tiny_count": Fact(8, "d")'
+
+
+def published_count(tree: Tree) -> float:
+    from gdsim.build import catalogue
+
+    return catalogue.read_facts(tree.out)[1]["tiny_count"].value
+
+
+def test_a_failed_render_then_a_revert_never_publishes_the_edits_numbers(tree, tmp_path):
+    """A chapter constant edited together with a drawing that fails: the render fails after the new
+    facts are computed; both edits are reverted; the next plain render must publish the old numbers
+    (once it answered "all up to date" beside the edit's facts)."""
+    signature = "def line(values: list[float], layout: Layout = COLUMN) -> Figure:\n"
+    tree.edit(SEVEN, EIGHT, tree.chapter)
+    tree.edit(signature, signature + "    raise ValueError('broken on purpose')\n")
+    assert tree.render("--jobs", "1").returncode == 1
+    tree.edit(EIGHT, SEVEN, tree.chapter)
+    tree.edit(signature + "    raise ValueError('broken on purpose')\n", signature)
+    assert_repaired(tree, tmp_path)
+    assert published_count(tree) == 7
+
+
+def test_a_kill_at_any_moment_while_the_facts_change_then_a_revert_publishes_the_old_ones(tree, tmp_path):
+    tree.slow_facts(0.4)
+    assert tree.render().returncode == 0
+    for delay in (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5):
+        tree.edit(SEVEN, EIGHT, tree.chapter)
+        process = tree.start("--jobs", "1")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        tree.edit(EIGHT, SEVEN, tree.chapter)
+        done = tree.render()
+        assert done.returncode == 0, done.stderr
+        assert published_count(tree) == 7, f"killed after {delay} s, the edit's numbers were published"
+    assert_repaired(tree, tmp_path)
+
+
+def test_hand_edits_to_the_facts_and_the_manifest_are_undone(tree, tmp_path):
+    facts = json.loads((tree.out / "facts.json").read_text())
+    facts["facts"]["tiny_count"]["value"] = 99
+    (tree.out / "facts.json").write_text(json.dumps(facts))
+    manifest = json.loads((tree.out / "manifest.json").read_text())
+    manifest["assets"]["tiny-a"]["width"] += 1
+    manifest["assets"]["tiny-b"]["kind"] = "animation"
+    (tree.out / "manifest.json").write_text(json.dumps(manifest))
+    assert_repaired(tree, tmp_path)
+    assert published_count(tree) == 7
+
+
+DIFFERENCES = ("import json, sys; from pathlib import Path; from gdsim.build.determinism import differences; "
+               "print(json.dumps(differences(Path(sys.argv[1]), sys.argv[3:], Path(sys.argv[2]))))")
+
+
+def test_the_determinism_check_catches_a_training_run_that_is_not(tree, tmp_path):
+    """A stored run made nondeterministic: renders keep reading the stored value, so the figures and
+    facts look stable; the check, which computes the run again in an empty store, sees it move."""
+    noisy = {"TINY_NOISE": "1"}
+    assert rendered_names(tree.render(env=noisy)) == set(), "the key does not see the run's noise"
+    done = tree.python(DIFFERENCES, str(tree.out), str(tmp_path / "noisy"), "tiny-trained", "tiny-a", env=noisy)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["tiny-trained.png differs", "tiny-trained.phone.png differs",
+                                       "facts differ: tiny_trained"]
+    done = tree.python(DIFFERENCES, str(tree.out), str(tmp_path / "quiet"), "tiny-trained", "tiny-a")
+    assert done.returncode == 0 and json.loads(done.stdout) == [], done.stdout + done.stderr
 
 
 def test_an_unwritable_folder_is_one_clear_line(tree):

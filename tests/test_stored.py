@@ -65,3 +65,62 @@ def test_a_damaged_file_is_recomputed_and_replaced(tmp_path, monkeypatch):
     square.cache_clear()
     assert np.array_equal(square(4.0), np.arange(3.0) * 16) and CALLS == [4.0, 4.0]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_no_bit_flipped_anywhere_in_a_stored_file_is_ever_served(tmp_path, monkeypatch, capsys):
+    """Oracle: the value computed afresh. Every one of 400 single-bit flips, at random places of the
+    file (its digest line, the separator, the pickle), is caught: the run is computed again, the file
+    replaced, and one line names it; a flip is never served as a number."""
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    square = stored.stored(_square)
+    truth = square(5.0)
+    (path,) = tmp_path.glob("*.pickle")
+    original = path.read_bytes()
+    rng = np.random.default_rng(0)
+    for position, bit in zip(rng.integers(0, len(original), 400), rng.integers(0, 8, 400)):
+        damaged = bytearray(original)
+        damaged[position] ^= 1 << int(bit)
+        path.write_bytes(bytes(damaged))
+        square.cache_clear()
+        CALLS.clear()
+        assert np.array_equal(square(5.0), truth) and CALLS == [5.0], f"flip at byte {position} was served"
+        assert path.read_bytes() == original, "the damaged file is replaced"
+        assert capsys.readouterr().err.count(str(path)) == 1, "one line names the damaged file"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_write_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A full disk at the rename, or mid-write: the value is still returned, and no file stays."""
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    square = stored.stored(_square)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(stored.os, "replace", full)
+    assert np.array_equal(square(6.0), np.arange(3.0) * 36)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    real = stored.tempfile.NamedTemporaryFile
+
+    class Full:
+        """A temporary file whose write fails after the file was made."""
+
+        def __init__(self, **kwargs):
+            self.handle = real(**kwargs)
+            self.name = self.handle.name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(stored.tempfile, "NamedTemporaryFile", Full)
+    square.cache_clear()
+    assert np.array_equal(square(7.0), np.arange(3.0) * 49)
+    assert list(tmp_path.iterdir()) == []

@@ -1,8 +1,10 @@
 """The two files the renderer writes and the site reads: ``manifest.json`` and ``facts.json``.
 
 One schema for both, written and read only here. Reading never imports the simulation, so the
-MkDocs hook can format numbers and describe figures without NumPy work. A file that does not
-validate reads as empty: the renderer then rebuilds what it needs, and never crashes on it.
+MkDocs hook can format numbers and describe figures without NumPy work. Each file, and each
+manifest entry, is sealed with a digest of its own content: a file or an entry that does not
+validate (of another shape, or edited by hand since it was written) reads as missing, so the
+renderer redoes what it vouched for, and never crashes on it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from gdsim.digests import digest
 from gdsim.facts import Fact
 
-SCHEMA = 2
+SCHEMA = 3
 MANIFEST = "manifest.json"
 FACTS = "facts.json"
 
@@ -51,17 +53,37 @@ def write_atomic(path: Path, content: bytes) -> bool:
     return True
 
 
-def _read(path: Path) -> dict:
-    """A JSON object of our schema, or {} for a file that is missing, unreadable or of another shape."""
+def _canonical(content: dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _sealed(content: dict) -> dict:
+    """``content`` with the digest of itself, so that any later change to it shows."""
+    return {**content, "digest": digest(_canonical(content))}
+
+
+def _unsealed(content: object) -> tuple[dict, bool]:
+    """A sealed JSON object without its seal, and whether the seal matches its content."""
+    if not isinstance(content, dict):
+        return {}, False
+    content = dict(content)
+    seal = content.pop("digest", None)
+    return content, seal == digest(_canonical(content))
+
+
+def _read(path: Path) -> tuple[dict, bool]:
+    """A JSON object of our schema and whether it is intact (its seal matches): ``({}, False)`` for a
+    file that is missing, unreadable or of another shape."""
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        content, sealed = _unsealed(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):
-        return {}
-    return content if isinstance(content, dict) and content.get("schema") == SCHEMA else {}
+        return {}, False
+    return (content, sealed) if content.get("schema") == SCHEMA else ({}, False)
 
 
 def _dump(content: dict) -> bytes:
-    return (json.dumps({"schema": SCHEMA, **content}, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    return (json.dumps(_sealed({"schema": SCHEMA, **content}), indent=1, ensure_ascii=False, sort_keys=True)
+            + "\n").encode()
 
 
 @dataclass(frozen=True)
@@ -94,13 +116,18 @@ class Entry:
     label_problems: tuple[str, ...] = ()  # empty when no label collides, sits on a curve or is cut off
 
     def to_json(self) -> dict:
+        """As the manifest keeps it: sealed, so that an entry edited by hand reads as stale."""
         content = dataclasses.asdict(self)
         content["label_problems"] = list(self.label_problems)
-        return content
+        return _sealed(content)
 
     @classmethod
     def from_json(cls, content: object) -> Entry | None:
-        """The entry, or None for anything not of its exact shape (its asset is then stale)."""
+        """The entry, or None for anything not of its exact shape or whose seal does not match
+        (its asset is then stale)."""
+        content, sealed = _unsealed(content)
+        if not sealed:
+            return None
         try:
             fields = {f.name: f for f in dataclasses.fields(cls)}
             if not isinstance(content, dict) or set(content) != set(fields):
@@ -119,17 +146,21 @@ class Entry:
 
 def read_manifest(figures_dir: Path) -> dict[str, Entry]:
     """Asset entries by name; entries of the wrong shape are dropped (their assets are then stale)."""
-    assets = _read(Path(figures_dir) / MANIFEST).get("assets", {})
+    assets = _read(Path(figures_dir) / MANIFEST)[0].get("assets", {})
     if not isinstance(assets, dict):
         return {}
     entries = {name: Entry.from_json(content) for name, content in assets.items()}
     return {name: entry for name, entry in entries.items() if entry is not None}
 
 
-def write_manifest(figures_dir: Path, assets: dict[str, Entry], stamp: str | None = None) -> bool:
-    """The manifest; ``stamp`` only when every asset of the registry is in it and current."""
+def write_manifest(figures_dir: Path, assets: dict[str, Entry], stamp: str | None = None,
+                   facts_key: str | None = None) -> bool:
+    """The manifest; a ``stamp`` of the code (and the key its facts are under) only when every asset
+    of the registry is in it and current, and the facts too."""
     content = {"assets": {name: entry.to_json() for name, entry in assets.items()}}
-    return write_atomic(Path(figures_dir) / MANIFEST, _dump(content if stamp is None else {**content, "stamp": stamp}))
+    if stamp is not None:
+        content |= {"stamp": stamp, "facts_key": facts_key}
+    return write_atomic(Path(figures_dir) / MANIFEST, _dump(content))
 
 
 def intact(entry: Entry, figures_dir: Path) -> bool:
@@ -146,9 +177,11 @@ def intact(entry: Entry, figures_dir: Path) -> bool:
 
 def complete(figures_dir: Path, stamp: str) -> bool:
     """True if the last full render was made from code with this ``stamp`` and nothing has broken
-    since: every listed file intact and the facts readable. Decided without importing NumPy."""
-    content = _read(Path(figures_dir) / MANIFEST)
-    if content.get("stamp") != stamp or read_facts(figures_dir)[0] is None:
+    since: the manifest and every file it lists intact, and the facts intact and under the key the
+    stamped code gives them (the same bytes of code give the same key: no code is read to decide,
+    and no NumPy imported)."""
+    content, sealed = _read(Path(figures_dir) / MANIFEST)
+    if not sealed or content.get("stamp") != stamp or read_facts(figures_dir)[0] != content.get("facts_key"):
         return False
     assets = read_manifest(figures_dir)
     return bool(assets) and len(assets) == len(content["assets"]) and all(
@@ -156,10 +189,11 @@ def complete(figures_dir: Path, stamp: str) -> bool:
 
 
 def read_facts(figures_dir: Path) -> tuple[str | None, dict[str, Fact]]:
-    """The key the facts were computed under and the facts, or ``(None, {})`` if unusable."""
-    content = _read(Path(figures_dir) / FACTS)
+    """The key the facts were computed under and the facts, or ``(None, {})`` if unusable: missing,
+    unreadable, of another shape, or changed since they were written (their seal does not match)."""
+    content, sealed = _read(Path(figures_dir) / FACTS)
     raw = content.get("facts")
-    if not isinstance(raw, dict) or not isinstance(content.get("key"), str):
+    if not sealed or not isinstance(raw, dict) or not isinstance(content.get("key"), str):
         return None, {}
     try:
         return content["key"], {name: Fact(item["value"], item["fmt"]) for name, item in raw.items()}
@@ -168,5 +202,6 @@ def read_facts(figures_dir: Path) -> tuple[str | None, dict[str, Fact]]:
 
 
 def write_facts(figures_dir: Path, key: str, facts: dict[str, Fact]) -> bool:
+    """The facts, sealed, under the key of the code that computed them (atomically)."""
     table = {name: {"value": fact.value, "fmt": fact.fmt} for name, fact in facts.items()}
     return write_atomic(Path(figures_dir) / FACTS, _dump({"key": key, "facts": table}))

@@ -73,6 +73,7 @@ class Plan:
     keys: dict[str, str]
     todo: list[str]
     stamp: str
+    facts_key: str  # the key the facts are under, in the catalogue now
     entries: dict[str, dict]  # name → chapter and kind
     order: list[str]  # every asset of the registry, in order
 
@@ -113,9 +114,13 @@ def plan(names: list[str] | None, force: bool, out_dir: str) -> Plan:
     todo = [a.name for a in assets if force or stale(a.name, a.files, manifest, keys[a.name], out)]
     key = facts_key()
     if catalogue.read_facts(out)[0] != key:
-        catalogue.write_facts(out, key, registry.facts())
+        facts = registry.facts()
+        # no stamp may vouch for the folder while its facts change: withdraw it first, so that a
+        # run killed or failing from here on leaves a render to do, never a fast path to old facts
+        catalogue.write_manifest(out, catalogue.read_manifest(out))
+        catalogue.write_facts(out, key, facts)
     entries = {asset.name: {"chapter": asset.chapter, "kind": asset.kind} for asset in registry.ASSETS}
-    return Plan(keys, todo, stamp, entries, [a.name for a in registry.ASSETS])
+    return Plan(keys, todo, stamp, key, entries, [a.name for a in registry.ASSETS])
 
 
 def stale_facts(out_dir: str) -> list[str]:
@@ -279,7 +284,8 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
         os.environ.setdefault(variable, "1")
     # The workers import a snapshot of the package, but keep long runs in the checkout's result
     # store (gdsim.stored): its keys hash the code, so a run is reused only by identical code.
-    os.environ.setdefault("GDSIM_RESULTS", str(ROOT / ".cache" / "results"))
+    if not os.environ.get("GDSIM_RESULTS"):
+        os.environ["GDSIM_RESULTS"] = str(ROOT / ".cache" / "results")
     with locked(out_dir), snapshot():
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -311,5 +317,6 @@ def render(names: Iterable[str] | None = None, force: bool = False, jobs: int | 
                     for name in the_plan.order if name in manifest}
         current = set(manifest) == set(the_plan.order) and all(
             manifest[n].key == the_plan.keys[n] for n in the_plan.order if n in the_plan.keys)
-        catalogue.write_manifest(out_dir, manifest, the_plan.stamp if current and names is None else None)
+        stamped = current and names is None
+        catalogue.write_manifest(out_dir, manifest, the_plan.stamp if stamped else None, the_plan.facts_key)
     return sorted(results, key=lambda r: r.name)

@@ -7,6 +7,7 @@ with the current code after an edit under ``gdsim/``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,8 @@ _figures: dict[str, tuple[PageFigure, ...]] = {}  # each page's figures, from it
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
 PLAYGROUND_PAGE = "playground.md"
 _katex = KaTeX()
-NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
+# The executed notebooks, kept between builds (a build asked to reuse nothing gets a folder of its own).
+NOTEBOOK_CACHE = ROOT / ".cache" / ("fresh/mkdocs-jupyter" if os.environ.get("GDSIM_FRESH") == "1" else "mkdocs-jupyter")
 
 
 def on_config(config):
