@@ -57,8 +57,12 @@ START_THEME = """() => new Promise(done => {
   window.gdStartTheme();
 })"""
 
-TEXT_LAYOUT = """() => {
-  // Where every heading, paragraph, list item, formula and figure sits, to a quarter pixel.
+TEXT_LAYOUT = """async () => {
+  // Where every heading, paragraph, list item, formula and figure sits, to a quarter pixel, once
+  // every font the laid-out page asks for has arrived (a formula font that lands late widens its
+  // formula: that is the font's doing, not the theme's).
+  document.body.getBoundingClientRect();
+  await document.fonts.ready;
   const blocks = '.md-content :is(h1, h2, h3, p, li, figure), .arithmatex, .md-header__title';
   return [...document.querySelectorAll(blocks)].map(el => {
     const r = el.getBoundingClientRect();
