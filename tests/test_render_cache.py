@@ -97,7 +97,7 @@ def test_a_caption_edit_touches_its_page_and_no_asset(rendered, tmp_path):
     import sys
 
     from gdsim.build.catalogue import Catalogue
-    from gdsim.site.tags import expand
+    from gdsim.site.tags import render
 
     shutil.copytree(ROOT / "gdsim", tmp_path / "gdsim", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
@@ -113,6 +113,5 @@ def test_a_caption_edit_touches_its_page_and_no_asset(rendered, tmp_path):
                           env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=600)
     assert done.returncode == 0 and done.stdout.startswith("0 asset(s) rendered"), done.stdout + done.stderr
     assert {p.name: p.read_bytes() for p in (tmp_path / "figures").iterdir()} == before
-    out = expand(edited, Catalogue.load(tmp_path / "figures"), "docs/gradients.md")
-    figure = next(f for f in out.figures if f.name == "geometric-gradients")
-    assert "Slopes, freshly worded, read off" in out.markdown and figure.alt.startswith("Two panels, reworded")
+    out = render(edited, Catalogue.load(tmp_path / "figures"), "docs/gradients.md")
+    assert "Slopes, freshly worded, read off" in out and 'alt="Two panels, reworded, on one loss axis' in out

@@ -23,10 +23,10 @@ from gdsim.paths import FIGURES, PACKAGE, ROOT
 from gdsim.site.formulas import FormulaError, KaTeX, font_preloads, katex_files, render_formulas
 from gdsim.site.notebook_css import slim
 from gdsim.site.pages import accessible, notebook_math, playground_html, strip_remote_scripts, wrap_tables
-from gdsim.site.tags import PageFigure, TagError, expand, place_figures
+from gdsim.site.tags import Page, TagExtension, check_notebook
 
 _catalogue: Catalogue | None = None
-_figures: dict[str, tuple[PageFigure, ...]] = {}  # each page's figures, from its Markdown to its HTML
+_tags = TagExtension()  # the chapters' tags, part of every page's Markdown; told which page it reads
 _playground: str | None = None  # the playground's data as JSON, exported by gdsim at every build
 PLAYGROUND_PAGE = "playground.md"
 _katex = KaTeX()
@@ -35,11 +35,13 @@ NOTEBOOK_CACHE = ROOT / ".cache" / ("fresh/mkdocs-jupyter" if os.environ.get("GD
 
 
 def on_config(config):
-    """Key the executed-notebook cache by the package's code as well as the notebook's text.
+    """Teach the pages' Markdown the chapters' tags, and key the executed-notebook cache by the
+    package's code as well as the notebook's text.
 
     mkdocs-jupyter re-runs a notebook only when the notebook changes; its outputs also depend on
     gdsim, so each version of the code gets its own cache folder and older ones are dropped.
     """
+    config.markdown_extensions.append(_tags)
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is None:
         return config
@@ -87,14 +89,15 @@ def _where(page, config) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Expand the chapter's tags, each figure's caption and alt text with them; a bad tag or a figure
-    without its words fails the build with ``docs/<file>:<line>``."""
-    try:
-        expanded = expand(markdown, _catalogue, where=_where(page, config), line_offset=_lines_above(page, markdown))
-    except TagError as error:
-        raise PluginError(str(error)) from None
-    _figures[page.file.src_uri] = expanded.figures
-    return expanded.markdown
+    """Tell the tags which page Markdown reads next (a bad tag or a figure without its words then
+    fails the build with ``docs/<file>:<line>``); a notebook's Markdown cells may hold no tag."""
+    where = _where(page, config)
+    if page.file.src_uri.endswith(".ipynb"):
+        check_notebook(Path(page.file.abs_src_path), where)
+    _tags.page = Page(where, _catalogue, figures_url=get_relative_url("figures", page.file.url).rstrip("/"),
+                      figures_src=get_relative_url("figures", page.file.src_uri).rstrip("/"),
+                      line_offset=_lines_above(page, markdown))
+    return markdown
 
 
 def _lines_above(page, markdown: str) -> int:
@@ -108,14 +111,10 @@ def _lines_above(page, markdown: str) -> int:
 
 
 def on_page_content(html, page, config, files):
-    """Put each figure in its place, typeset the page's formulas now, a notebook's too (readers get
+    """Typeset the page's formulas now, a notebook's too (readers get
     HTML and MathML, no script), and put its tables in their scroll containers."""
-    figures_url = get_relative_url("figures", page.file.url).rstrip("/")
     try:
-        html = place_figures(html, _figures.pop(page.file.src_uri, ()), _catalogue, figures_url, _where(page, config))
         html = wrap_tables(render_formulas(notebook_math(html), _katex))
-    except TagError as error:
-        raise PluginError(str(error)) from None
     except FormulaError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
     if page.file.src_uri == PLAYGROUND_PAGE:
