@@ -27,18 +27,28 @@ ifdef FRESH
 export GDSIM_RESULTS := $(CURDIR)/.cache/fresh/results
 endif
 
-.PHONY: help serve build figures lint test test-fast bench audit clean
+.PHONY: help serve build figures lint lock test test-fast bench audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# uv installs the packages (from PyPI, into .venv/): 12 s on a fresh machine where pip took 51 s
+# Every Python package is pinned, with its hashes, in requirements.lock (CI, the deploy and every
+# contributor install exactly these; `make lock` refreshes it after pyproject.toml changes). uv
+# installs them (12 s on a fresh machine where pip took 51 s); uv itself is pinned in requirements-uv.lock.
 UV := 0.13.10
-$(STAMP): pyproject.toml node_modules/.installed
+LOCK := uv pip compile --quiet --generate-hashes --universal --python-version 3.10 --custom-compile-command "make lock"
+$(STAMP): pyproject.toml requirements.lock requirements-uv.lock node_modules/.installed
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-uv.lock
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+lock: ## pin every Python package with its hashes (requirements.lock), after editing pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV)
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[test]'
-	@touch $@
+	$(BIN)/python -m $(LOCK) pyproject.toml --extra test -o requirements.lock
+	echo "uv==$(UV)" | $(BIN)/python -m $(LOCK) --no-annotate - -o requirements-uv.lock
 
 # KaTeX, which typesets the formulas when the site is built (Node.js needed at build time only)
 node_modules/.installed: package.json package-lock.json
