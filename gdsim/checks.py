@@ -158,3 +158,54 @@ def increasing_rates(values: object, name: str = "lrs") -> np.ndarray:
     if np.any(np.diff(rates) <= 0):
         raise ValueError(f"{name} must be strictly increasing")
     return rates
+
+
+def features(values: object, name: str, inputs: int) -> np.ndarray:
+    """Points as rows: a non-empty n × ``inputs`` array of finite floats."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != inputs:
+        raise ValueError(f"{name} must be a non-empty n × {inputs} array (one row per point), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold only finite values (no NaN or inf)")
+    return array
+
+
+def labels(values: object, n: int, classes: int, name: str = "labels") -> np.ndarray:
+    """One class label per point: ``n`` whole numbers from 0 to ``classes`` − 1, as integers."""
+    array = np.asarray(values)
+    if array.ndim != 1 or len(array) != n:
+        raise ValueError(f"{name} must hold one label per point ({n}), got shape {array.shape}")
+    integral = np.issubdtype(array.dtype, np.integer)
+    if not integral and not (np.issubdtype(array.dtype, np.floating) and np.all(np.isfinite(array))
+                             and np.all(array == np.round(array))):
+        raise ValueError(f"{name} must be whole numbers (class indices), got {array.dtype} values")
+    low, high = array.min(), array.max()
+    if low < 0 or high >= classes:
+        raise ValueError(f"{name} must be from 0 to {classes - 1}, got values from {low:g} to {high:g}")
+    return array.astype(np.intp, copy=False)
+
+
+def labelled(x: object, y: object, inputs: int, classes: int, names: tuple[str, str] = ("x", "labels")
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Points and their labels: n × ``inputs`` finite features and n labels below ``classes``."""
+    x = features(x, names[0], inputs)
+    return x, labels(y, len(x), classes, names[1])
+
+
+def split(data: object, inputs: int, classes: int) -> object:
+    """A training and validation split (``gdsim.digits.Split``) whose four arrays agree with each
+    other and with the network: both parts non-empty, finite, labels in range."""
+    import dataclasses
+
+    try:
+        parts = data.x_train, data.y_train, data.x_val, data.y_val
+    except AttributeError:
+        raise ValueError(f"data must be a Split with x_train, y_train, x_val and y_val, got {type(data).__name__}") from None
+    x_train, y_train = labelled(parts[0], parts[1], inputs, classes, ("x_train", "y_train"))
+    x_val, y_val = labelled(parts[2], parts[3], inputs, classes, ("x_val", "y_val"))
+    if all(a is b for a, b in zip(parts, (x_train, y_train, x_val, y_val))):
+        return data
+    return dataclasses.replace(data, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)

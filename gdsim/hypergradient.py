@@ -24,14 +24,6 @@ from gdsim.digits import Split
 from gdsim.network import Network
 
 
-def _split(data: Split) -> Split:
-    """Data with at least one training and one validation point."""
-    if len(data.y_train) == 0 or len(data.y_val) == 0:
-        raise ValueError(f"data must hold training and validation points, got {len(data.y_train)} training and "
-                         f"{len(data.y_val)} validation points")
-    return data
-
-
 class _Hypergradient:
     """SGD-HD's rate as a rule of the loop: it remembers the last gradient and moves α with each new one."""
 
@@ -49,6 +41,6 @@ class _Hypergradient:
 def sgd_hd(net: Network, data: Split, lr0: float, beta: float, epochs: int, batch_size: int = 32, seed: int = 0,
            start: np.ndarray | None = None, blowup: float = sgd.BLOWUP) -> sgd.Training:
     """SGD-HD from the rate ``lr0`` with hypergradient rate ``beta``; ``step_lr`` holds α_t of every step."""
-    data, lr0 = _split(data), checks.learning_rate(lr0)
+    data, lr0 = checks.split(data, net.inputs, net.classes), checks.learning_rate(lr0)
     beta = checks.non_negative_number(beta, "hypergradient rate beta")
     return sgd.run(net, data, _Hypergradient(lr0, beta), epochs, batch_size, seed, start, blowup)

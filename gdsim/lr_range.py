@@ -118,9 +118,8 @@ def range_test(net: Network, data: Split, lr_min: float, lr_max: float, steps: i
     With ``restore=False`` the parameters the test ended with are returned in ``result.params``.
     """
     lrs = rates(lr_min, lr_max, steps, mode)
+    data = checks.split(data, net.inputs, net.classes)
     n = len(data.y_train)
-    if n == 0 or len(data.y_val) == 0:
-        raise ValueError("the data are empty: need at least one training and one validation point")
     batch_size = checks.batch_size(batch_size, n)
     start = network.initial(net, seed) if params is None else checks.vector(params, "params")
     if start.shape != (net.size,):
@@ -132,11 +131,11 @@ def range_test(net: Network, data: Split, lr_min: float, lr_max: float, steps: i
             yield from sgd.batches(n, batch_size, rng)
 
     def loss_and_gradient(theta: np.ndarray, rows: np.ndarray) -> tuple[float, np.ndarray]:
-        return network.loss_and_gradient(net, theta, data.x_train[rows], data.y_train[rows])
+        return network._loss_and_gradient(net, theta, data.x_train[rows], data.y_train[rows])
 
     def validate(theta: np.ndarray) -> tuple[float, float]:
-        return (network.loss(net, theta, data.x_val, data.y_val),
-                network.accuracy(net, theta, data.x_val, data.y_val))
+        return (network._loss(net, theta, data.x_val, data.y_val),
+                network._accuracy(net, theta, data.x_val, data.y_val))
 
     return _sweep(mode, lrs, start, loss_and_gradient, batches(), smoothing, stop_factor, validate, restore)
 

@@ -84,7 +84,7 @@ def initial(net: Network, seed: int = 0) -> np.ndarray:
     return params
 
 
-def scores(net: Network, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+def _scores(net: Network, params: np.ndarray, x: np.ndarray) -> np.ndarray:
     """One score per class for every row of ``x``: (n, k)."""
     if net.hidden == 0:
         W, c = net.unpack(params)
@@ -117,9 +117,9 @@ def _value_and_dz(net: Network, z: np.ndarray, labels: np.ndarray) -> tuple[floa
     return float(-log_p[np.arange(n), labels].mean()), dz / n
 
 
-def loss(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
+def _loss(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
     """The mean loss over the rows: cross-entropy −log p(true class), or the squared error."""
-    return _value_and_dz(net, scores(net, params, x), labels)[0]
+    return _value_and_dz(net, _scores(net, params, x), labels)[0]
 
 
 def _forward(net: Network, params: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +132,7 @@ def _forward(net: Network, params: np.ndarray, x: np.ndarray) -> tuple[np.ndarra
     return h, h @ W + c
 
 
-def loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+def _loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
     """The mean loss and its gradient with respect to ``params`` (back-propagation)."""
     h, z = _forward(net, params, x)
     value, dz = _value_and_dz(net, z, labels)
@@ -147,8 +147,8 @@ def loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: n
     return value, gradient
 
 
-def hessian_vector_product(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
-                           v: np.ndarray) -> np.ndarray:
+def _hessian_vector_product(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
+                            v: np.ndarray) -> np.ndarray:
     """H v, the Hessian of the mean loss at ``params`` times ``v``, exactly: the derivative of
     back-propagation along v (R{·} = d/dr ·(params + r v) at r = 0, Pearlmutter 1994)."""
     n = len(labels)
@@ -184,6 +184,44 @@ def hessian_vector_product(net: Network, params: np.ndarray, x: np.ndarray, labe
     return product
 
 
+def _accuracy(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose highest score is the true class."""
+    return float(np.mean(_scores(net, params, x).argmax(axis=1) == labels))
+
+
+# ---------------------------------------------------------------- the checked entry points
+# The underscored kernels above trust their arguments: loops that checked their data once (sgd,
+# search, lr_range, sharpness) call them step after step. Everyone else comes in here.
+
+
+def _checked(net: Network, params: object, x: object, labels: object = None) -> tuple:
+    params = checks.point(params, "params", net.size)
+    if labels is None:
+        return params, checks.features(x, "x", net.inputs)
+    return (params, *checks.labelled(x, labels, net.inputs, net.classes))
+
+
+def scores(net: Network, params: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """One score per class for every row of ``x``: (n, k)."""
+    return _scores(net, *_checked(net, params, x))
+
+
+def loss(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
+    """The mean loss over the rows: cross-entropy −log p(true class), or the squared error."""
+    return _loss(net, *_checked(net, params, x, labels))
+
+
+def loss_and_gradient(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """The mean loss and its gradient with respect to ``params`` (back-propagation)."""
+    return _loss_and_gradient(net, *_checked(net, params, x, labels))
+
+
+def hessian_vector_product(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
+                           v: np.ndarray) -> np.ndarray:
+    """H v, exactly (Pearlmutter's R-operator): see ``_hessian_vector_product``."""
+    return _hessian_vector_product(net, *_checked(net, params, x, labels), checks.point(v, "v", net.size))
+
+
 def accuracy(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of rows whose highest score is the true class."""
-    return float(np.mean(scores(net, params, x).argmax(axis=1) == labels))
+    return _accuracy(net, *_checked(net, params, x, labels))

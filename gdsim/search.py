@@ -75,7 +75,11 @@ def decades(low: float, high: float) -> np.ndarray:
     low, high = checks.learning_rate(low), checks.learning_rate(high)
     if low >= high:
         raise ValueError(f"the lowest rate must be below the highest, got {low:g} ≥ {high:g}")
-    count = math.log10(high / low)
+    with np.errstate(all="ignore"):
+        ratio = high / low
+    if not math.isfinite(ratio) or ratio > 1e12:
+        raise ValueError(f"the range may span at most 12 decades, got {low:g} to {high:g}")
+    count = math.log10(ratio)
     if abs(count - round(count)) > 1e-9:
         raise ValueError(f"the range must span whole decades: {high:g}/{low:g} is not a power of ten")
     # η_k = low · 10^k, k = 0 … count
@@ -174,13 +178,14 @@ class Resumable:
     """
 
     def __init__(self, net: Network, data: Split, lr: float, batch_size: int = 32, seed: int = 0) -> None:
-        self.net, self.data, self.lr = net, data, checks.learning_rate(lr)
+        self.net, self.data, self.lr = net, checks.split(data, net.inputs, net.classes), checks.learning_rate(lr)
+        data = self.data
         self.batch_size = checks.batch_size(batch_size, len(data.y_train))
         self.params = network.initial(net, seed).copy()
         self.rng = np.random.default_rng(checks.seed(seed))
-        self.limit = sgd.BLOWUP * network.loss(net, self.params, data.x_train, data.y_train)
+        self.limit = sgd.BLOWUP * network._loss(net, self.params, data.x_train, data.y_train)
         self.epochs, self.steps, self.diverged = 0, 0, False
-        self.val_loss = network.loss(net, self.params, data.x_val, data.y_val)
+        self.val_loss = network._loss(net, self.params, data.x_val, data.y_val)
 
     def advance(self, epochs: int) -> int:
         """Train ``epochs`` more epochs (none once blown up); return the steps this took."""
@@ -191,7 +196,7 @@ class Resumable:
                 if self.diverged:
                     break
                 for rows in sgd.batches(len(d.y_train), self.batch_size, self.rng):
-                    value, gradient = network.loss_and_gradient(self.net, self.params, d.x_train[rows], d.y_train[rows])
+                    value, gradient = network._loss_and_gradient(self.net, self.params, d.x_train[rows], d.y_train[rows])
                     if not (math.isfinite(value) and value <= self.limit):
                         self.diverged = True
                         break
@@ -200,7 +205,7 @@ class Resumable:
                     self.steps += 1
                 if not self.diverged:
                     self.epochs += 1
-                    self.val_loss = network.loss(self.net, self.params, d.x_val, d.y_val)
+                    self.val_loss = network._loss(self.net, self.params, d.x_val, d.y_val)
         return self.steps - before
 
     @property

@@ -65,9 +65,34 @@ def rate_at(lr: Rate, step: int) -> float:
 def train(net: Network, data: Split, lr: Rate, epochs: int, batch_size: int = 32, seed: int = 0,
           start: np.ndarray | None = None, blowup: float = BLOWUP) -> Training:
     """Mini-batch SGD for ``epochs`` epochs from ``start`` (default ``network.initial(net, seed)``)."""
-    if not callable(lr):
+    data = checks.split(data, net.inputs, net.classes)
+    if callable(lr):
+        n = len(data.y_train)
+        per_epoch = math.ceil(n / checks.batch_size(batch_size, n))
+        check_schedule(lr, checks.step_count(epochs, "number of epochs", maximum=10_000) * per_epoch)
+    else:
         checks.learning_rate(lr)
     return run(net, data, lambda step, gradient: rate_at(lr, step), epochs, batch_size, seed, start, blowup)
+
+
+def check_schedule(lr: Callable[[int], float], steps: int) -> None:
+    """Every rate a schedule gives over the ``steps`` of a run, checked before the run starts: a
+    schedule that reaches 0 (a cosine past its ``total``) is named with its first bad step."""
+    with np.errstate(all="ignore"):
+        try:
+            rates = np.asarray(lr(np.arange(steps)), dtype=float)
+        except (TypeError, ValueError):  # a function of one step at a time
+            rates = np.array([lr(t) for t in range(steps)], dtype=float)
+    if rates.ndim == 0:  # the same rate at every step
+        rates = np.full(steps, rates)
+    if rates.shape != (steps,):
+        raise ValueError(f"a schedule must give one learning rate per step, got shape {rates.shape} for {steps} steps")
+    bad = np.flatnonzero(~(np.isfinite(rates) & (rates > 0)))
+    if len(bad):
+        t = int(bad[0])
+        name = getattr(lr, "name", None) or getattr(lr, "__name__", repr(lr))
+        raise ValueError(f"schedule {name!r} gives learning rate {float(rates[t]):g} at step {t} of the run's "
+                         f"{steps} steps; every step needs a positive finite rate (a cosine's total must cover the run)")
 
 
 def run(net: Network, data: Split, rate: Callable[[int, np.ndarray], float], epochs: int, batch_size: int = 32,
@@ -75,6 +100,7 @@ def run(net: Network, data: Split, rate: Callable[[int, np.ndarray], float], epo
     """The loop every variant shares: ``rate(step, gradient)`` gives each step's η from its batch
     gradient (a fixed rate, a schedule, or a rule that adapts, such as SGD-HD's). A rate that is
     not finite ends the run as a blow-up does."""
+    data = checks.split(data, net.inputs, net.classes)
     epochs = checks.step_count(epochs, "number of epochs", maximum=10_000)
     batch_size = checks.batch_size(batch_size, len(data.y_train))
     blowup = checks.positive_number(blowup, "blow-up factor")
@@ -82,15 +108,15 @@ def run(net: Network, data: Split, rate: Callable[[int, np.ndarray], float], epo
     if params.shape != (net.size,):
         raise ValueError(f"start must hold the network's {net.size} parameters, got {params.size}")
     rng, weights = np.random.default_rng(checks.seed(seed)), net.weight_mask()
-    epoch_loss = [network.loss(net, params, data.x_train, data.y_train)]
-    val_loss = [network.loss(net, params, data.x_val, data.y_val)]
-    val_accuracy = [network.accuracy(net, params, data.x_val, data.y_val)]
+    epoch_loss = [network._loss(net, params, data.x_train, data.y_train)]
+    val_loss = [network._loss(net, params, data.x_val, data.y_val)]
+    val_accuracy = [network._accuracy(net, params, data.x_val, data.y_val)]
     step_loss, step_lr, ratio = [], [], []
     limit, diverged = blowup * epoch_loss[0], False
     with np.errstate(all="ignore"):
         for _ in range(epochs):
             for rows in batches(len(data.y_train), batch_size, rng):
-                value, gradient = network.loss_and_gradient(net, params, data.x_train[rows], data.y_train[rows])
+                value, gradient = network._loss_and_gradient(net, params, data.x_train[rows], data.y_train[rows])
                 eta = rate(len(step_loss), gradient)
                 if not (math.isfinite(value) and value <= limit and math.isfinite(eta)):
                     diverged = True
@@ -103,9 +129,9 @@ def run(net: Network, data: Split, rate: Callable[[int, np.ndarray], float], epo
                 ratio.append(np.linalg.norm(update[weights]) / max(np.linalg.norm(params[weights]), 1e-300))
             if diverged:
                 break
-            epoch_loss.append(network.loss(net, params, data.x_train, data.y_train))
-            val_loss.append(network.loss(net, params, data.x_val, data.y_val))
-            val_accuracy.append(network.accuracy(net, params, data.x_val, data.y_val))
+            epoch_loss.append(network._loss(net, params, data.x_train, data.y_train))
+            val_loss.append(network._loss(net, params, data.x_val, data.y_val))
+            val_accuracy.append(network._accuracy(net, params, data.x_val, data.y_val))
     array = lambda values: np.array(values, dtype=float)  # noqa: E731
     return Training(params, array(epoch_loss), array(val_loss), array(val_accuracy), array(step_loss),
                     array(step_lr), array(ratio), diverged)

@@ -24,6 +24,11 @@ from gdsim.network import Network
 
 TOLERANCE = 1e-6
 MAX_ITERATIONS = 2000
+# Bounds on what one call may ask for: a vector of 10⁷ parameters is 80 MB; a dense Hessian of
+# size n holds n² floats (4,096 → 134 MB); each sharpness measurement is a power iteration.
+MAX_SIZE = 10**7
+MAX_DENSE = 4096
+MAX_MEASUREMENTS = 10_000
 Product = Callable[[np.ndarray], np.ndarray]
 
 
@@ -45,6 +50,9 @@ def _power(product: Product, v: np.ndarray, tol: float, max_iterations: int) -> 
         # Rayleigh quotient λ ≈ vᵀ H v for a unit vector v
         estimate = float(v @ w)
         norm = np.linalg.norm(w)
+        if not math.isfinite(norm):
+            raise ValueError(f"the matrix-vector product gave a non-finite vector at iteration {k}: "
+                             "the matrix (or the data behind it) holds NaN or inf")
         if norm == 0:
             return Eigen(0.0, v, k, True)
         if k > 1 and abs(estimate - value) <= tol * abs(estimate):
@@ -57,7 +65,7 @@ def top_eigenvalue(product: Product, size: int, tol: float = TOLERANCE, max_iter
                    start: np.ndarray | None = None, seed: int = 0) -> Eigen:
     """The largest eigenvalue of the symmetric matrix behind ``product`` (v ↦ Hv), by power
     iteration from ``start`` (a random direction if None: pass the last eigenvector to warm-start)."""
-    size = checks.step_count(size, "size", maximum=10**8)
+    size = checks.step_count(size, "size", maximum=MAX_SIZE)
     tol = checks.fraction(tol, "tolerance")
     max_iterations = checks.step_count(max_iterations, "most iterations")
     v = np.random.default_rng(checks.seed(seed)).normal(size=size) if start is None else checks.vector(start, "start")
@@ -74,18 +82,22 @@ def top_eigenvalue(product: Product, size: int, tol: float = TOLERANCE, max_iter
 
 def hessian(product: Product, size: int) -> np.ndarray:
     """The whole matrix, column by column (H e_i): for small problems and for tests."""
-    return np.column_stack([product(e) for e in np.eye(checks.step_count(size, "size", maximum=20_000))])
+    size = checks.step_count(size, "size (of a dense n × n Hessian)", maximum=MAX_DENSE)
+    return np.column_stack([product(e) for e in np.eye(size)])
 
 
 def network_sharpness(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray,
                       tol: float = TOLERANCE, start: np.ndarray | None = None, seed: int = 0) -> Eigen:
     """The sharpness of ``net``'s mean loss on (x, labels) at ``params``."""
-    params = checks.vector(params, "params")
-    if params.shape != (net.size,):
-        raise ValueError(f"params must hold the network's {net.size} parameters, got {params.size}")
-    if len(labels) == 0:
-        raise ValueError("the data are empty")
-    return top_eigenvalue(lambda v: network.hessian_vector_product(net, params, x, labels, v), net.size, tol,
+    params = checks.point(params, "params", net.size)
+    x, labels = checks.labelled(x, labels, net.inputs, net.classes)
+    return _sharpness(net, params, x, labels, tol, start, seed)
+
+
+def _sharpness(net: Network, params: np.ndarray, x: np.ndarray, labels: np.ndarray, tol: float,
+               start: np.ndarray | None, seed: int = 0) -> Eigen:
+    """``network_sharpness`` on arguments already checked."""
+    return top_eigenvalue(lambda v: network._hessian_vector_product(net, params, x, labels, v), net.size, tol,
                           start=start, seed=seed)
 
 
@@ -113,22 +125,23 @@ def descent_with_sharpness(net: Network, x: np.ndarray, labels: np.ndarray, lr: 
     1000 times its start, or stops being finite, ends the run: ``diverged``."""
     lr, steps = checks.learning_rate(lr), checks.step_count(steps)
     every = checks.step_count(every, "steps between measurements")
-    params = checks.vector(start, "start").copy()
-    if params.shape != (net.size,):
-        raise ValueError(f"start must hold the network's {net.size} parameters, got {params.size}")
-    if len(labels) == 0:
-        raise ValueError("the data are empty")
+    if steps // every + 1 > MAX_MEASUREMENTS:
+        raise ValueError(f"{steps:,} steps measured every {every:,} would take {steps // every + 1:,} sharpness "
+                         f"measurements, at most {MAX_MEASUREMENTS:,}: measure less often")
+    params = checks.point(start, "start", net.size).copy()
+    x, labels = checks.labelled(x, labels, net.inputs, net.classes)
+    tol = checks.fraction(tol, "tolerance")
     losses, measured_at, values, components = [], [], [], []
     vector, diverged = None, False
     with np.errstate(all="ignore"):
         for k in range(steps + 1):
-            value, gradient = network.loss_and_gradient(net, params, x, labels)
+            value, gradient = network._loss_and_gradient(net, params, x, labels)
             if not math.isfinite(value) or (losses and value > 1000 * losses[0]):
                 diverged = True
                 break
             losses.append(value)
             if k % every == 0:
-                top = network_sharpness(net, params, x, labels, tol, start=vector)
+                top = _sharpness(net, params, x, labels, tol, start=vector)
                 vector = top.vector
                 measured_at.append(k)
                 values.append(top.value)

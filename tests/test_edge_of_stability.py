@@ -71,7 +71,7 @@ def test_on_the_bowl_the_sharpness_is_lambda_max_and_a_rate_above_two_over_it_di
 @pytest.mark.parametrize("kwargs, message", [
     (dict(lr=-0.1), "learning rate"),
     (dict(every=0), "between measurements"),
-    (dict(start=np.zeros(3)), "4810 parameters"),
+    (dict(start=np.zeros(3)), "must have 4810 entries"),
     (dict(steps=0), "number of steps"),
 ])
 def test_bad_input_says_what_is_wrong(kwargs, message):

@@ -191,7 +191,7 @@ def test_sgd_hd_bad_arguments(small, kwargs, message):
 
 def test_sgd_hd_refuses_empty_data(small):
     empty = Split(small.x_train[:0], small.y_train[:0], small.x_val, small.y_val, small.mean, small.scale)
-    with pytest.raises(ValueError, match="training and validation points"):
+    with pytest.raises(ValueError, match="x_train must be a non-empty"):
         hypergradient.sgd_hd(workload.MLP, empty, 0.1, 0.1, 1)
 
 

@@ -73,7 +73,7 @@ def test_on_least_squares_the_sharpness_is_the_exact_lambda_max(name):
     (lambda: sharpness.top_eigenvalue(lambda v: v, 0), "size"),
     (lambda: sharpness.top_eigenvalue(lambda v: v, 3, start=np.zeros(3)), "non-zero"),
     (lambda: sharpness.top_eigenvalue(lambda v: v, 3, start=np.ones(2)), "3 entries"),
-    (lambda: sharpness.network_sharpness(Network(4, 3), np.zeros(2), np.zeros((1, 4)), np.zeros(1, int)), "15 parameters"),
+    (lambda: sharpness.network_sharpness(Network(4, 3), np.zeros(2), np.zeros((1, 4)), np.zeros(1, int)), "must have 15 entries"),
     (lambda: sharpness.network_sharpness(Network(4, 3), np.zeros(15), np.zeros((0, 4)), np.zeros(0, int)), "empty"),
     (lambda: Network(4, 3, loss="hinge"), "unknown loss"),
 ])
