@@ -46,9 +46,21 @@ def digest(*parts: str | bytes) -> str:
 
 @lru_cache(maxsize=None)
 def library_versions() -> str:
-    """The Python version and each library's, as one line."""
+    """The Python version, each library's and the BLAS kernel's, as one line."""
     versions = [f"python {sys.version_info[0]}.{sys.version_info[1]}"]
-    return "; ".join(versions + [f"{lib} {metadata.version(lib)}" for lib in LIBRARIES])
+    return "; ".join(versions + [f"{lib} {metadata.version(lib)}" for lib in LIBRARIES] + [blas()])
+
+
+@lru_cache(maxsize=1)
+def blas() -> str:
+    """NumPy's BLAS, its version and the CPU kernel it runs (which ``OPENBLAS_CORETYPE`` or another
+    machine changes): a matrix product's last bits depend on all three."""
+    import numpy  # noqa: F401  (loads the BLAS that threadpoolctl then reads)
+    from threadpoolctl import threadpool_info
+
+    found = [f"{lib['internal_api']} {lib['version']} {lib.get('architecture')}" for lib in threadpool_info()
+             if lib["user_api"] == "blas"]
+    return "blas " + (", ".join(sorted(found)) or "none")
 
 
 def module_path(module: str) -> Path | None:

@@ -91,6 +91,15 @@ def _load(path: Path) -> object:
     return unpack(data)
 
 
+def _compute(function: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    """A run on one BLAS thread, whoever calls it: a threaded matrix product may sum in another
+    order, and a chaotic run (the edge of stability) then ends elsewhere. One result per key."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return function(*args, **kwargs)
+
+
 def stored(function: Callable[..., T]) -> Callable[..., T]:
     """``function`` memoized in this process and on disk (arguments hashable, with a faithful repr)."""
     memory: dict[tuple, T] = {}
@@ -103,11 +112,11 @@ def stored(function: Callable[..., T]) -> Callable[..., T]:
             try:
                 memory[call] = _load(path)
             except FileNotFoundError:
-                memory[call] = function(*args, **kwargs)
+                memory[call] = _compute(function, args, kwargs)
                 _write(path, memory[call])
             except Damaged as why:
                 print(f"gdsim: result store: {path} is damaged ({why}); computing it again", file=sys.stderr)
-                memory[call] = function(*args, **kwargs)
+                memory[call] = _compute(function, args, kwargs)
                 _write(path, memory[call])
         return memory[call]
 

@@ -124,3 +124,33 @@ def test_a_write_that_fails_leaves_nothing_behind(tmp_path, monkeypatch):
     square.cache_clear()
     assert np.array_equal(square(7.0), np.arange(3.0) * 49)
     assert list(tmp_path.iterdir()) == []
+
+
+def _blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_a_run_is_computed_on_one_blas_thread_however_the_process_started(tmp_path, monkeypatch):
+    """A threaded product may sum in another order: the stored edge-of-stability run ended
+    elsewhere when a test process (no OPENBLAS_NUM_THREADS) computed it."""
+    from threadpoolctl import threadpool_limits
+
+    monkeypatch.setattr(stored, "RESULTS", tmp_path)
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert stored.stored(_blas_threads)() == [1]
+
+
+def test_the_blas_kernel_is_part_of_every_key():
+    """OPENBLAS_CORETYPE picks another CPU kernel, whose products differ in their last bits."""
+    import subprocess
+    import sys
+
+    def kernel(env):
+        code = "from gdsim import digests; print(digests.blas())"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, **env}).stdout.strip()
+
+    assert digests.blas() in digests.library_versions()
+    assert kernel({"OPENBLAS_CORETYPE": "Prescott"}) != kernel({}), "another kernel, another key"

@@ -44,7 +44,7 @@ def asset_name(text: str) -> str:
 
 
 def _nothing_to_do(out: Path) -> bool:
-    """True if the last full render is current: same code, every file intact (imports no NumPy)."""
+    """True if the last full render is current: same code, same libraries and BLAS kernel, every file intact."""
     from gdsim.build import catalogue
     from gdsim.build.keys import tree_stamp
 
