@@ -89,8 +89,10 @@ def test_theta2_exports_the_bowl_and_its_regimes():
 
 
 def test_the_page_gets_the_data_inline_and_its_script_cannot_be_closed_by_it():
-    html = playground_html("<p>page</p>", '{"label":"</script><b>"}', "..")
-    assert '<script type="application/json" id="gd-playground-data">{"label":"<\\/script><b>"}</script>' in html
+    data = '{"label":"</script><b> <!-- <script>"}'
+    html = playground_html("<p>page</p>", data, "..")
+    inline = html.split('<script type="application/json" id="gd-playground-data">')[1].split("</script>")[0]
+    assert "<" not in inline and json.loads(inline) == json.loads(data)
     assert 'src="../javascripts/playground.js"' in html and 'href="../stylesheets/playground.css"' in html
     assert html.count("</script>") == 2
 
@@ -154,6 +156,21 @@ def test_the_pages_iterates_equal_gdsims_trajectory(page):
                 "([n, s, lr, k]) => gdPlayground.iterate(n, s, lr, k)", [name, start, lr, steps]),
                 quadratic.iterates(start[0], lr, steps)[:, None])
     assert diverged >= 3, "the cases must include diverging runs"
+
+
+def test_the_console_and_the_exact_field_refuse_what_the_page_cannot_show(page):
+    """``iterate`` is bounded like the page's own runs; a rate of 10³⁰⁸ is refused, not drawn as −Infinity."""
+    name, start = "theta2", [1.0]
+    for steps, lr in [(10**9, 0.1), (-1, 0.1), (2.5, 0.1), (5, 1e308), (5, 0), (5, float("nan"))]:
+        error = page.evaluate("""([n, s, lr, k]) => { try { gdPlayground.iterate(n, s, lr, k); return null; }
+                                 catch (e) { return e.message; } }""", [name, start, lr, steps])
+        assert error and ("steps must be" in error or "learning rate must be" in error), (steps, lr, error)
+    before = page.evaluate("gdPlayground.state().lr")
+    page.fill("#gd-pg-lr-exact", "1e308")
+    page.dispatch_event("#gd-pg-lr-exact", "change")
+    assert page.get_attribute("#gd-pg-lr-exact", "aria-invalid") == "true"
+    assert page.evaluate("gdPlayground.state().lr") == before
+    assert "Infinity" not in page.inner_text("main")
 
 
 def regimes(page):

@@ -64,10 +64,17 @@
   }
 
   const finite = (v) => v.every(Number.isFinite);
+  // Every problem here diverges far below this rate; above it the numbers say nothing more (and
+  // at 10³⁰⁸ the axes ran out of floating point).
+  const MAX_LR = 1e6;
 
   // descent.descend: θ ← θ − η∇L(θ); stop at an exact fixed point, or once a step or its loss is
   // not finite or the loss passes explode_factor × the starting loss (then only finite steps stay).
   function run(name, start, lr, steps) {
+    if (!(Number.isInteger(steps) && steps >= 0 && steps <= DATA.max_steps)) {
+      throw new Error(`steps must be a whole number from 0 to ${DATA.max_steps}, got ${steps}`);
+    }
+    if (!(lr > 0 && lr <= MAX_LR)) throw new Error(`the learning rate must be above 0 and at most ${MAX_LR}, got ${lr}`);
     const p = PROBLEMS[name];
     const f = lossAndGradient(p);
     let theta = start.slice();
@@ -207,11 +214,12 @@
   SLIDER.addEventListener("change", () => say(describeRegimes()));
   $("gd-pg-lr-exact").addEventListener("change", (event) => {
     const value = Number(event.target.value);
-    if (!(value > 0 && Number.isFinite(value))) {
+    if (!(value > 0 && value <= MAX_LR)) {
       event.target.setAttribute("aria-invalid", "true");
-      say("The learning rate must be a positive number.");
+      say("The learning rate must be a positive number, at most 1,000,000.");
       return;
     }
+    event.target.removeAttribute("aria-invalid");
     setLr(value, false);
     say(describeRegimes());
   });

@@ -1,7 +1,7 @@
 """Command line: ``python -m gdsim list | render | facts``.
 
-Bad input (an unknown or empty asset name, an unknown option, a ``--jobs`` that is not a positive
-integer) prints one line on stderr and exits with status 2 before anything is written. A render
+Bad input (an unknown or empty asset name, an unknown option, a ``--jobs`` that is not a whole
+number from 1 to 64, an empty ``--out``) prints one line on stderr and exits with status 2 before anything is written. A render
 that cannot be done (a folder it cannot write, a builder that fails) prints one line and exits 1;
 what had rendered before the failure stays recorded, nothing half-written is.
 """
@@ -25,15 +25,26 @@ class Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"gdsim: error: {message}\n")
 
 
+# More worker processes than this only queue for the same cores (and each holds a NumPy and a matplotlib).
+MAX_JOBS = 64
+
+
 def positive_int(text: str) -> int:
-    """``--jobs``: a whole number of at least 1."""
+    """``--jobs``: a whole number from 1 to ``MAX_JOBS``."""
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--jobs must be a positive integer, got {text!r}")
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number from 1 to {MAX_JOBS}, got {text!r}")
     return value
+
+
+def out_dir(text: str) -> Path:
+    """``--out``: a folder named (an empty name would mean the current folder, by accident)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("--out names no folder; give one, e.g. --out figures")
+    return Path(text)
 
 
 def asset_name(text: str) -> str:
@@ -62,7 +73,7 @@ def make_parser() -> Parser:
     render.add_argument("--force", action="store_true", help="re-render even if up to date")
     render.add_argument("--jobs", type=positive_int, default=None, metavar="N",
                         help="worker processes (default: all cores)")
-    render.add_argument("--out", type=Path, default=FIGURES, metavar="DIR", help=f"output folder (default: {FIGURES})")
+    render.add_argument("--out", type=out_dir, default=FIGURES, metavar="DIR", help=f"output folder (default: {FIGURES})")
     commands.add_parser("facts", help="print every number the chapters quote, as JSON")
     return parser
 

@@ -60,9 +60,10 @@ def strip_remote_scripts(page: str) -> str:
 
 
 def playground_html(html: str, data: str, root: str) -> str:
-    """The playground page with its data inline (``</`` escaped, so the JSON cannot close its
-    <script>) and its own stylesheet and script, which no other page loads."""
-    safe = data.replace("</", "<\\/")
+    """The playground page with its data inline (every ``<`` written ``\\u003c``, the same string
+    to JSON, so no ``</script>`` or ``<!--`` in it can end or confuse its <script>) and its own
+    stylesheet and script, which no other page loads."""
+    safe = data.replace("<", "\\u003c")
     return (
         f'<link rel="stylesheet" href="{root}/stylesheets/playground.css">\n{html}\n'
         f'<script type="application/json" id="gd-playground-data">{safe}</script>\n'
