@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import platform
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,16 +53,24 @@ def library_versions() -> str:
     return "; ".join(versions + [f"{lib} {metadata.version(lib)}" for lib in LIBRARIES] + [blas()])
 
 
+# What picks the CPU kernels NumPy and its BLAS run: set, they choose other kernels (whose products
+# differ in their last bits); unset, the CPU decides.
+KERNEL_SETTINGS = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NPY_ENABLE_CPU_FEATURES")
+
+
 @lru_cache(maxsize=1)
 def blas() -> str:
-    """NumPy's BLAS, its version and the CPU kernel it runs (which ``OPENBLAS_CORETYPE`` or another
-    machine changes): a matrix product's last bits depend on all three."""
-    import numpy  # noqa: F401  (loads the BLAS that threadpoolctl then reads)
-    from threadpoolctl import threadpool_info
-
-    found = [f"{lib['internal_api']} {lib['version']} {lib.get('architecture')}" for lib in threadpool_info()
-             if lib["user_api"] == "blas"]
-    return "blas " + (", ".join(sorted(found)) or "none")
+    """The CPU and the settings that choose NumPy's and its BLAS's kernels (a matrix product's last
+    bits depend on them), read without loading NumPy, so that a no-change render stays instant."""
+    cpu = platform.machine()
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split("\n\n")[0]
+        cpu += " " + digest(*sorted(line for line in info.splitlines()
+                                    if line.split(":")[0].strip() in ("vendor_id", "model name", "flags")))[:16]
+    except OSError:
+        cpu += " " + platform.processor()
+    settings = [f"{name}={os.environ[name]}" for name in KERNEL_SETTINGS if name in os.environ]
+    return f"cpu {cpu}" + "".join(f"; {setting}" for setting in settings)
 
 
 def module_path(module: str) -> Path | None:

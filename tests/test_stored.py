@@ -139,7 +139,7 @@ def test_a_run_is_computed_on_one_blas_thread_however_the_process_started(tmp_pa
 
     monkeypatch.setattr(stored, "RESULTS", tmp_path)
     with threadpool_limits(limits=2, user_api="blas"):
-        assert stored.stored(_blas_threads)() == [1]
+        assert set(stored.stored(_blas_threads)()) == {1}
 
 
 def test_the_blas_kernel_is_part_of_every_key():
