@@ -298,6 +298,26 @@ def test_no_built_page_shows_a_tag(built_site):
         assert "{{" not in text, f"{page.relative_to(built_site)}: {text[text.index('{{') - 60:][:120]!r}"
 
 
+def test_every_quoted_number_reaches_its_page(built_site):
+    """Each fact a chapter quotes is in its built page's text as the tag printed it, as many times
+    as it is quoted (a number at a line's start once became a list's label and left the sentence)."""
+    import html as html_module
+
+    from gdsim.build.catalogue import read_facts
+
+    facts = read_facts(ROOT / "figures")[1]
+    tags = re.compile(r"<[^>]+>")
+    for source in sorted((ROOT / "docs").glob("*.md")):
+        quoted = [(name, fmt) for kind, name, fmt in references(source.read_text(encoding="utf-8")) if kind == "fact"]
+        page = built_site / ("" if source.stem == "index" else source.stem) / "index.html"
+        html = page.read_text(encoding="utf-8")
+        alts = " ".join(re.findall(r'\balt="([^"]*)"', html))  # what a screen reader says for a figure
+        text = html_module.unescape(tags.sub("", html) + " " + alts)
+        for name, fmt in set(quoted):
+            number = facts[name].text(fmt)
+            assert text.count(number) >= quoted.count((name, fmt)), f"{source.name}: {name} = {number} is missing"
+
+
 @pytest.mark.slow
 def test_unknown_figure_fails_the_build(tmp_path):
     docs = tmp_path / "docs"
