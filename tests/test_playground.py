@@ -177,6 +177,30 @@ def regimes(page):
     return page.locator("#gd-pg-regimes tr").evaluate_all("rows => rows.map(r => r.dataset.regime)")
 
 
+def set_exact_rate(page, lr: str) -> None:
+    page.fill("#gd-pg-lr-exact", lr)
+    page.dispatch_event("#gd-pg-lr-exact", "change")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_equal_curvatures_get_one_verdict_and_the_rate_shows_the_digits_that_matter(page):
+    """The standardized problem's two curvatures are equal but came out 2 ulps apart: at η = 1 one
+    row said bouncing and the other diverging. At η = 1.001 on θ², three digits read "η = 1"."""
+    directions = BY_NAME["standardized"]["directions"]
+    assert directions[0]["limit"] != directions[1]["limit"] and abs(directions[0]["limit"] - directions[1]["limit"]) < 1e-12
+    page.select_option("#gd-pg-problem", "standardized")
+    set_exact_rate(page, "1")
+    assert regimes(page) == ["bouncing", "bouncing"]
+    set_exact_rate(page, "0.5")
+    assert regimes(page) == ["one-step", "one-step"]
+    page.select_option("#gd-pg-problem", "theta2")
+    set_exact_rate(page, "1.001")
+    assert page.inner_text("#gd-pg-lr-shown") == "η = 1.001" and regimes(page) == ["diverging"]
+    set_exact_rate(page, "0.3")
+    assert page.inner_text("#gd-pg-lr-shown") == "η = 0.3"
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_moving_the_slider_past_the_limit_switches_the_indicator_to_diverging(page):

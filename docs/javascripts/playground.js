@@ -99,11 +99,15 @@
 
   // Along an eigen-direction each step multiplies the error by 1 − ηλ: the regime from η's place
   // against 1/λ and 2/λ (gdsim.quadratic.regime).
+  // Thresholds reached along different paths can differ in their last bits (the standardized
+  // problem's two equal curvatures came out 2 ulps apart, and two identical rows disagreed): a rate
+  // within a relative 10⁻¹² of a threshold is on it.
+  const on = (lr, threshold) => Math.abs(lr - threshold) <= 1e-12 * threshold;
   function regime(lr, d) {
+    if (on(lr, d.one_step)) return "one step";
     if (lr < d.one_step) return "monotone";
-    if (lr === d.one_step) return "one step";
+    if (on(lr, d.limit)) return "bouncing";
     if (lr < d.limit) return "oscillating";
-    if (lr === d.limit) return "bouncing";
     return "diverging";
   }
 
@@ -114,9 +118,18 @@
   const RESOLUTION = Number(SLIDER.max);
   const state = {problem: DATA.problems[0], start: null, lr: 0, run: null, shown: 0, timer: null};
 
-  // three significant digits, a real minus sign
-  const fmt = (v) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4
-    ? Number(v.toPrecision(3)).toString() : v.toExponential(2)).replace("-", "−");
+  // three significant digits (or as many as asked), a real minus sign
+  const fmt = (v, digits = 3) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4
+    ? Number(v.toPrecision(digits)).toString() : v.toExponential(digits - 1)).replace("-", "−");
+  // η with enough digits to tell it from every threshold it is not on: at η = 1.001 on θ² three
+  // digits read "η = 1" beside "2/λ = 1" and "diverging".
+  function fmtRate(lr) {
+    const thresholds = state.problem.directions.flatMap((d) => [d.one_step, d.limit]);
+    for (let digits = 3; digits < 12; digits++) {
+      if (thresholds.every((t) => on(lr, t) || fmt(t, digits) !== fmt(lr, digits))) return fmt(lr, digits);
+    }
+    return fmt(lr, 12);
+  }
   const sliderToLr = (v) => {
     const r = state.problem.rates, lo = Math.log(r.min), hi = Math.log(r.max);
     return Math.exp(lo + (v / RESOLUTION) * (hi - lo));
@@ -147,7 +160,7 @@
   function setLr(lr, fromSlider) {
     state.lr = lr;
     if (!fromSlider) SLIDER.value = String(Math.min(RESOLUTION, Math.max(0, lrToSlider(lr))));
-    const text = `η = ${fmt(lr)}`;
+    const text = `η = ${fmtRate(lr)}`;
     SLIDER.setAttribute("aria-valuetext", text);
     $("gd-pg-lr-shown").textContent = text;
     const input = $("gd-pg-lr-exact");
