@@ -8,6 +8,7 @@ never a TypeError or OverflowError leaking from NumPy.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable
 from numbers import Integral, Real
@@ -198,8 +199,6 @@ def labelled(x: object, y: object, inputs: int, classes: int, names: tuple[str, 
 def split(data: object, inputs: int, classes: int) -> object:
     """A training and validation split (``gdsim.digits.Split``) whose four arrays agree with each
     other and with the network: both parts non-empty, finite, labels in range."""
-    import dataclasses
-
     try:
         parts = data.x_train, data.y_train, data.x_val, data.y_val
     except AttributeError:
