@@ -121,15 +121,16 @@
   // three significant digits (or as many as asked), a real minus sign
   const fmt = (v, digits = 3) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4
     ? Number(v.toPrecision(digits)).toString() : v.toExponential(digits - 1)).replace("-", "−");
-  // η with enough digits to tell it from every threshold it is not on: at η = 1.001 on θ² three
-  // digits read "η = 1" beside "2/λ = 1" and "diverging".
-  function fmtRate(lr) {
-    const thresholds = state.problem.directions.flatMap((d) => [d.one_step, d.limit]);
+  // A value with enough digits to tell it from every mark it is not on: at η = 1.001 on θ² three
+  // digits read "η = 1" beside "2/λ = 1", and a factor "−1", next to "diverging".
+  function fmtApart(value, marks) {
     for (let digits = 3; digits < 12; digits++) {
-      if (thresholds.every((t) => on(lr, t) || fmt(t, digits) !== fmt(lr, digits))) return fmt(lr, digits);
+      if (marks.every((m) => value === m || on(Math.abs(value), Math.abs(m)) && Math.sign(value) === Math.sign(m)
+          || fmt(m, digits) !== fmt(value, digits))) return fmt(value, digits);
     }
-    return fmt(lr, 12);
+    return fmt(value, 12);
   }
+  const fmtRate = (lr) => fmtApart(lr, state.problem.directions.flatMap((d) => [d.one_step, d.limit]));
   const sliderToLr = (v) => {
     const r = state.problem.rates, lo = Math.log(r.min), hi = Math.log(r.max);
     return Math.exp(lo + (v / RESOLUTION) * (hi - lo));
@@ -292,7 +293,7 @@
       const word = regime(state.lr, d);
       row.dataset.regime = word.replace(" ", "-");
       const cells = [
-        p.dims === 1 ? "θ" : d.name, fmt(d.lam), fmt(d.one_step), fmt(d.limit), fmt(1 - state.lr * d.lam),
+        p.dims === 1 ? "θ" : d.name, fmt(d.lam), fmt(d.one_step), fmt(d.limit), fmtApart(1 - state.lr * d.lam, [-1, 0, 1]),
       ].map((t) => { const c = document.createElement("td"); c.textContent = t; return c; });
       const last = document.createElement("td");
       const bar = document.createElement("span");
