@@ -25,12 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = """
 import json
 from gdsim.build import keys, registry
-from gdsim.chapters import schedules
-from gdsim import stored
+from gdsim import reference, stored
 table = {asset.name: keys.asset_key(asset) for asset in registry.ASSETS}
 table["<facts>"] = keys.facts_key()
 table["<notebooks>"] = keys.notebooks_key()
-table["<stored grid>"] = stored.key(schedules.grid.__wrapped__, ((), ()))
+table["<stored run>"] = stored.key(reference.run.__wrapped__, ((0.5, 0), ()))
 print(json.dumps(table))
 """
 
@@ -113,7 +112,7 @@ def test_a_core_change_rekeys_its_runs_and_everything_drawn_from_them(original, 
     assert changed(original, after) == {"<notebooks>"}, "a constant nobody reads changes only the whole-package key"
     after = edited(tmp_path / "2", ("sgd.py", "BLOWUP = 3.0", "BLOWUP = 3.5"))
     rekeyed = changed(original, after)
-    assert "<stored grid>" in rekeyed and "schedule-training" in rekeyed and "curves-epochs" in rekeyed
+    assert "<stored run>" in rekeyed and "schedule-training" in rekeyed and "curves-epochs" in rekeyed
     assert not rekeyed & {"geometric-gradients", "descent-small", "loss-surface", "threshold-sweep"}
 
 

@@ -4,16 +4,18 @@ plain SGD and finite differences, and the chapter's claims against its runs."""
 from __future__ import annotations
 
 import math
+import statistics
 import warnings
 
 import numpy as np
 import pytest
 
-from gdsim import hypergradient, network, schedules, sgd, workload
+from gdsim import hypergradient, network, reference, schedules, sgd, workload
 from gdsim.chapters import schedules as chapter
 from gdsim.digits import Split
 
 BASE, TOP, SIZE = 0.5, 2.0, 10
+FIXED = chapter.FIXED
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def test_the_decays_match_their_closed_forms():
 
 @pytest.mark.parametrize("name", list(schedules.SCHEDULES))
 def test_each_schedule_takes_one_step_or_an_array(name):
-    bound = chapter.schedule(name)
+    bound = chapter.schedule(name, 0.5)
     steps = np.arange(0, 900, 7)
     many = bound(steps)
     assert isinstance(bound(3), float) and isinstance(many, np.ndarray) and many.shape == steps.shape
@@ -198,90 +200,195 @@ def test_sgd_hd_refuses_empty_data(small):
 # ---------------------------------------------------------------- the chapter's runs and claims
 
 
-def test_the_baseline_is_the_grids_best_and_not_on_its_border(data, facts):
-    grid = chapter.grid()
-    k = int(np.argmin(grid.val_loss))
-    assert 0 < k < len(grid.lrs) - 1, "the best fixed rate must lie inside the grid"
-    assert np.allclose(np.diff(np.log10(grid.lrs)), 0.5)
-    assert facts["schedule_best_lr"].value == grid.lrs[k]
-    # oracle: a fresh run at η* reproduces the grid's value; the rate below is worse, the top blows up
-    fresh = sgd.train(workload.MLP, data, grid.lrs[k], chapter.EPOCHS)
-    assert fresh.final_val_loss == grid.val_loss[k] == facts["schedule_fixed_val"].value
-    assert facts["schedule_below_val"].value == grid.val_loss[k - 1] > facts["schedule_fixed_val"].value
-    assert grid.val_loss[-1] == math.inf
-    assert facts["schedule_fixed_train"].value < facts["schedule_fixed_val"].value / 10
+def by_hand(values) -> tuple[float, float]:
+    """Oracle for a spread: the mean and the sample sd from the standard library."""
+    values = [float(v) for v in values]
+    return statistics.fmean(values), statistics.stdev(values)
+
+
+def finals(name: str, lr: float) -> list[float]:
+    return [chapter.run(name, lr, seed).final_val_loss for seed in chapter.SEEDS]
+
+
+def test_the_two_starts_are_read_off_the_reference_runs(facts):
+    """Oracle: the reference grid's stored runs, averaged and scanned by hand."""
+    grid = reference.grid()
+    means = [statistics.fmean(reference.run(float(lr), s).final_val_loss for s in chapter.SEEDS) for lr in grid]
+    assert chapter.start_lr("reference") == grid[means.index(min(means))]
+    stable = [lr for lr in grid if not any(reference.run(float(lr), s).diverged for s in chapter.SEEDS)]
+    edge = chapter.start_lr("edge")
+    assert edge == max(stable) and edge > chapter.start_lr("reference")
+    assert facts["schedule_first_blown"].value == chapter.above_edge()[0] == min(lr for lr in grid if lr > edge)
+    assert any(reference.run(chapter.above_edge()[0], s).diverged for s in chapter.SEEDS)
+    with pytest.raises(ValueError, match="unknown start"):
+        chapter.start_lr("middle")
 
 
 def test_the_chapters_schedules_are_set_as_the_page_says(facts):
-    lr, T = chapter.best_lr(), chapter.total_steps()
-    assert T == 900 and chapter.steps_per_epoch() == 45
+    lr, T = chapter.start_lr("edge"), chapter.total_steps()
+    assert T == facts["schedule_steps"].value == chapter.EPOCHS * chapter.steps_per_epoch()
     for name in ("exponential", "inverse_time"):
-        assert chapter.schedule(name)(T) == pytest.approx(chapter.END_FRACTION * lr)
-    assert chapter.schedule("cosine")(T) == 0.0
-    assert chapter.schedule("step")(T - 1) == pytest.approx(lr / 8)
-    s = chapter.schedule("triangular")
+        assert chapter.schedule(name, lr)(T) == pytest.approx(chapter.END_FRACTION * lr)
+    assert chapter.schedule("cosine", lr)(T) == 0.0 and chapter.schedule("cosine", lr)(T - 1) > 0
+    assert chapter.schedule("step", lr)(T - 1) == pytest.approx(lr / 8)
+    s = chapter.schedule("triangular", lr)
     assert (s(0), s(facts["schedule_stepsize"].value)) == pytest.approx((lr / 4, lr))
     assert s(T) == pytest.approx(lr / 4), "the run ends at a cycle's end"
-    assert facts["schedule_tri2_second_peak"].value == pytest.approx(lr / 4 + (lr - lr / 4) / 2)
+    # a cycle (up and down) lasts schedule_cycle_period epochs: the peaks are that far apart
+    peaks = np.flatnonzero(chapter.schedule("triangular", 1.0)(np.arange(T)) == 1.0)
+    assert np.all(np.diff(peaks) == facts["schedule_cycle_period"].value * chapter.steps_per_epoch())
+    ref = chapter.start_lr("reference")
+    assert facts["schedule_ref_tri2_second_peak"].value == pytest.approx(ref / 4 + (ref - ref / 4) / 2)
+    assert facts["schedule_ref_cycle_base"].value == pytest.approx(ref / 4)
     k = facts["schedule_exp_k"].value
     assert facts["schedule_exp_ratio"].value == pytest.approx(math.exp(-k))
     half = round(facts["schedule_exp_half"].value)
-    assert chapter.schedule("exponential")(half) == pytest.approx(lr / 2, rel=2 * k)
-    assert chapter.schedule("inverse_time")(facts["schedule_inv_half"].value) == pytest.approx(lr / 2)
+    assert chapter.schedule("exponential", lr)(half) == pytest.approx(lr / 2, rel=2 * k)
+    assert chapter.schedule("inverse_time", lr)(facts["schedule_inv_half"].value) == pytest.approx(lr / 2)
+    # the shapes figure draws each schedule divided by its start: the same as a start of 1
+    view = chapter.shapes_view()
+    assert np.allclose(view.rates["cosine"] * lr, chapter.schedule("cosine", lr)(view.steps))
 
 
-def test_what_the_page_says_about_the_schedules(facts):
-    val = {name: facts[f"schedule_{name}_val"].value for name in chapter.NAMES}
-    fixed = facts["schedule_fixed_val"].value
-    assert chapter.better() == ("step",) and val["step"] < fixed
-    assert set(chapter.within_luck()) == set(chapter.NAMES) - {"step"}
-    assert all(val[n] > fixed for n in ("cosine", "triangular", "triangular2", "exp_range"))
-    for name in ("exponential", "inverse_time"):  # "level with it"
-        assert abs(val[name] - fixed) < 0.1 * fixed
-    assert val["cosine"] == max(val.values())
-    assert facts["schedule_val_best"].value == val["step"] and facts["schedule_val_worst"].value == val["cosine"]
-    acc = {name: facts[f"schedule_{name}_acc"].value for name in chapter.NAMES}
-    assert acc["triangular"] == acc["triangular2"] == acc["exp_range"] < acc["cosine"] < acc["step"]
-    assert acc["step"] == facts["schedule_fixed_acc"].value
-    low, high = facts["schedule_fixed_seed_low"].value, facts["schedule_fixed_seed_high"].value
-    assert low == fixed and high > max(val.values())
+def test_a_stored_schedule_run_is_the_run_it_names(data):
+    """Oracle: the cosine decay written out by hand, trained with the seed's start and batches."""
+    lr, T, seed = chapter.start_lr("edge"), chapter.total_steps(), 3
+    cosine = lambda t: lr * 0.5 * (1 + math.cos(math.pi * t / T))  # noqa: E731
+    fresh = sgd.train(workload.MLP, data, cosine, chapter.EPOCHS, workload.BATCH_SIZE, seed)
+    stored = chapter.schedule_run("cosine", lr, seed)
+    assert np.allclose(fresh.params, stored.params, rtol=0, atol=1e-9)
+    assert fresh.final_val_loss == pytest.approx(stored.final_val_loss, rel=1e-9)
+    # the fixed contender is the plain run with that seed
+    plain = sgd.train(workload.MLP, data, lr, chapter.EPOCHS, workload.BATCH_SIZE, seed)
+    assert plain.final_val_loss == chapter.run("fixed", lr, seed).final_val_loss
 
 
-def test_sgd_hd_rates_four_decades_apart_end_within_a_factor_of_two(facts):
-    """The issue's claim, on the chapter's runs: the last epoch's mean rates, max/min < 2."""
-    view = chapter.hd_view()
-    assert math.log10(max(view.lr0) / min(view.lr0)) >= 4
-    ends = [float(np.mean(r[-chapter.steps_per_epoch():])) for r in view.rates]
-    assert max(ends) / min(ends) < 2
-    assert facts["hd_end_ratio"].value == pytest.approx(max(ends) / min(ends))
-    # and the losses approach the tuned baseline: within a quarter of it
-    finals = [v[-1] for v in view.val_loss]
-    assert max(finals) < 1.25 * view.baseline_val_loss[-1]
-    # the rates settle below η*, all positive
-    assert all(np.all(r > 0) for r in view.rates) and max(ends) < view.best_lr
+@pytest.mark.parametrize("start, tag", [("reference", "ref"), ("edge", "edge")])
+def test_each_starts_table_is_its_runs_mean_sd_and_wins(facts, start, tag):
+    """Oracle: mean and sample sd from the standard library, wins counted seed by seed."""
+    lr = chapter.start_lr(start)
+    fixed = finals("fixed", lr)
+    mean, sd = by_hand(fixed)
+    assert facts[f"schedule_{tag}_fixed_mean"].value == pytest.approx(mean)
+    assert facts[f"schedule_{tag}_fixed_sd"].value == pytest.approx(sd)
+    for name in chapter.NAMES:
+        values = finals(name, lr)
+        m, s = by_hand(values)
+        assert facts[f"schedule_{tag}_{name}_mean"].value == pytest.approx(m)
+        assert facts[f"schedule_{tag}_{name}_sd"].value == pytest.approx(s)
+        assert facts[f"schedule_{tag}_{name}_wins"].value == sum(v < f for v, f in zip(values, fixed))
+        assert facts[f"schedule_{tag}_{name}_sd_cut"].value == pytest.approx(sd / s)
+
+
+def test_what_the_page_says_about_the_verdict(facts):
+    ref, edge = chapter.comparison("reference"), chapter.comparison("edge")
+    seeds = len(chapter.SEEDS)
+    # from the reference rate: no schedule has a lower mean, none wins on most seeds, spreads alike
+    assert facts["schedule_ref_lower_count"].value == 0 and facts["schedule_ref_majority_count"].value == 0
+    assert facts["schedule_ref_most_wins"].value < seeds / 2
+    assert all(0.8 < ref.spread(FIXED).sd / ref.spread(n).sd < 1.25 for n in chapter.NAMES)
+    assert max(chapter.NAMES, key=lambda n: ref.spread(n).mean) == "inverse_time"
+    # from the edge: every mean lower, most win on most seeds, step decay on every seed
+    assert facts["schedule_edge_lower_count"].value == len(chapter.NAMES)
+    assert facts["schedule_edge_majority_count"].value == len(chapter.NAMES) - 1
+    assert edge.wins("step") == seeds
+    # the cycles cut the spread more than any decay, the largest cut is a cycle's
+    cut = {n: edge.spread(FIXED).sd / edge.spread(n).sd for n in chapter.NAMES}
+    assert min(cut[n] for n in chapter.CYCLES) > max(cut[n] for n in chapter.DECAYS) > 1
+    assert max(cut, key=cut.get) in chapter.CYCLES and min(cut, key=cut.get) in chapter.DECAYS
+    assert facts["schedule_edge_cut_high"].value == pytest.approx(max(cut.values()))
+    # the best from the edge is 1/t, below the fixed reference rate's mean but not on most seeds
+    best = min(chapter.NAMES, key=lambda n: edge.spread(n).mean)
+    assert best == "inverse_time" and edge.spread(best).mean < ref.spread(FIXED).mean
+    assert facts["schedule_edge_best_wins_vs_ref"].value == sum(
+        a < b for a, b in zip(edge.column(best), ref.column(FIXED))) <= seeds // 2 + 1
+    # below the edge the fixed rate's own spread is far smaller
+    assert facts["schedule_below_edge_sd"].value < edge.spread(FIXED).sd / 2
+    # the fixed rate's training loss is far below its validation loss
+    assert facts["schedule_ref_fixed_train"].value < ref.spread(FIXED).mean / 10
+
+
+def test_seed_zero_alone_misleads_as_the_third_exercise_says(facts):
+    edge = chapter.start_lr("edge")
+    fixed = finals("fixed", edge)
+    assert facts["schedule_edge_seed0_fixed"].value == fixed[0] == min(fixed)
+    assert facts["schedule_edge_seed0_rank"].value == 1
+    beaten = sum(chapter.run(n, edge, 0).final_val_loss < fixed[0] for n in chapter.NAMES)
+    assert facts["schedule_edge_seed0_beaten"].value == beaten == 1
+    # and seed 0's own search picks the edge: the winner's curse
+    assert reference.curve().best_per_seed[chapter.SEEDS.index(0)] == edge
+
+
+def test_sgd_hd_over_the_seeds_settles_around_the_reference_rate(facts):
+    """The last epoch's mean rate, by hand, on every seed: within a factor of two across α₀ decades apart,
+    and from the lowest α₀ between the reference rate's neighbours on the grid."""
+    epoch = chapter.steps_per_epoch()
+    settled = np.array([[np.mean(chapter.hd_run(lr0, chapter.HD_BETA, s).step_lr[-epoch:]) for s in chapter.SEEDS]
+                        for lr0 in chapter.HD_LR0])
+    assert math.log10(max(chapter.HD_LR0) / min(chapter.HD_LR0)) >= 4
+    ratio = settled.max(axis=0) / settled.min(axis=0)
+    assert np.all(ratio < 2) and facts["hd_end_ratio"].value == pytest.approx(ratio.max())
+    low = settled[0]
+    assert (facts["hd_end_low"].value, facts["hd_end_high"].value) == pytest.approx((low.min(), low.max()))
+    ref = chapter.start_lr("reference")
+    assert facts["schedule_grid_lower"].value < low.min() < ref < low.max() < facts["schedule_grid_upper"].value
+    assert all(np.all(chapter.hd_run(lr0, chapter.HD_BETA, s).step_lr > 0)
+               for lr0 in chapter.HD_LR0 for s in chapter.SEEDS)
+
+
+def test_sgd_hd_against_the_fixed_rates_as_the_page_says(facts):
+    ref, edge = chapter.start_lr("reference"), chapter.start_lr("edge")
+    hd = [chapter.hd_run(chapter.HD_LR0[0], chapter.HD_BETA, s).final_val_loss for s in chapter.SEEDS]
+    mean, sd = by_hand(hd)
+    assert (facts["hd_mean"].value, facts["hd_sd"].value) == pytest.approx((mean, sd))
+    assert facts["hd_wins_vs_edge"].value == sum(h < f for h, f in zip(hd, finals("fixed", edge))) == 4
+    wins_ref = sum(h < f for h, f in zip(hd, finals("fixed", ref)))
+    assert facts["hd_wins_vs_ref"].value == wins_ref
+    # "level with a well-chosen fixed rate, not better": within its sd, and not on every seed
+    fixed_mean, fixed_sd = by_hand(finals("fixed", ref))
+    assert abs(mean - fixed_mean) < fixed_sd and wins_ref < len(chapter.SEEDS)
+    family = [by_hand([chapter.hd_run(lr0, chapter.HD_BETA, s).final_val_loss for s in chapter.SEEDS])[0]
+              for lr0 in chapter.HD_LR0]
+    assert (facts["hd_val_low"].value, facts["hd_val_high"].value) == pytest.approx((min(family), max(family)))
+    assert max(family) < fixed_mean + fixed_sd
 
 
 def test_what_the_page_says_about_beta(facts):
-    timid, chosen, bold = (chapter.hd_run(chapter.BETA_LR0, b) for b in chapter.BETAS)
+    seeds = chapter.SEEDS
+    timid, chosen, bold = ([chapter.hd_run(chapter.BETA_LR0, b, s) for s in seeds] for b in chapter.BETAS)
     assert chapter.BETAS[0] == chapter.BAYDIN_BETA
     # the first hypergradient: α₁ − α₀ = β g₁·g₀, so it is the same for every β
-    first = [(r.step_lr[1] - r.step_lr[0]) / b for r, b in zip((timid, chosen, bold), chapter.BETAS)]
+    first = [(r[0].step_lr[1] - r[0].step_lr[0]) / b for r, b in zip((timid, chosen, bold), chapter.BETAS)]
     assert first == pytest.approx([facts["hd_first_dot"].value] * 3, rel=1e-9)
-    assert facts["hd_timid_end"].value < 0.2 * chapter.end_rate(chosen)
-    assert facts["hd_timid_val"].value > 1.5 * chosen.final_val_loss
-    assert np.all(chosen.step_lr > 0) and np.any(bold.step_lr < 0)
-    assert facts["hd_bold_negative"].value == np.count_nonzero(bold.step_lr < 0)
-    assert facts["hd_bold_peak"].value > 2 * chosen.step_lr.max()
-    assert chosen.final_val_loss < min(timid.final_val_loss, bold.final_val_loss)
-    wild = chapter.hd_run(chapter.BETA_LR0, chapter.BETA_BLOWUP)
+    # the largest move of the timid rate in one step, by a loop over the steps
+    moves = [max(abs(r.step_lr[k] - r.step_lr[k - 1]) for k in range(1, r.steps)) for r in timid]
+    assert facts["hd_timid_largest_move"].value == pytest.approx(moves[0])
+    assert facts["hd_timid_largest_move_seeds"].value == pytest.approx(max(moves))
+    assert moves[0] > facts["hd_first_move"].value
+    fixed = finals("fixed", chapter.start_lr("reference"))
+    assert all(t.final_val_loss > f for t, f in zip(timid, fixed)), "behind the reference rate on every seed"
+    assert facts["hd_timid_end_high"].value < 0.2 * min(chapter.end_rate(r) for r in chosen)
+    assert all(np.all(r.step_lr > 0) for r in chosen) and all(np.any(r.step_lr < 0) for r in bold)
+    assert facts["hd_bold_negative_seeds"].value == len(seeds)
+    assert facts["hd_bold_blown"].value == sum(r.diverged for r in bold) == 1
+    assert facts["hd_bold_negative"].value == np.count_nonzero(bold[0].step_lr < 0)
+    assert facts["hd_chosen_wins_vs_bold"].value == len(seeds)
+    wild = chapter.hd_run(chapter.BETA_LR0, chapter.BETA_BLOWUP, 0)
     assert wild.diverged and facts["hd_wild_steps"].value == wild.steps < chapter.steps_per_epoch()
 
 
-def test_the_fourth_exercise_runs_as_written_end_at_the_baselines_loss(data, facts):
-    """The exercise's two calls, with the chapter's η* and epoch budget: one run, bit for bit."""
-    lr, epochs = chapter.best_lr(), chapter.EPOCHS
+def test_the_fourth_exercise_runs_as_written_end_at_the_reference_runs_loss(data, facts):
+    """The exercise's two calls, with the reference rate and the epoch budget: one run, bit for bit."""
+    lr, epochs = chapter.start_lr("reference"), chapter.EPOCHS
     hd = hypergradient.sgd_hd(workload.MLP, data, lr0=lr, beta=0.0, epochs=epochs)
     plain = sgd.train(workload.MLP, data, lr, epochs=epochs)
     assert np.array_equal(hd.params, plain.params)
-    assert hd.final_val_loss == plain.final_val_loss == facts["schedule_fixed_val"].value
-    assert facts["schedule_epochs"].value == epochs and facts["schedule_best_lr"].value == lr
+    assert hd.final_val_loss == plain.final_val_loss == facts["schedule_ref_fixed_seed0"].value
+
+
+def test_a_blown_run_is_inf_in_a_comparison_and_its_spread_says_so():
+    view = chapter.beta_view()
+    bold = view.finals.spread(chapter.hd_name(chapter.BETA_LR0, chapter.BETAS[-1]))
+    assert bold.blown == 1 and bold.sd == math.inf and math.isinf(bold.high)
+    assert view.finals.labels[:2] == (f"fixed {chapter.start_lr('reference'):.3g}",
+                                      f"fixed {chapter.start_lr('edge'):.3g}")

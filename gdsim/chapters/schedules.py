@@ -1,18 +1,17 @@
 """Chapter "Schedules and adaptive rates" (docs/schedules.md).
 
-The shared workload (``workload.MLP`` on the digits, batches of 32, seed 0) trained for
-``EPOCHS`` epochs three ways:
+The shared workload (``workload.MLP`` on the digits, batches of 32) trained for ``EPOCHS``
+epochs on every seed of ``paired.SEEDS`` (paired: a seed gives every contender the same start
+and the same shuffles), from two starting rates taken from ``gdsim.reference``:
 
-- at the **best fixed rate** η*, found here by ``search.grid_search`` over a grid
-  of half decades at the same epoch budget: the baseline;
-- with each schedule of ``gdsim.schedules``, its parameters set from η* (decays start at η*,
-  cycles run between η*/4 and η*), from the same start and batches as the baseline; the
-  baseline is also run with the other seeds of ``SEEDS``, to measure how much of a difference
-  the luck of one start and shuffle makes;
-- with hypergradient descent (``gdsim.hypergradient.sgd_hd``) from initial rates four decades
-  apart, and with three values of its own rate β.
+- ``"reference"``: the practice part's reference rate, the best of the seed-averaged grid;
+- ``"edge"``: the largest rate of that grid that blew up on no seed, next to the cliff.
 
-Every run is cached, so the figures and the facts share them.
+From each start, the contenders are the fixed rate itself and each schedule of
+``gdsim.schedules`` set from it (decays start at it, cycles run between a quarter of it and it).
+Hypergradient descent (``gdsim.hypergradient.sgd_hd``) runs from initial rates four decades
+apart and with three values of its own rate β, on the same seeds. Every run is stored, so the
+figures and the facts share them.
 """
 
 from __future__ import annotations
@@ -22,27 +21,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdsim import hypergradient, schedules, search, sgd, workload
+from gdsim import checks, hypergradient, paired, reference, schedules, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.facts import Fact
 from gdsim.stored import stored
 
-EPOCHS = 20
-# The grid for the best fixed rate: half decades from 0.1 to 10 (10 blows up). The search chapter
-# searches finer; here the grid only has to give a fair baseline, and each run costs a tenth of a second.
-GRID = np.logspace(-1, 1, 5)
-# Seeds of the baseline: the workload's seed first (the one every run uses), then two more.
-SEEDS = (workload.SEED, 1, 2)
+EPOCHS = reference.EPOCHS
+SEEDS = paired.SEEDS
+# The two starting rates, both from the reference grid over the seeds.
+STARTS = ("reference", "edge")
 # The schedules, in the order the page and the figures name them.
 DECAYS = ("step", "exponential", "inverse_time", "cosine")
 CYCLES = ("triangular", "triangular2", "exp_range")
 NAMES = DECAYS + CYCLES
-LABELS = {"step": "step", "exponential": "exponential", "inverse_time": "1/t", "cosine": "cosine",
+FIXED = "fixed"
+LABELS = {FIXED: "fixed", "step": "step", "exponential": "exponential", "inverse_time": "1/t", "cosine": "cosine",
           "triangular": "triangular", "triangular2": "triangular2", "exp_range": "exp_range"}
-# Step decay halves the rate every STEP_EVERY epochs; exponential and 1/t end at END_FRACTION of η*.
+# Step decay halves the rate every STEP_EVERY epochs; exponential and 1/t end at END_FRACTION of η₀.
 STEP_DROP, STEP_EVERY = 0.5, 5
 END_FRACTION = 0.1
-# Smith's cycles: base = max/4 (his max/3 … max/4), max = η*, half a cycle = CYCLE_EPOCHS epochs
+# Smith's cycles: base = peak/4 (his max/3 … max/4), peak = η₀, half a cycle = CYCLE_EPOCHS epochs
 # (his 2–10 epochs), so the run ends at a cycle's end; exp_range's amplitude ends at END_FRACTION.
 CYCLE_BASE_FRACTION = 0.25
 CYCLE_EPOCHS = 2
@@ -66,55 +64,62 @@ def steps_per_epoch() -> int:
 
 
 def total_steps() -> int:
+    """T, the run's number of steps: EPOCHS × steps per epoch."""
     return EPOCHS * steps_per_epoch()
 
 
-@stored
-def grid() -> search.Grid:
-    """The grid search at the chapter's budget: one run per rate, judged on validation loss."""
-    return search.grid_search(workload.MLP, _data(), GRID, EPOCHS, workload.BATCH_SIZE, workload.SEED)
+def start_lr(start: str) -> float:
+    """The starting rate η₀ named ``start``: the reference rate, or the largest rate stable on every seed."""
+    curve = reference.curve()
+    return {"reference": curve.rate, "edge": curve.largest_stable}[checks.one_of(start, STARTS, "start")]
 
 
-def best_lr() -> float:
-    """η*: the grid's rate with the lowest final validation loss."""
-    return grid().best_lr
+def above_edge() -> tuple[float, ...]:
+    """The reference grid's rates above the edge: fixed, each blew up on at least one seed."""
+    curve = reference.curve()
+    return tuple(float(lr) for lr in curve.lrs[curve.lrs > curve.largest_stable])
 
 
-def schedule(name: str) -> schedules.Schedule:
-    """One schedule with the chapter's parameters, all set from η* and the epoch budget."""
-    lr, T, epoch = best_lr(), total_steps(), steps_per_epoch()
+def schedule(name: str, lr: float) -> schedules.Schedule:
+    """One schedule with the chapter's parameters, set from the starting rate ``lr`` and the run's T steps."""
+    lr, T, epoch = checks.learning_rate(lr), total_steps(), steps_per_epoch()
     base = CYCLE_BASE_FRACTION * lr
     params = {
         "step": dict(lr0=lr, drop=STEP_DROP, every=STEP_EVERY * epoch),
-        # η₀ e^{−kT} = END_FRACTION · η₀  ⇒  k = −ln(END_FRACTION) / T
+        # η₀ e^{−μT} = END_FRACTION · η₀  ⇒  μ = −ln(END_FRACTION) / T
         "exponential": dict(lr0=lr, k=-math.log(END_FRACTION) / T),
-        # η₀ / (1 + kT) = END_FRACTION · η₀  ⇒  k = (1/END_FRACTION − 1) / T
+        # η₀ / (1 + μT) = END_FRACTION · η₀  ⇒  μ = (1/END_FRACTION − 1) / T
         "inverse_time": dict(lr0=lr, k=(1.0 / END_FRACTION - 1.0) / T),
         "cosine": dict(lr0=lr, total=T),
         "triangular": dict(base=base, max_lr=lr, stepsize=CYCLE_EPOCHS * epoch),
         "triangular2": dict(base=base, max_lr=lr, stepsize=CYCLE_EPOCHS * epoch),
         # γ^T = END_FRACTION
         "exp_range": dict(base=base, max_lr=lr, stepsize=CYCLE_EPOCHS * epoch, gamma=END_FRACTION ** (1.0 / T)),
-    }[name]
+    }[checks.one_of(name, NAMES, "schedule")]
     return schedules.schedule(name, **params)
 
 
-@stored
-def fixed_run(seed: int = workload.SEED) -> sgd.Training:
-    """The baseline: η* for the whole run."""
-    return sgd.train(workload.MLP, _data(), best_lr(), EPOCHS, workload.BATCH_SIZE, seed)
+def fixed_run(lr: float, seed: int) -> sgd.Training:
+    """The fixed rate ``lr`` for the whole run: the reference grid's own stored run."""
+    return reference.run(lr, seed)
 
 
 @stored
-def schedule_run(name: str, seed: int = workload.SEED) -> sgd.Training:
-    """One schedule for the whole run, from the same start and batches as the baseline of that seed."""
-    return sgd.train(workload.MLP, _data(), schedule(name), EPOCHS, workload.BATCH_SIZE, seed)
+def schedule_run(name: str, lr: float, seed: int) -> sgd.Training:
+    """One schedule started from ``lr``, with the start and batches of ``seed`` (those of the fixed rate's run)."""
+    seed = checks.seed(seed)
+    return sgd.train(workload.MLP, _data(), schedule(name, lr), EPOCHS, workload.BATCH_SIZE, seed)
+
+
+def run(name: str, lr: float, seed: int) -> sgd.Training:
+    """A contender's run: ``"fixed"`` at ``lr``, or a schedule started from it."""
+    return fixed_run(lr, seed) if name == FIXED else schedule_run(name, lr, seed)
 
 
 @stored
-def hd_run(lr0: float, beta: float = HD_BETA) -> sgd.Training:
-    """SGD-HD from α₀ = ``lr0`` with hypergradient rate ``beta``, seed 0."""
-    return hypergradient.sgd_hd(workload.MLP, _data(), lr0, beta, EPOCHS, workload.BATCH_SIZE, workload.SEED)
+def hd_run(lr0: float, beta: float, seed: int) -> sgd.Training:
+    """SGD-HD from α₀ = ``lr0`` with hypergradient rate ``beta``, with the start and batches of ``seed``."""
+    return hypergradient.sgd_hd(workload.MLP, _data(), lr0, beta, EPOCHS, workload.BATCH_SIZE, checks.seed(seed))
 
 
 def end_rate(run: sgd.Training) -> float:
@@ -122,218 +127,340 @@ def end_rate(run: sgd.Training) -> float:
     return float(np.mean(run.step_lr[-steps_per_epoch():]))
 
 
+def largest_move(run: sgd.Training) -> float:
+    """The largest change of the rate in one step, max_t |α_t − α_{t−1}|."""
+    return float(np.max(np.abs(np.diff(run.step_lr))))
+
+
+# ---------------------------------------------------------------- paired comparisons
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Final validation loss of each contender on each seed (paired); contender 0 is the baseline."""
+
+    names: tuple[str, ...]
+    labels: tuple[str, ...]
+    seeds: tuple[int, ...]
+    val_loss: np.ndarray  # (seeds, contenders), inf where a run blew up
+
+    @property
+    def spreads(self) -> list[paired.Spread]:
+        return paired.spreads(self.val_loss)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.val_loss[:, self.names.index(name)]
+
+    def spread(self, name: str) -> paired.Spread:
+        return paired.spread(self.column(name))
+
+    def wins(self, name: str, against: str | None = None) -> int:
+        """On how many seeds ``name`` ended lower than ``against`` (the baseline by default)."""
+        return paired.wins(self.column(name), self.column(against or self.names[0]))
+
+
+def comparison(start: str) -> Comparison:
+    """The fixed rate and every schedule from ``start``, on every seed."""
+    lr, names = start_lr(start), (FIXED, *NAMES)
+    table = np.array([[run(name, lr, seed).final_val_loss for name in names] for seed in SEEDS])
+    return Comparison(names, tuple(LABELS[n] for n in names), SEEDS, table)
+
+
+def hd_name(lr0: float, beta: float) -> str:
+    """A contender's name in an SGD-HD comparison."""
+    return f"hd {lr0:g} {beta:g}"
+
+
+def hd_comparison(runs: tuple[tuple[float, float], ...], vary: str = "lr0") -> Comparison:
+    """The fixed reference rate, the fixed edge rate, and SGD-HD from each (α₀, β) of ``runs``, on every seed;
+    the SGD-HD contenders are labelled by what varies among them, ``"lr0"`` or ``"beta"``."""
+    ref, edge = start_lr("reference"), start_lr("edge")
+    names = ("fixed reference", "fixed edge", *(hd_name(lr0, beta) for lr0, beta in runs))
+    label = {"lr0": lambda lr0, beta: f"$\\alpha_0$ = {lr0:g}",
+             "beta": lambda lr0, beta: f"$\\beta$ = {beta:g}"}[checks.one_of(vary, ("lr0", "beta"), "vary")]
+    labels = (f"fixed {ref:.3g}", f"fixed {edge:.3g}", *(label(lr0, beta) for lr0, beta in runs))
+    table = np.array([[fixed_run(ref, s).final_val_loss, fixed_run(edge, s).final_val_loss,
+                       *(hd_run(lr0, beta, s).final_val_loss for lr0, beta in runs)] for s in SEEDS])
+    return Comparison(names, labels, SEEDS, table)
+
+
+def hd_settled() -> np.ndarray:
+    """The last epoch's mean rate of SGD-HD, (α₀, seeds), with the chapter's β."""
+    return np.array([[end_rate(hd_run(lr0, HD_BETA, s)) for s in SEEDS] for lr0 in HD_LR0])
+
+
 # ---------------------------------------------------------------- what the figures draw
 
 
 @dataclass(frozen=True)
-class Curve:
-    """One run as the figures draw it: its rate per step and its losses per epoch."""
-
-    name: str
-    label: str
-    lr: np.ndarray  # (steps,)
-    val_loss: np.ndarray  # (epochs + 1,)
-    val_accuracy: np.ndarray
-
-
-@dataclass(frozen=True)
 class ShapesView:
-    """Every schedule's rate over the run, with η* for reference."""
+    """Every schedule's rate over the run as a fraction of its starting rate η₀."""
 
     steps: np.ndarray  # 0 … T − 1
-    rates: dict[str, np.ndarray]
+    rates: dict[str, np.ndarray]  # η_t / η₀
     labels: dict[str, str]
     decays: tuple[str, ...]
     cycles: tuple[str, ...]
-    best_lr: float
     steps_per_epoch: int
     epochs: int
 
 
 @dataclass(frozen=True)
 class TrainingView:
-    """Validation loss per epoch of every schedule against the baseline; the baseline's seeds."""
+    """The paired comparison from each start: final validation loss per seed of the fixed rate and each schedule."""
 
-    curves: dict[str, Curve]  # the schedules and "fixed", all with the workload's seed
+    starts: tuple[str, ...]
+    lrs: tuple[float, ...]
+    comparisons: tuple[Comparison, ...]
     decays: tuple[str, ...]
     cycles: tuple[str, ...]
-    seeds: tuple[int, ...]
-    fixed_seeds: np.ndarray  # the baseline's final validation loss with each seed
-    best_lr: float
     epochs: int
 
 
 @dataclass(frozen=True)
 class HDView:
-    """SGD-HD from initial rates decades apart: rates per step, validation losses, the baseline."""
+    """SGD-HD from initial rates decades apart: seed 0's rates per step, every seed's final loss."""
 
     lr0: tuple[float, ...]
-    rates: tuple[np.ndarray, ...]
-    val_loss: tuple[np.ndarray, ...]
-    baseline_val_loss: np.ndarray
-    best_lr: float
+    rates: tuple[np.ndarray, ...]  # seed 0, one per α₀
+    settled: np.ndarray  # (α₀, seeds): the last epoch's mean rate
+    finals: Comparison  # the two fixed rates, then SGD-HD from each α₀
+    reference_lr: float
+    edge_lr: float
     beta: float
+    seed: int
     steps_per_epoch: int
     epochs: int
 
 
 @dataclass(frozen=True)
 class BetaView:
-    """SGD-HD from one α₀ with three values of β: the rate per step and the validation loss."""
+    """SGD-HD from one α₀ with three values of β: seed 0's rate per step, every seed's final loss."""
 
     betas: tuple[float, ...]
     lr0: float
-    rates: tuple[np.ndarray, ...]
-    val_loss: tuple[np.ndarray, ...]
-    baseline_val_loss: np.ndarray
-    best_lr: float
+    rates: tuple[np.ndarray, ...]  # seed 0, one per β
+    finals: Comparison  # the two fixed rates, then SGD-HD with each β
+    reference_lr: float
+    edge_lr: float
+    seed: int
     steps_per_epoch: int
     epochs: int
 
 
-def _curve(name: str, label: str, run: sgd.Training) -> Curve:
-    return Curve(name, label, run.step_lr, run.epoch_val_loss, run.epoch_val_accuracy)
-
-
 def shapes_view() -> ShapesView:
-    """The schedules figure: each η_t over the chapter's T steps, computed from its closed form."""
+    """The schedules figure: each η_t / η₀ over the run's T steps, from its closed form (η₀ = 1)."""
     steps = np.arange(total_steps())
-    rates = {name: np.asarray(schedule(name)(steps)) for name in NAMES}
-    return ShapesView(steps, rates, LABELS, DECAYS, CYCLES, best_lr(), steps_per_epoch(), EPOCHS)
+    rates = {name: np.asarray(schedule(name, 1.0)(steps)) for name in NAMES}
+    return ShapesView(steps, rates, LABELS, DECAYS, CYCLES, steps_per_epoch(), EPOCHS)
 
 
 def training_view() -> TrainingView:
-    """The training figure: every schedule's curves, and the baseline's final loss with each seed."""
-    curves = {name: _curve(name, LABELS[name], schedule_run(name)) for name in NAMES}
-    curves["fixed"] = _curve("fixed", "fixed", fixed_run())
-    return TrainingView(curves, DECAYS, CYCLES, SEEDS, fixed_seeds(), best_lr(), EPOCHS)
+    """The verdict figure: both starts, every contender, every seed."""
+    return TrainingView(STARTS, tuple(start_lr(s) for s in STARTS), tuple(comparison(s) for s in STARTS),
+                        DECAYS, CYCLES, EPOCHS)
 
 
 def hd_view() -> HDView:
-    runs = [hd_run(lr0) for lr0 in HD_LR0]
-    return HDView(HD_LR0, tuple(r.step_lr for r in runs), tuple(r.epoch_val_loss for r in runs),
-                  fixed_run().epoch_val_loss, best_lr(), HD_BETA, steps_per_epoch(), EPOCHS)
+    seed = SEEDS[0]
+    return HDView(HD_LR0, tuple(hd_run(lr0, HD_BETA, seed).step_lr for lr0 in HD_LR0), hd_settled(),
+                  hd_comparison(tuple((lr0, HD_BETA) for lr0 in HD_LR0)), start_lr("reference"), start_lr("edge"),
+                  HD_BETA, seed, steps_per_epoch(), EPOCHS)
 
 
 def beta_view() -> BetaView:
-    runs = [hd_run(BETA_LR0, beta) for beta in BETAS]
-    return BetaView(BETAS, BETA_LR0, tuple(r.step_lr for r in runs), tuple(r.epoch_val_loss for r in runs),
-                    fixed_run().epoch_val_loss, best_lr(), steps_per_epoch(), EPOCHS)
+    seed = SEEDS[0]
+    return BetaView(BETAS, BETA_LR0, tuple(hd_run(BETA_LR0, beta, seed).step_lr for beta in BETAS),
+                    hd_comparison(tuple((BETA_LR0, beta) for beta in BETAS), "beta"), start_lr("reference"),
+                    start_lr("edge"), seed, steps_per_epoch(), EPOCHS)
 
 
 # ---------------------------------------------------------------- facts
 
 
-def fixed_seeds() -> np.ndarray:
-    """The baseline's final validation loss with each seed of SEEDS: the spread luck alone makes."""
-    return np.array([fixed_run(seed).final_val_loss for seed in SEEDS])
+def lower_mean(start: str) -> tuple[str, ...]:
+    """The schedules whose mean final loss over the seeds is below the fixed rate's, from ``start``."""
+    c = comparison(start)
+    return tuple(n for n in NAMES if c.spread(n).mean < c.spread(FIXED).mean)
 
 
-def better() -> tuple[str, ...]:
-    """The schedules that ended with a lower validation loss than the baseline (same seed)."""
-    return tuple(name for name in NAMES if schedule_run(name).final_val_loss < fixed_run().final_val_loss)
+def majority_wins(start: str) -> tuple[str, ...]:
+    """The schedules that ended below the fixed rate on most seeds (paired), from ``start``."""
+    c = comparison(start)
+    return tuple(n for n in NAMES if 2 * c.wins(n) > len(SEEDS))
 
 
-def within_luck() -> tuple[str, ...]:
-    """The schedules whose final validation loss lies inside the baseline's range over SEEDS."""
-    low, high = fixed_seeds().min(), fixed_seeds().max()
-    return tuple(name for name in NAMES if low <= schedule_run(name).final_val_loss <= high)
+def _spread_facts(prefix: str, s: paired.Spread) -> dict[str, Fact]:
+    return {f"{prefix}_mean": Fact(s.mean, ".3f"), f"{prefix}_sd": Fact(s.sd, ".3f"),
+            f"{prefix}_low": Fact(s.low, ".3f"), f"{prefix}_high": Fact(s.high, ".3f")}
 
 
-def facts() -> dict[str, Fact]:
-    """The chapter's numbers: the baseline, each schedule's result, SGD-HD's rates and β's effect."""
-    g, data = grid(), _data()
-    lr, T, epoch = best_lr(), total_steps(), steps_per_epoch()
-    fixed, spread = fixed_run(), fixed_seeds()
-    out = {
+def _setting_facts() -> dict[str, Fact]:
+    """The run's length and the schedules' parameters."""
+    T, epoch = total_steps(), steps_per_epoch()
+    unit = schedule("exponential", 1.0)
+    return {
         "schedule_epochs": Fact(EPOCHS, "d"),
         "schedule_steps": Fact(T, "d"),
         "schedule_per_epoch": Fact(epoch, "d"),
-        "schedule_n_val": Fact(len(data.y_val), "d"),
-        "schedule_grid_low": Fact(float(GRID[0]), "g"),
-        "schedule_grid_high": Fact(float(GRID[-1]), "g"),
-        "schedule_grid_count": Fact(len(GRID), "d"),
-        "schedule_best_lr": Fact(lr, ".2f"),
-        "schedule_below_lr": Fact(float(GRID[np.searchsorted(GRID, lr) - 1]), "g"),
-        "schedule_below_val": Fact(float(g.val_loss[np.searchsorted(GRID, lr) - 1]), ".3f"),
-        "schedule_fixed_val": Fact(fixed.final_val_loss, ".3f"),
-        "schedule_fixed_acc": Fact(100 * float(fixed.epoch_val_accuracy[-1]), ".1f"),
-        "schedule_fixed_train": Fact(float(fixed.epoch_train_loss[-1]), ".4f"),
-        "schedule_fixed_seed_low": Fact(float(spread.min()), ".3f"),
-        "schedule_fixed_seed_high": Fact(float(spread.max()), ".3f"),
+        "schedule_n_val": Fact(len(_data().y_val), "d"),
         "schedule_seeds": Fact(len(SEEDS), "d"),
         "schedule_step_drop": Fact(STEP_DROP, "g"),
         "schedule_step_every": Fact(STEP_EVERY, "d"),
         "schedule_end_fraction": Fact(END_FRACTION, "g"),
-        "schedule_exp_k": Fact(schedule("exponential").params["k"], ".5f"),
-        "schedule_inv_k": Fact(schedule("inverse_time").params["k"], ".4f"),
-        "schedule_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".2f"),
+        "schedule_exp_k": Fact(unit.params["k"], ".5f"),
+        "schedule_inv_k": Fact(schedule("inverse_time", 1.0).params["k"], ".4f"),
+        "schedule_cycle_fraction": Fact(CYCLE_BASE_FRACTION, "g"),
         "schedule_cycle_epochs": Fact(CYCLE_EPOCHS, "d"),
+        "schedule_cycle_period": Fact(2 * CYCLE_EPOCHS, "d"),
         "schedule_stepsize": Fact(CYCLE_EPOCHS * epoch, "d"),
         "schedule_cycles": Fact(T // (2 * CYCLE_EPOCHS * epoch), "d"),
-        "schedule_gamma": Fact(schedule("exp_range").params["gamma"], ".5f"),
-        # the exercises: triangular2's second peak, exponential's ratio per step, the half-lives
-        "schedule_tri2_second_peak": Fact(schedule("triangular2")(3 * CYCLE_EPOCHS * epoch), ".2f"),
-        "schedule_exp_ratio": Fact(schedule("exponential")(1) / schedule("exponential")(0), ".6f"),
-        "schedule_exp_half": Fact(math.log(2) / schedule("exponential").params["k"], ".0f"),
-        "schedule_inv_half": Fact(1 / schedule("inverse_time").params["k"], ".0f"),
-        "schedule_better_count": Fact(len(better()), "d"),
-        "schedule_luck_count": Fact(len(within_luck()), "d"),
+        "schedule_gamma": Fact(schedule("exp_range", 1.0).params["gamma"], ".5f"),
+        "schedule_exp_ratio": Fact(unit(1) / unit(0), ".6f"),
+        "schedule_exp_half": Fact(math.log(2) / unit.params["k"], ".0f"),
+        "schedule_inv_half": Fact(1 / schedule("inverse_time", 1.0).params["k"], ".0f"),
     }
-    val = lambda name: Fact(schedule_run(name).final_val_loss, ".3f")  # noqa: E731
-    acc = lambda name: Fact(100 * float(schedule_run(name).epoch_val_accuracy[-1]), ".1f")  # noqa: E731
+
+
+def _start_facts(start: str) -> dict[str, Fact]:
+    """One start's rate, the fixed rate's and each schedule's mean ± sd, wins and seed spread."""
+    c, tag = comparison(start), {"reference": "ref", "edge": "edge"}[start]
+    lr = start_lr(start)
+    out = {f"schedule_{tag}_lr": Fact(lr, ".3g"),
+           f"schedule_{tag}_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
+           f"schedule_{tag}_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()),
+                                                    ".3g")}
+    out |= _spread_facts(f"schedule_{tag}_fixed", c.spread(FIXED))
+    for name in NAMES:
+        out |= _spread_facts(f"schedule_{tag}_{name}", c.spread(name))
+        out[f"schedule_{tag}_{name}_wins"] = Fact(c.wins(name), "d")
+        # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
+        out[f"schedule_{tag}_{name}_sd_cut"] = Fact(c.spread(FIXED).sd / c.spread(name).sd, ".1f")
+    means = [c.spread(n).mean for n in NAMES]
+    wins = [c.wins(n) for n in NAMES]
+    cuts = [c.spread(FIXED).sd / c.spread(n).sd for n in NAMES]
     out |= {
-        "schedule_step_val": val("step"), "schedule_step_acc": acc("step"),
-        "schedule_exponential_val": val("exponential"), "schedule_exponential_acc": acc("exponential"),
-        "schedule_inverse_time_val": val("inverse_time"), "schedule_inverse_time_acc": acc("inverse_time"),
-        "schedule_cosine_val": val("cosine"), "schedule_cosine_acc": acc("cosine"),
-        "schedule_triangular_val": val("triangular"), "schedule_triangular_acc": acc("triangular"),
-        "schedule_triangular2_val": val("triangular2"), "schedule_triangular2_acc": acc("triangular2"),
-        "schedule_exp_range_val": val("exp_range"), "schedule_exp_range_acc": acc("exp_range"),
+        f"schedule_{tag}_lower_count": Fact(len(lower_mean(start)), "d"),
+        f"schedule_{tag}_majority_count": Fact(len(majority_wins(start)), "d"),
+        f"schedule_{tag}_most_wins": Fact(max(wins), "d"),
+        f"schedule_{tag}_mean_best": Fact(min(means), ".3f"),
+        f"schedule_{tag}_mean_worst": Fact(max(means), ".3f"),
+        f"schedule_{tag}_cut_low": Fact(min(cuts), ".1f"),
+        f"schedule_{tag}_cut_high": Fact(max(cuts), ".1f"),
+        f"schedule_{tag}_cycle_cut_low": Fact(min(cuts[len(DECAYS):]), ".1f"),
+        f"schedule_{tag}_decay_cut_high": Fact(max(cuts[: len(DECAYS)]), ".1f"),
     }
-    finals = [schedule_run(name).final_val_loss for name in NAMES]
-    out["schedule_val_best"] = Fact(min(finals), ".3f")
-    out["schedule_val_worst"] = Fact(max(finals), ".3f")
-    # SGD-HD from α₀ four decades apart
-    ends = [end_rate(hd_run(lr0)) for lr0 in HD_LR0]
-    hd_vals = [hd_run(lr0).final_val_loss for lr0 in HD_LR0]
-    low = hd_run(HD_LR0[0])
-    out |= {
+    return out
+
+
+def _edge_index() -> int:
+    """The edge's index in the reference grid."""
+    return int(np.flatnonzero(reference.grid() == start_lr("edge"))[0])
+
+
+def _cross_facts() -> dict[str, Fact]:
+    """The schedules from the edge against the fixed reference rate: the comparison that matters."""
+    ref, edge = comparison("reference"), comparison("edge")
+    against = ref.column(FIXED)
+    wins = {n: paired.wins(edge.column(n), against) for n in NAMES}
+    best = min(NAMES, key=lambda n: edge.spread(n).mean)
+    seed0 = edge.val_loss[SEEDS.index(0)]
+    ref_lr = start_lr("reference")
+    return {
+        "schedule_ref_fixed_seed0": Fact(fixed_run(ref_lr, 0).final_val_loss, ".4f"),
+        "schedule_ref_fixed_train": Fact(float(np.mean([fixed_run(ref_lr, s).epoch_train_loss[-1] for s in SEEDS])),
+                                         ".4f"),
+        # seed 0 alone, from the edge: the fixed rate's loss, and how many schedules beat it there
+        "schedule_edge_seed0_fixed": Fact(float(seed0[0]), ".3f"),
+        "schedule_edge_seed0_beaten": Fact(int(np.count_nonzero(seed0[1:] < seed0[0])), "d"),
+        "schedule_edge_seed0_rank": Fact(int(np.count_nonzero(edge.column(FIXED) < seed0[0])) + 1, "d"),
+        "schedule_edge_vs_ref_most_wins": Fact(max(wins.values()), "d"),
+        "schedule_edge_best_wins_vs_ref": Fact(wins[best], "d"),
+        "schedule_grid_lower": Fact(float(reference.grid()[reference.curve().best - 1]), ".3g"),
+        "schedule_grid_upper": Fact(float(reference.grid()[reference.curve().best + 1]), ".3g"),
+        "schedule_first_blown": Fact(reference.curve().first_blown, ".3g"),
+        # the grid's rate just below the edge, and its spread over the seeds
+        "schedule_below_edge_lr": Fact(float(reference.grid()[_edge_index() - 1]), ".3g"),
+        "schedule_below_edge_sd": Fact(float(reference.curve().sd[_edge_index() - 1]), ".3f"),
+    }
+
+
+def _hd_facts() -> dict[str, Fact]:
+    """SGD-HD over the seeds: from α₀ decades apart, where its rate settles, and against the fixed rates."""
+    settled = hd_settled()
+    main = hd_comparison(((HD_LR0[0], HD_BETA),))
+    name = main.names[2]
+    family = hd_comparison(tuple((lr0, HD_BETA) for lr0 in HD_LR0))
+    finals = family.val_loss[:, 2:]
+    seed0 = hd_run(HD_LR0[0], HD_BETA, SEEDS[0])
+    epoch = steps_per_epoch()
+    out = {
         "hd_beta": Fact(HD_BETA, "g"),
         "hd_lr0_low": Fact(HD_LR0[0], "g"),
         "hd_lr0_high": Fact(HD_LR0[-1], "g"),
         "hd_decades": Fact(round(math.log10(HD_LR0[-1] / HD_LR0[0])), "d"),
-        "hd_end_low": Fact(min(ends), ".2f"),
-        "hd_end_high": Fact(max(ends), ".2f"),
-        "hd_end_ratio": Fact(max(ends) / min(ends), ".2f"),
-        "hd_peak": Fact(float(low.step_lr.max()), ".2f"),
-        "hd_peak_epoch": Fact(float(np.argmax(low.step_lr) + 1) / epoch, ".1f"),
-        "hd_first_epoch_rate": Fact(float(low.step_lr[epoch - 1]), ".2f"),
-        "hd_val_low": Fact(min(hd_vals), ".3f"),
-        "hd_val_high": Fact(max(hd_vals), ".3f"),
-        "hd_best_over_end": Fact(lr / float(np.median(ends)), ".0f"),
+        # the end rates of the five α₀: their ratio max/min on each seed, the largest over seeds
+        "hd_end_ratio": Fact(float(np.max(settled.max(axis=0) / settled.min(axis=0))), ".2f"),
+        "hd_end_all_low": Fact(float(settled.min()), ".2f"),
+        "hd_end_all_high": Fact(float(settled.max()), ".2f"),
+        "hd_end_low": Fact(float(settled[0].min()), ".2f"),
+        "hd_end_high": Fact(float(settled[0].max()), ".2f"),
+        "hd_end_mean": Fact(float(settled[0].mean()), ".2f"),
+        "hd_peak": Fact(float(seed0.step_lr.max()), ".2f"),
+        "hd_peak_epoch": Fact(float(np.argmax(seed0.step_lr) + 1) / epoch, ".1f"),
+        "hd_val_low": Fact(float(np.mean(finals, axis=0).min()), ".3f"),
+        "hd_val_high": Fact(float(np.mean(finals, axis=0).max()), ".3f"),
+        "hd_family_sd_high": Fact(float(np.std(finals, axis=0, ddof=1).max()), ".3f"),
+        "hd_wins_vs_edge": Fact(main.wins(name, "fixed edge"), "d"),
+        "hd_wins_vs_ref": Fact(main.wins(name, "fixed reference"), "d"),
+        "hd_family_wins_vs_ref_low": Fact(min(family.wins(n, "fixed reference") for n in family.names[2:]), "d"),
+        "hd_family_wins_vs_ref_high": Fact(max(family.wins(n, "fixed reference") for n in family.names[2:]), "d"),
     }
-    # β: the paper's, the chapter's, a bold one, and one that blows up
-    timid, bold, wild = hd_run(BETA_LR0, BETAS[0]), hd_run(BETA_LR0, BETAS[-1]), hd_run(BETA_LR0, BETA_BLOWUP)
+    out |= _spread_facts("hd", main.spread(name))
+    return out
+
+
+def _beta_facts() -> dict[str, Fact]:
+    """What β does, on every seed: the paper's β, the chapter's, a bold one, and one that blows up."""
+    finals = hd_comparison(tuple((BETA_LR0, b) for b in BETAS), "beta")
+    timid, bold = (hd_run(BETA_LR0, b, SEEDS[0]) for b in (BETAS[0], BETAS[-1]))
+    wild = hd_run(BETA_LR0, BETA_BLOWUP, SEEDS[0])
     # the first hypergradient: α₁ − α₀ = β g₁·g₀
     first_dot = (timid.step_lr[1] - timid.step_lr[0]) / BETAS[0]
-    out |= {
+    timid_runs = [hd_run(BETA_LR0, BETAS[0], s) for s in SEEDS]
+    bold_runs = [hd_run(BETA_LR0, BETAS[-1], s) for s in SEEDS]
+    out = {
         "hd_beta_baydin": Fact(BAYDIN_BETA, "g"),
         "hd_beta_low": Fact(BETAS[0], "g"),
         "hd_beta_high": Fact(BETAS[-1], "g"),
         "hd_beta_blowup": Fact(BETA_BLOWUP, "g"),
         "hd_first_dot": Fact(float(first_dot), ".2f"),
         "hd_first_move": Fact(float(BETAS[0] * first_dot), ".4f"),
+        "hd_timid_largest_move": Fact(largest_move(timid), ".4f"),
+        "hd_timid_largest_move_seeds": Fact(max(largest_move(r) for r in timid_runs), ".4f"),
         "hd_timid_end": Fact(end_rate(timid), ".3f"),
-        "hd_timid_val": Fact(timid.final_val_loss, ".3f"),
+        "hd_timid_end_high": Fact(max(end_rate(r) for r in timid_runs), ".3f"),
         "hd_bold_peak": Fact(float(bold.step_lr.max()), ".1f"),
         "hd_bold_peak_step": Fact(int(np.argmax(bold.step_lr)) + 1, "d"),
         "hd_bold_min": Fact(float(bold.step_lr.min()), ".2f"),
         "hd_bold_negative": Fact(int(np.count_nonzero(bold.step_lr < 0)), "d"),
-        "hd_bold_val": Fact(bold.final_val_loss, ".3f"),
+        "hd_bold_negative_seeds": Fact(sum(bool(np.any(r.step_lr < 0)) for r in bold_runs), "d"),
+        "hd_bold_blown": Fact(sum(r.diverged for r in bold_runs), "d"),
         "hd_wild_steps": Fact(wild.steps, "d"),
     }
+    for tag, beta in zip(("timid", "chosen", "bold"), BETAS):
+        name = hd_name(BETA_LR0, beta)
+        out |= _spread_facts(f"hd_{tag}", finals.spread(name))
+        out[f"hd_{tag}_wins_vs_ref"] = Fact(finals.wins(name, "fixed reference"), "d")
+    out["hd_chosen_wins_vs_bold"] = Fact(finals.wins(hd_name(BETA_LR0, BETAS[1]), hd_name(BETA_LR0, BETAS[-1])),
+                                         "d")
     return out
+
+
+def facts() -> dict[str, Fact]:
+    """The chapter's numbers: the settings, each start's paired comparison, SGD-HD and β over the seeds."""
+    return _setting_facts() | _start_facts("reference") | _start_facts("edge") | _cross_facts() | _hd_facts() \
+        | _beta_facts()
 
 
 # ---------------------------------------------------------------- figures
