@@ -27,7 +27,7 @@ from gdsim.digits import Split
 from gdsim.network import Network
 
 MODES = ("exponential", "linear")
-RULES = ("steepest", "minimum", "valley")
+RULES = ("steepest", "minimum", "valley", "slide")
 SMOOTHING = 0.98  # ω, the moving average's weight: fastai's beta
 STOP_FACTOR = 4.0  # fastai and Lightning; torch-lr-finder and Ignite use 5
 # fastai hands the rules the curve without its first tenth of steps and its last five points.
@@ -35,6 +35,10 @@ SKIP_START_FRACTION = 10
 SKIP_END = 5
 # "minimum": the rate at the lowest smoothed loss, divided by this.
 MINIMUM_DIVISOR = 10.0
+# "slide" (fastai's ``slide``): compare the curve's slope two points this many steps apart, ...
+SLIDE_DISTANCE = 15
+# ... and stop sliding left once the two slopes differ by at most this much (in loss per step).
+SLIDE_THRESHOLD = 0.005
 
 # one step: the loss at the current parameters and its gradient, for the step's batch of rows
 LossGradient = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
@@ -231,20 +235,47 @@ def suggestion_index(result: RangeTest, rule: str) -> int:
         return first + int(np.argmin(slopes))
     if rule == "minimum":
         return first + int(np.argmin(losses))
+    if rule == "slide":
+        return first + _slide(losses)
     return first + _valley(losses)
 
 
 def suggest(result: RangeTest, rule: str = "valley") -> float:
-    """A learning rate from a range test's smoothed curve, by one of the libraries' rules.
+    """A learning rate from a range test's smoothed curve, by one of fastai's four rules.
 
     - "steepest": the rate where the smoothed loss falls fastest against log η;
     - "minimum": the rate at the lowest smoothed loss, divided by 10;
-    - "valley" (fastai's default): about halfway along the longest decreasing stretch.
+    - "valley" (fastai's default): about halfway along the longest decreasing stretch;
+    - "slide": sliding left from the end, the first rate where the slope matches the slope
+      ``SLIDE_DISTANCE`` points to its right (within ``SLIDE_THRESHOLD``).
     Each sees the curve as fastai hands it over (``curve_for_rules``).
     """
     index = suggestion_index(result, rule)
     lr = float(result.lrs[index])
     return lr / MINIMUM_DIVISOR if rule == "minimum" else lr
+
+
+def valley_span(result: RangeTest) -> tuple[int, int]:
+    """The stretch the valley rule reads (indices into ``result.lrs``): from ``m`` points before
+    the end of the longest decreasing sequence to that end, ``m`` being its length."""
+    _, losses, first = curve_for_rules(result)
+    start, end = _valley_bounds(losses)
+    return first + max(0, start), first + end
+
+
+def smoothing_lag(step: int, beta: float = SMOOTHING) -> float:
+    """How many steps the bias-corrected average lags behind at ``step``: the mean age of its weights.
+
+    The weights ω^age / Σ ω^age over ages 0 … k have mean age ω/(1 − ω) − (k + 1)·ω^{k+1}/(1 − ω^{k+1}),
+    which reaches ω/(1 − ω) only when k is large (49 steps for ω = 0.98).
+    """
+    if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or step < 0:
+        raise ValueError(f"step must be a whole number from 0 (the first step), got {step!r}")
+    k, beta = int(step), _check_smoothing(beta)
+    if beta == 0:
+        return 0.0
+    # mean age = ω/(1 − ω) − (k + 1) ω^{k+1} / (1 − ω^{k+1})
+    return beta / (1.0 - beta) - (k + 1) * beta ** (k + 1) / (1.0 - beta ** (k + 1))
 
 
 def longest_decrease(losses: ArrayLike) -> np.ndarray:
@@ -260,15 +291,36 @@ def longest_decrease(losses: ArrayLike) -> np.ndarray:
     return lengths
 
 
-def _valley(losses: np.ndarray) -> int:
-    """fastai's ``valley``: the longest decreasing sequence ends at the first point where the
-    longest length is reached; counting back that many points gives its start, and the rule
-    takes the point half of the way along (a third, then a sixth, each rounded down)."""
+def _valley_bounds(losses: np.ndarray) -> tuple[int, int]:
+    """fastai's valley: the longest decreasing sequence ends at the first point where the longest
+    length m is reached; the valley is taken to start m points before that end (−1 at the earliest)."""
     lengths = longest_decrease(losses)
     end = int(np.argmax(lengths))
-    start = end - int(lengths[end])
+    return end - int(lengths[end]), end
+
+
+def _valley(losses: np.ndarray) -> int:
+    """fastai's ``valley``: from the valley's start, a third and then a sixth of its length on (each
+    rounded down), so about half of the way along (fastai's docs say "roughly 2/3 through")."""
+    start, end = _valley_bounds(losses)
     sections = (end - start) / 3
     return max(0, start + int(sections) + int(sections / 2))
+
+
+def _slide(losses: np.ndarray) -> int:
+    """fastai's ``slide``: the slope g = np.gradient(losses) (per point) is compared at r and
+    l = r − SLIDE_DISTANCE, both stepping left from the end while |g_r − g_l| > SLIDE_THRESHOLD;
+    the suggestion is the last l for which they still differed (the first l if none did)."""
+    n = len(losses)
+    if n <= SLIDE_DISTANCE:
+        raise ValueError(f"the slide rule needs more than {SLIDE_DISTANCE} points of the curve, got {n}")
+    slope = np.gradient(losses)
+    right, left = n - 1, n - 1 - SLIDE_DISTANCE
+    chosen = left
+    while left >= 0 and abs(slope[right] - slope[left]) > SLIDE_THRESHOLD:
+        chosen = left
+        right, left = right - 1, left - 1
+    return chosen
 
 
 # ---------------------------------------------------------------- checks

@@ -72,7 +72,7 @@ SURFACE_CMAP = "viridis"  # perceptually uniform, never jet
 # and VALIDATION; the best rate found by search is MINIMUM's green, an exact limit THRESHOLD's.
 RATE_KIND = {"very high": VERMILLION, "high": ORANGE, "good": GREEN, "low": SKY}  # the loss-curve regimes
 STAGE = {"coarse": INK, "fine": BLUE}  # the two stages of a coarse-to-fine search
-RULE = {"steepest": PURPLE, "minimum": SKY, "valley": BLUE}  # the range test's suggestion rules
+RULE = {"steepest": PURPLE, "minimum": SKY, "valley": BLUE, "slide": VERMILLION}  # the range test's suggestion rules
 RATE_CMAP = "cividis"  # a family of runs ordered by their rate (colour-blind safe)
 
 # Text in a role's colour uses the darker shade (≥ 4.5:1 on the figure background).
