@@ -5,6 +5,8 @@ Three searches, all on ``gdsim.sgd``'s runs (same start, same batches for every 
 - ``grid_search``: train every candidate for the same number of epochs.
 - ``coarse_to_fine``: one short run per decade, the range widened while its best rate sits on
   its border, then a finer grid inside the decade around the best, trained for longer.
+- ``random_search``: the same budget as a grid, spent on rates drawn log-uniformly from a range
+  (Bergstra and Bengio, JMLR 2012).
 - ``successive_halving``: short runs for every candidate, keep the better half, double the
   budget, until one is left (Jamieson and Talwalkar, AISTATS 2016, arXiv:1502.07943). Survivors
   are *resumed*, not retrained: a ``Resumable`` run continues with the parameters and the batch
@@ -164,6 +166,30 @@ def coarse_to_fine(net: Network, data: Split, low: float = 1e-7, high: float = 1
     fine = grid_search(net, data, fine_grid(best, fine_points), fine_epochs, batch_size, seed)
     return CoarseToFine(first, coarse, border(first), border(coarse) is None, (best / HALF_DECADE, best * HALF_DECADE),
                         fine, coarse_epochs, fine_epochs)
+
+
+# ---------------------------------------------------------------- random search
+
+
+def log_uniform(low: float, high: float, count: int, seed: int = 0) -> np.ndarray:
+    """``count`` rates drawn uniformly on the log axis between ``low`` and ``high``, increasing."""
+    low, high = checks.learning_rate(low), checks.learning_rate(high)
+    if low >= high:
+        raise ValueError(f"the lowest rate must be below the highest, got {low:g} ≥ {high:g}")
+    count = checks.step_count(count, "number of draws", maximum=1000)
+    # log₁₀ η ~ U(log₁₀ low, log₁₀ high)
+    logs = np.random.default_rng(checks.seed(seed)).uniform(math.log10(low), math.log10(high), count)
+    return np.sort(10.0**logs)
+
+
+def random_search(net: Network, data: Split, low: float, high: float, count: int, epochs: int, batch_size: int = 32,
+                  seed: int = 0, draw_seed: int | None = None) -> Grid:
+    """A grid search over ``count`` log-uniform draws from [low, high] (``draw_seed`` picks them,
+    ``seed`` the runs' start and batches, as for every other search)."""
+    lrs = log_uniform(low, high, count, seed if draw_seed is None else draw_seed)
+    if np.any(np.diff(lrs) <= 0):
+        raise ValueError("two draws coincided; draw again with another draw_seed")
+    return grid_search(net, data, lrs, epochs, batch_size, seed)
 
 
 # ---------------------------------------------------------------- successive halving

@@ -2,8 +2,11 @@
 best value on the border of the range, and successive halving against training every candidate.
 
 Every run is ``gdsim.workload``'s network on the digits (the practice part's shared workload), judged
-on its validation loss. The search itself is ``gdsim.search``; this module picks its settings, runs
-it once (cached) and hands the figures what they draw.
+on its validation loss. The search itself is ``gdsim.search``; this module picks its settings and
+runs it on seed 0 to show the method, then on every paired seed (``paired.SEEDS``) for each
+comparison: widening against not widening, successive halving against full training, random draws
+against the grid, the best rate against the horizon and against the share of the training images,
+and the optimism of a validation score used to choose.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdsim import search, sgd, workload
+from gdsim import digits, network, paired, reference, search, sgd, workload
 from gdsim.assets import STILL, Asset
 from gdsim.facts import Fact
 from gdsim.search import CoarseToFine, Grid, Halving
@@ -30,8 +33,15 @@ COARSE_EPOCHS = 1
 FINE_POINTS = 8
 FINE_EPOCHS = 8
 HALVING_MIN_EPOCHS = 1
-# Other seeds (other starts, other batches) for the question "the same winner?".
-OTHER_SEEDS = (1, 2)
+# Every comparison runs on the paired seeds; seed 0 alone illustrates the method.
+SEEDS = paired.SEEDS
+# Horizons (epochs) at which the best rate of the reference grid is read, in the text's table.
+HORIZONS = (1, 2, 4, 8, 20)
+# Shares of the training images a first search may train on, the whole set last.
+FRACTIONS = (0.25, 0.5, 1.0)
+# The fixed shuffle that picks a subset of the training images, and the one that halves the validation images.
+SUBSET_SEED = 0
+HALVES_SEED = 0
 # A coarse rate whose run kept more than this fraction of the starting validation loss barely learnt.
 STUCK_FRACTION = 0.99
 # The exercise: successive halving with this many candidates, from one epoch.
@@ -53,25 +63,65 @@ def steps_per_epoch() -> int:
 
 
 @stored
-def coarse_to_fine() -> CoarseToFine:
-    """The chapter's coarse-to-fine search (the fine stage is also the full-training baseline)."""
+def coarse_to_fine(seed: int = SEED) -> CoarseToFine:
+    """The chapter's coarse-to-fine search on one seed (its fine stage is also the full-training baseline)."""
     return search.coarse_to_fine(NET, workload.data(), LOW, HIGH, COARSE_EPOCHS, FINE_EPOCHS, FINE_POINTS,
-                                 BATCH_SIZE, SEED)
+                                 BATCH_SIZE, seed)
 
 
 @stored
 def halving(seed: int = SEED) -> Halving:
-    """Successive halving over the fine stage's candidates."""
-    return search.successive_halving(NET, workload.data(), coarse_to_fine().fine.lrs, HALVING_MIN_EPOCHS,
+    """Successive halving over the fine stage's candidates of the same seed."""
+    return search.successive_halving(NET, workload.data(), coarse_to_fine(seed).fine.lrs, HALVING_MIN_EPOCHS,
                                      BATCH_SIZE, seed)
 
 
-@stored
 def full(seed: int = SEED) -> Grid:
-    """Every fine candidate trained for the whole budget: the fine stage itself for the chapter's seed."""
-    if seed == SEED:
-        return coarse_to_fine().fine
-    return search.grid_search(NET, workload.data(), coarse_to_fine().fine.lrs, FINE_EPOCHS, BATCH_SIZE, seed)
+    """Every fine candidate trained for the whole budget: the fine stage itself."""
+    return coarse_to_fine(seed).fine
+
+
+def unwidened_lrs(c: CoarseToFine) -> np.ndarray:
+    """The fine grid a search that did not widen would have refined: the decade below a best value
+    on the top border, between the best rate and its better neighbour."""
+    if c.first_border != "high":
+        raise ValueError(f"the first range's best sits {c.first_border or 'inside'}, not on its top border")
+    # the decade [best/10, best], centred on best/√10
+    return search.fine_grid(c.first.best_lr / search.HALF_DECADE, FINE_POINTS)
+
+
+@stored
+def unwidened(seed: int = SEED) -> Grid:
+    """The fine stage of a search that refined inside the first range instead of widening it."""
+    return search.grid_search(NET, workload.data(), unwidened_lrs(coarse_to_fine(seed)), FINE_EPOCHS, BATCH_SIZE,
+                              seed)
+
+
+@stored
+def random(seed: int = SEED) -> Grid:
+    """The fine stage's budget spent on log-uniform draws from the same decade (draws seeded by ``seed``)."""
+    low, high = coarse_to_fine(seed).decade
+    return search.random_search(NET, workload.data(), low, high, FINE_POINTS, FINE_EPOCHS, BATCH_SIZE, seed)
+
+
+def subset(data: digits.Split, fraction: float) -> digits.Split:
+    """The first ``fraction`` of the training images in a fixed shuffled order (nested: a quarter lies
+    inside the half); the validation images and the standardization stay the same."""
+    fraction = float(fraction)
+    if not 0 < fraction <= 1:
+        raise ValueError(f"the share of the training images must lie in (0, 1], got {fraction!r}")
+    n = len(data.y_train)
+    rows = np.sort(np.random.default_rng(SUBSET_SEED).permutation(n)[: max(1, round(fraction * n))])
+    return digits.Split(data.x_train[rows], data.y_train[rows], data.x_val, data.y_val, data.mean, data.scale)
+
+
+@stored
+def subset_loss(fraction: float, lr: float, seed: int) -> float:
+    """The final validation loss of a reference-length run on a share of the training images (inf: blew up)."""
+    if fraction == 1.0:
+        return reference.run(lr, seed).final_val_loss
+    data = subset(workload.data(), fraction)
+    return sgd.train(NET, data, lr, reference.EPOCHS, BATCH_SIZE, seed).final_val_loss
 
 
 def scratch_steps(result: Halving, per_epoch: int) -> int:
@@ -100,6 +150,213 @@ def round_costs(schedule: list[tuple[int, int]]) -> tuple[int, int]:
     return costs[0], costs[-1]
 
 
+# ---------------------------------------------------------------- the paired seeds
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The chapter's searches on every paired seed, each pick judged by its own run trained fully."""
+
+    seeds: tuple[int, ...]
+    lrs: np.ndarray  # the fine candidates, the same on every seed
+    full: np.ndarray  # (seeds, candidates): final validation loss after the fine budget
+    one_epoch: np.ndarray  # (seeds, candidates): validation loss after the first round's budget
+    halving_pick: np.ndarray  # (seeds,): index of successive halving's winner in lrs
+    pruned_round: np.ndarray  # (seeds,): the round that pruned the full grid's winner (0: it won)
+    unwidened: np.ndarray  # (seeds,): the best loss of the fine stage inside the first range
+    unwidened_lr: np.ndarray  # (seeds,): the rate it picked
+    random: np.ndarray  # (seeds,): the best loss of the random search
+    random_lrs: np.ndarray  # (seeds, draws)
+    grid8: np.ndarray  # (seeds,): the best loss of the 13-rate reference grid read at the fine budget
+    c2f_steps: np.ndarray  # (seeds,): steps of both stages of the coarse-to-fine search
+    grid8_steps: np.ndarray  # (seeds,): steps of the reference grid up to the fine budget
+
+    @property
+    def best(self) -> np.ndarray:
+        """Each seed's full-grid winner: the lowest loss of the fine candidates trained fully."""
+        return self.full.min(axis=1)
+
+    @property
+    def winner(self) -> np.ndarray:
+        """Each seed's full-grid winning rate."""
+        return self.lrs[np.argmin(self.full, axis=1)]
+
+    @property
+    def same_pick(self) -> np.ndarray:
+        """True on the seeds where the search inside the first range picked the widened search's winner
+        (the two grids share rates, computed from different centres, so equal to rounding)."""
+        return np.isclose(self.unwidened_lr, self.winner, rtol=1e-9)
+
+    @property
+    def regret(self) -> np.ndarray:
+        """How much worse, trained fully, successive halving's pick is than the full grid's winner."""
+        # L_s(pick_s) − min_η L_s(η)
+        return self.full[np.arange(len(self.seeds)), self.halving_pick] - self.best
+
+    @property
+    def pick_rank(self) -> np.ndarray:
+        """Where successive halving's pick stands among the candidates trained fully (1: the best)."""
+        picked = self.full[np.arange(len(self.seeds)), self.halving_pick]
+        return np.sum(self.full < picked[:, None], axis=1) + 1
+
+    @property
+    def floor(self) -> np.ndarray:
+        """The candidates whose seed-averaged loss lies within one sd (of the best mean's seeds) of the best mean."""
+        spreads = paired.spreads(self.full)
+        mean = np.array([sp.mean for sp in spreads])
+        best = int(np.argmin(mean))
+        return mean <= mean[best] + spreads[best].sd
+
+
+def _horizon_loss(run: sgd.Training, epochs: int) -> float:
+    """A run's validation loss after ``epochs`` epochs; inf if it blew up before."""
+    curve = run.epoch_val_loss
+    return float(curve[epochs]) if epochs < len(curve) else math.inf
+
+
+def _grid_steps(runs: list[sgd.Training], epochs: int) -> int:
+    """The steps the reference grid's runs take up to ``epochs`` epochs (a blown-up run stops early)."""
+    per_epoch = steps_per_epoch()
+    return sum(min(r.steps, epochs * per_epoch) for r in runs)
+
+
+def seeds_result() -> Seeds:
+    """Every search of the chapter on every paired seed."""
+    seeds = paired.seeds(SEEDS)
+    cs = [coarse_to_fine(s) for s in seeds]
+    lrs = cs[0].fine.lrs
+    if any(not np.array_equal(c.fine.lrs, lrs) for c in cs):
+        raise ValueError("the seeds' coarse stages chose different decades: their fine candidates differ")
+    halvings = [halving(s) for s in seeds]
+    pick = np.array([int(np.flatnonzero(lrs == h.best_lr)[0]) for h in halvings])
+    pruned = np.array([_pruned_round(h, c.fine.best_lr) for h, c in zip(halvings, cs)])
+    runs = [[reference.run(float(lr), s) for lr in reference.grid()] for s in seeds]
+    return Seeds(seeds, lrs, np.array([c.fine.val_loss for c in cs]),
+                 np.array([c.fine.val_curves[:, HALVING_MIN_EPOCHS] for c in cs]), pick, pruned,
+                 np.array([unwidened(s).val_loss.min() for s in seeds]), np.array([unwidened(s).best_lr for s in seeds]),
+                 np.array([random(s).val_loss.min() for s in seeds]), np.array([random(s).lrs for s in seeds]),
+                 np.array([min(_horizon_loss(r, FINE_EPOCHS) for r in row) for row in runs]),
+                 np.array([c.steps for c in cs]), np.array([_grid_steps(row, FINE_EPOCHS) for row in runs]))
+
+
+def _pruned_round(h: Halving, winner: float) -> int:
+    """The round (1, 2, …) after which successive halving dropped ``winner``; 0 if it kept it to the end."""
+    for k, r in enumerate(h.rounds, start=1):
+        if winner in r.lrs and winner not in r.survivors:
+            return k
+    return 0
+
+
+@dataclass(frozen=True)
+class Horizons:
+    """The reference grid's validation loss after every epoch, on every seed: the best rate per horizon."""
+
+    lrs: np.ndarray
+    seeds: tuple[int, ...]
+    epochs: np.ndarray  # 1 … reference.EPOCHS
+    val_loss: np.ndarray  # (epochs, seeds, rates), inf once a run blew up
+
+    def best(self, epochs: int) -> float:
+        """The rate with the lowest seed-averaged validation loss after ``epochs`` epochs."""
+        return float(self.lrs[np.argmin(self.val_loss[epochs - 1].mean(axis=0))])
+
+    def best_per_seed(self, epochs: int) -> np.ndarray:
+        """Each seed's own winner after ``epochs`` epochs."""
+        return self.lrs[paired.best_per_seed(self.val_loss[epochs - 1])]
+
+
+def horizons() -> Horizons:
+    """The reference runs (``gdsim.reference``) read after every epoch."""
+    seeds, lrs = paired.seeds(SEEDS), reference.grid()
+    runs = [[reference.run(float(lr), s) for lr in lrs] for s in seeds]
+    epochs = np.arange(1, reference.EPOCHS + 1)
+    return Horizons(lrs, seeds, epochs, np.array([[[_horizon_loss(r, e) for r in row] for row in runs] for e in epochs]))
+
+
+@dataclass(frozen=True)
+class Subsets:
+    """The reference grid trained on a share of the training images, every seed, reference.EPOCHS epochs."""
+
+    fractions: tuple[float, ...]
+    images: tuple[int, ...]  # training images in each share
+    lrs: np.ndarray
+    seeds: tuple[int, ...]
+    val_loss: np.ndarray  # (fractions, seeds, rates), inf where a run blew up
+
+    def best(self, i: int) -> float:
+        """The seed-averaged winner when training on share ``i``."""
+        return float(self.lrs[np.argmin(self.val_loss[i].mean(axis=0))])
+
+    def best_per_seed(self, i: int) -> np.ndarray:
+        return self.lrs[paired.best_per_seed(self.val_loss[i])]
+
+    def cost(self, i: int) -> float:
+        """How much higher the whole set's seed-averaged loss is at share ``i``'s winner than at its own."""
+        # mean_s L_full(η_i) − min_η mean_s L_full(η)
+        whole = self.val_loss[self.fractions.index(1.0)].mean(axis=0)
+        return float(whole[np.argmin(self.val_loss[i].mean(axis=0))] - whole.min())
+
+
+def subsets() -> Subsets:
+    """Every share of FRACTIONS, every rate of the reference grid, every seed (stored)."""
+    seeds, lrs, data = paired.seeds(SEEDS), reference.grid(), workload.data()
+    table = np.array([[[subset_loss(f, float(lr), s) for lr in lrs] for s in seeds] for f in FRACTIONS])
+    return Subsets(FRACTIONS, tuple(len(subset(data, f).y_train) for f in FRACTIONS), lrs, seeds, table)
+
+
+@dataclass(frozen=True)
+class Halves:
+    """The reference runs scored on two halves of the validation images: choose on one, report on the other."""
+
+    lrs: np.ndarray
+    seeds: tuple[int, ...]
+    loss: np.ndarray  # (2, seeds, rates): validation loss on half A and on half B (inf: blew up)
+    sizes: tuple[int, int]
+
+    @property
+    def optimism(self) -> np.ndarray:
+        """Per seed: how much lower the chosen rate scores on the half that chose it than on the other,
+        averaged over both ways round so that a harder half cancels out."""
+        a, b = self.loss
+        rows = np.arange(len(self.seeds))
+        pick_a, pick_b = np.argmin(a, axis=1), np.argmin(b, axis=1)
+        # ½ [(L_B(η_A) − L_A(η_A)) + (L_A(η_B) − L_B(η_B))]
+        return 0.5 * ((b[rows, pick_a] - a[rows, pick_a]) + (a[rows, pick_b] - b[rows, pick_b]))
+
+    @property
+    def averaged_optimism(self) -> float:
+        """The same with the rate chosen on the seed-averaged loss of one half, reported on the other's."""
+        a, b = self.loss.mean(axis=1)
+        pick_a, pick_b = int(np.argmin(a)), int(np.argmin(b))
+        # ½ [(L̄_B(η_A) − L̄_A(η_A)) + (L̄_A(η_B) − L̄_B(η_B))]
+        return float(0.5 * ((b[pick_a] - a[pick_a]) + (a[pick_b] - b[pick_b])))
+
+    def chose(self, lr: float) -> int:
+        """On how many seeds one half or the other chose ``lr``."""
+        picks = self.lrs[np.argmin(self.loss, axis=2)]  # (halves, seeds)
+        return int(np.sum(np.any(picks == lr, axis=0)))
+
+    @property
+    def disagree(self) -> int:
+        """On how many seeds the two halves chose different rates."""
+        return int(np.sum(np.argmin(self.loss[0], axis=1) != np.argmin(self.loss[1], axis=1)))
+
+
+def _half_loss(params: np.ndarray, x: np.ndarray, y: np.ndarray, blew_up: bool) -> float:
+    return math.inf if blew_up else network.loss(NET, params, x, y)
+
+
+def halves() -> Halves:
+    """The validation images split in two by a fixed shuffle; every reference run scored on each half."""
+    seeds, lrs, data = paired.seeds(SEEDS), reference.grid(), workload.data()
+    order = np.random.default_rng(HALVES_SEED).permutation(len(data.y_val))
+    parts = (order[: len(order) // 2], order[len(order) // 2:])
+    runs = [[reference.run(float(lr), s) for lr in lrs] for s in seeds]
+    loss = np.array([[[_half_loss(r.params, data.x_val[p], data.y_val[p], r.diverged) for r in row] for row in runs]
+                     for p in parts])
+    return Halves(lrs, seeds, loss, (len(parts[0]), len(parts[1])))
+
+
 # ---------------------------------------------------------------- what the figures draw
 
 
@@ -118,6 +375,8 @@ class StagesView:
     best_loss: float  # its final validation loss
     coarse_epochs: int
     fine_epochs: int
+    seeds: tuple[int, ...]  # the paired seeds, the chapter's own (drawn above) first
+    fine_seeds: np.ndarray  # (seeds, candidates): the fine stage's losses on every seed
 
 
 @dataclass(frozen=True)
@@ -131,11 +390,56 @@ class HalvingView:
     saved_pct: float  # 100 · saved / full_steps
 
 
+@dataclass(frozen=True)
+class SeedsView:
+    """Per seed, how much higher the loss of each other search's pick is than the fine grid's winner."""
+
+    seeds: tuple[int, ...]
+    halving: np.ndarray  # successive halving's pick, trained fully
+    unwidened: np.ndarray  # the best of a fine grid inside the first range
+    random: np.ndarray  # the best of as many log-uniform draws from the best decade
+    grid: np.ndarray  # the best of the 13-rate reference grid, read at the same budget
+    miss: int  # the index of the seed where successive halving missed most
+    miss_rank: int  # where its pick stood among the candidates trained fully
+
+
+@dataclass(frozen=True)
+class HorizonView:
+    """The best rate of the reference grid after every epoch, and after training on shares of the images."""
+
+    lrs: np.ndarray  # the reference grid
+    seeds: tuple[int, ...]
+    epochs: np.ndarray
+    best: np.ndarray  # (epochs,): the seed-averaged winner
+    best_per_seed: np.ndarray  # (epochs, seeds)
+    images: np.ndarray  # training images in each share
+    sub_best: np.ndarray  # (shares,): the seed-averaged winner
+    sub_best_per_seed: np.ndarray  # (shares, seeds)
+
+
 def stages_view() -> StagesView:
-    c = coarse_to_fine()
+    c, r = coarse_to_fine(), seeds_result()
+    if r.seeds[0] != SEED:
+        raise ValueError(f"the paired seeds must start with the chapter's seed {SEED}")
     return StagesView(c.first, c.coarse, c.fine, c.decade, float(c.first.val_curves[0, 0]), c.first.best_lr,
                       float(np.min(c.first.val_loss)),
-                      c.best_lr, float(np.min(c.fine.val_loss)), c.coarse_epochs, c.fine_epochs)
+                      c.best_lr, float(np.min(c.fine.val_loss)), c.coarse_epochs, c.fine_epochs, r.seeds, r.full)
+
+
+def seeds_view() -> SeedsView:
+    r = seeds_result()
+    miss = int(np.argmax(r.regret))
+    return SeedsView(r.seeds, r.regret, r.unwidened - r.best, r.random - r.best, r.grid8 - r.best, miss,
+                     int(r.pick_rank[miss]))
+
+
+def horizon_view() -> HorizonView:
+    h, sub = horizons(), subsets()
+    per_epoch = np.array([h.best_per_seed(e) for e in h.epochs])
+    shares = range(len(sub.fractions))
+    return HorizonView(h.lrs, h.seeds, h.epochs, np.array([h.best(e) for e in h.epochs]), per_epoch,
+                       np.array(sub.images), np.array([sub.best(i) for i in shares]),
+                       np.array([sub.best_per_seed(i) for i in shares]))
 
 
 def halving_view() -> HalvingView:
@@ -151,8 +455,123 @@ def _rank(values: np.ndarray, index: int) -> int:
     return int(np.sum(values < values[index])) + 1
 
 
+def _mean_sd(name: str, values: object, fmt: str = ".4f") -> dict[str, Fact]:
+    """``name_mean`` and ``name_sd`` (sample sd) of one result per seed."""
+    sp = paired.spread(values)
+    return {f"{name}_mean": Fact(sp.mean, fmt), f"{name}_sd": Fact(sp.sd, fmt)}
+
+
+def paired_facts() -> dict[str, Fact]:
+    """Every comparison on the paired seeds: widening, halving's regret, random draws, the horizon,
+    subsets of the training images, and the optimism of a validation score used to choose."""
+    r, h, sub, v = seeds_result(), horizons(), subsets(), halves()
+    n = len(r.seeds)
+    miss = int(np.argmax(r.regret))
+    widen = r.unwidened - r.best  # > 0: widening found the lower loss
+    rand = r.random - r.best  # > 0: the grid's pick was lower
+    c2f = r.best - r.grid8  # > 0: the reference grid's pick was lower
+    first_h, last_h = min(HORIZONS), max(HORIZONS)
+    grew = h.best_per_seed(last_h) > h.best_per_seed(first_h)
+    fine_leader = r.lrs[np.argmin(r.one_epoch, axis=1)]  # each seed's fine leader after one epoch
+    fine_winner = r.winner
+    full_i = FRACTIONS.index(1.0)
+    cs = [coarse_to_fine(s) for s in r.seeds]
+    out = {
+        "search_pair_seeds": Fact(n, "d"),
+        # the coarse stage on every seed: the same border, the same widening, the same decade
+        "search_coarse_same": Fact(sum(c.first_border == "high" and c.extensions == 1 and c.coarse.best_lr == c.first.best_lr
+                                       for c in cs), "d"),
+        "search_pair_first": Fact(r.seeds[0], "d"),
+        "search_pair_last": Fact(r.seeds[-1], "d"),
+        "search_other_first": Fact(r.seeds[1], "d"),  # the first seed after the chapter's own
+        # the full grid's winners and the valley's depth, seed by seed
+        "search_seed_full_low": Fact(float(fine_winner.min()), ".2f"),
+        "search_seed_full_high": Fact(float(fine_winner.max()), ".2f"),
+        "search_seed_full_distinct": Fact(len(set(fine_winner.tolist())), "d"),
+        **_mean_sd("search_seed_best", r.best),
+        "search_floor_count": Fact(int(r.floor.sum()), "d"),
+        # widening against refining inside the first range
+        "search_unwidened_low": Fact(float(unwidened_lrs(coarse_to_fine()).min()), ".3f"),
+        "search_unwidened_high": Fact(float(unwidened_lrs(coarse_to_fine()).max()), ".3f"),
+        **_mean_sd("search_widen_gain", widen),
+        "search_widen_wins": Fact(int(np.sum((widen > 0) & ~r.same_pick)), "d"),
+        "search_widen_ties": Fact(int(np.sum(r.same_pick)), "d"),
+        "search_widen_shared": Fact(int(np.sum(np.isclose(unwidened_lrs(coarse_to_fine())[:, None], r.lrs[None, :],
+                                                          rtol=1e-9))), "d"),
+        "search_widen_max": Fact(float(widen.max()), ".4f"),
+        # successive halving against training every candidate
+        **_mean_sd("search_sh_regret", r.regret),
+        "search_sh_picked_best": Fact(int(np.sum(r.regret == 0)), "d"),
+        "search_sh_on_floor": Fact(int(np.sum(r.floor[r.halving_pick])), "d"),
+        "search_sh_pruned_first": Fact(int(np.sum(r.pruned_round == 1)), "d"),
+        "search_sh_miss_seed": Fact(r.seeds[miss], "d"),
+        "search_sh_miss_pick": Fact(float(r.lrs[r.halving_pick[miss]]), ".2f"),
+        "search_sh_miss_rank": Fact(int(r.pick_rank[miss]), "d"),
+        "search_sh_miss_best": Fact(float(fine_winner[miss]), ".2f"),
+        "search_sh_miss_regret": Fact(float(r.regret[miss]), ".4f"),
+        "search_sh_miss_pick_val": Fact(float(r.full[miss, r.halving_pick[miss]]), ".4f"),
+        "search_sh_miss_best_val": Fact(float(r.best[miss]), ".4f"),
+        # random draws against the grid, the same budget
+        **_mean_sd("search_rand_best", r.random),
+        **_mean_sd("search_rand_diff", rand),
+        "search_rand_wins": Fact(paired.wins(r.random, r.best), "d"),
+        "search_rand_grid2": Fact(FINE_POINTS**2, "d"),  # runs of a square grid over two hyperparameters
+        # coarse to fine against the 13-rate reference grid read at the same budget
+        **_mean_sd("search_c2f_diff", c2f),
+        "search_grid_diff_mean": Fact(float(np.mean(-c2f)), ".4f"),  # the figure's row: the grid's pick minus the fine grid's
+        "search_c2f_wins": Fact(paired.wins(r.best, r.grid8), "d"),
+        "search_c2f_steps_each": Fact(int(np.max(r.c2f_steps)), ",d"),
+        "search_grid8_steps_each": Fact(int(np.max(r.grid8_steps)), ",d"),
+        "search_grid_rates": Fact(len(h.lrs), "d"),
+        # the horizon: the fine grid's leader after one epoch against its winner after the fine budget
+        "search_fine_h_grew": Fact(int(np.sum(fine_winner > fine_leader)), "d"),
+        "search_fine_h_shrank": Fact(int(np.sum(fine_winner < fine_leader)), "d"),
+        # … and the reference grid's winners after 1 to 20 epochs
+        "search_h_grew": Fact(int(np.sum(grew)), "d"),
+        "search_h_shrank": Fact(int(np.sum(h.best_per_seed(last_h) < h.best_per_seed(first_h))), "d"),
+        "search_h_first": Fact(first_h, "d"),
+        "search_h_last": Fact(last_h, "d"),
+        # subsets of the training images
+        **{f"search_sub{round(100 * f)}_images": Fact(sub.images[i], ",d") for i, f in enumerate(FRACTIONS)},
+        **{f"search_sub{round(100 * f)}_best": Fact(sub.best(i), ".3g") for i, f in enumerate(FRACTIONS)},
+        **{f"search_sub{round(100 * f)}_cost": Fact(sub.cost(i), ".4f") for i, f in enumerate(FRACTIONS)},
+        **{f"search_sub{round(100 * f)}_low": Fact(float(sub.best_per_seed(i).min()), ".3g")
+           for i, f in enumerate(FRACTIONS)},
+        **{f"search_sub{round(100 * f)}_high": Fact(float(sub.best_per_seed(i).max()), ".3g")
+           for i, f in enumerate(FRACTIONS)},
+        "search_sub_best_sd": Fact(float(np.std(sub.val_loss[full_i][:, np.argmin(sub.val_loss[full_i].mean(axis=0))],
+                                                ddof=1)), ".4f"),
+        # validation, then test
+        "search_half_a": Fact(v.sizes[0], "d"),
+        "search_half_b": Fact(v.sizes[1], "d"),
+        **_mean_sd("search_optimism", v.optimism),
+        "search_optimism_disagree": Fact(v.disagree, "d"),
+        "search_optimism_averaged": Fact(v.averaged_optimism, ".4f"),
+        "search_largest_stable": Fact(reference.curve().largest_stable, ".3g"),
+        "search_optimism_cliff": Fact(v.chose(reference.curve().largest_stable), "d"),
+    }
+    # the seed-averaged winner per epoch: from which epoch on it stays at the last one, and the other rates before
+    winners = np.array([h.best(e) for e in h.epochs])
+    settle = int(h.epochs[np.flatnonzero(winners != winners[-1])[-1] + 1])
+    early = winners[: settle - 1]
+    others = early[early != winners[0]]
+    out.update({
+        "search_h_settle": Fact(settle, "d"),
+        "search_h_early_other": Fact(len(others), "d"),  # epochs before settling whose winner is not the first one's
+        "search_h_early_other_rate": Fact(float(others.max()) if len(others) else math.nan, ".3g"),
+    })
+    for e in HORIZONS:
+        best = h.val_loss[e - 1][:, h.lrs == h.best(e)][:, 0]
+        out[f"search_h{e}_epochs"] = Fact(e, "d")
+        out[f"search_h{e}_best"] = Fact(h.best(e), ".3g")
+        out[f"search_h{e}_low"] = Fact(float(h.best_per_seed(e).min()), ".3g")
+        out[f"search_h{e}_high"] = Fact(float(h.best_per_seed(e).max()), ".3g")
+        out.update(_mean_sd(f"search_h{e}_loss", best))
+    return out
+
+
 def facts() -> dict[str, Fact]:
-    """The chapter's quoted numbers: both stages, the border, the rounds, the steps saved, other seeds."""
+    """The chapter's quoted numbers: both stages, the border, the rounds, the steps saved, the paired seeds."""
     c, h, f = coarse_to_fine(), halving(), full()
     data, per_epoch = workload.data(), steps_per_epoch()
     first, coarse, fine = c.first, c.coarse, c.fine
@@ -167,9 +586,6 @@ def facts() -> dict[str, Fact]:
     for names, r, before in zip(ROUND_FACTS, h.rounds, [0] + [r.epochs for r in h.rounds[:-1]]):
         rounds.update(zip(names, (Fact(len(r.lrs), "d"), Fact(r.epochs, "d"), Fact(r.epochs - before, "d"),
                                   Fact(r.steps, ",d"))))
-    seeds = [(full(s), halving(s)) for s in OTHER_SEEDS]
-    # regret: how much worse, trained fully, successive halving's pick is than the full grid's winner
-    regrets = [float(g.val_loss[np.flatnonzero(g.lrs == s.best_lr)[0]] - g.val_loss.min()) for g, s in seeds]
     exercise = halving_schedule(EXERCISE_CANDIDATES, HALVING_MIN_EPOCHS)
     exercise_steps = per_epoch * sum(n * (e - before) for (n, e), before in zip(exercise, [0] + [e for _, e in exercise]))
     exercise_full = per_epoch * EXERCISE_CANDIDATES * exercise[-1][1]
@@ -229,15 +645,7 @@ def facts() -> dict[str, Fact]:
         "search_sh_fraction": Fact(h.steps / f.steps, ".2f"),
         "search_scratch_steps": Fact(scratch, ",d"),
         "search_scratch_saved": Fact(f.steps - scratch, ",d"),
-        "search_seeds": Fact(len(OTHER_SEEDS), "d"),
-        "search_seed_first": Fact(OTHER_SEEDS[0], "d"),
-        "search_seed_last": Fact(OTHER_SEEDS[-1], "d"),
-        "search_seed_agree": Fact(sum(g.best_lr == s.best_lr for g, s in seeds), "d"),
-        "search_seed_full_low": Fact(min(g.best_lr for g, _ in seeds), ".2f"),
-        "search_seed_full_high": Fact(max(g.best_lr for g, _ in seeds), ".2f"),
-        "search_seed_worst_regret": Fact(max(regrets), ".3f"),
-        "search_seed_spread_low": Fact(min(float(g.val_loss.max() - g.val_loss.min()) for g, _ in seeds), ".3f"),
-        "search_seed_spread_high": Fact(max(float(g.val_loss.max() - g.val_loss.min()) for g, _ in seeds), ".3f"),
+        **paired_facts(),
         "search_ex_candidates": Fact(EXERCISE_CANDIDATES, "d"),
         "search_ex_rounds": Fact(len(exercise), "d"),
         "search_ex_max_epochs": Fact(exercise[-1][1], "d"),
@@ -264,5 +672,17 @@ ASSETS = (
         STILL,
         data=halving_view,
         draw="halving",
+    ),
+    Asset(
+        "search-seeds",
+        STILL,
+        data=seeds_view,
+        draw="seeds",
+    ),
+    Asset(
+        "search-horizon",
+        STILL,
+        data=horizon_view,
+        draw="horizon",
     ),
 )

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, NullFormatter, NullLocator
 
 from gdsim.draw.style import (
     COLUMN,
@@ -28,7 +28,7 @@ from gdsim.draw.style import (
 )
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
-    from gdsim.chapters.lr_search import HalvingView, StagesView
+    from gdsim.chapters.lr_search import HalvingView, HorizonView, SeedsView, StagesView
     from gdsim.search import Grid
 
 # A run that blew up has no loss to plot: a cross in the "very high" colour of the loss-curve regimes.
@@ -96,7 +96,8 @@ def stages(view: StagesView, layout: Layout = COLUMN) -> Figure:
                        bbox=LABEL_BOX, arrowprops=dict(arrowstyle="-|>", color=INK, linewidth=0.9, shrinkB=5))
     coarse_ax.set_ylabel("validation loss")
     epoch = "epoch" if view.coarse_epochs == 1 else "epochs"
-    coarse_ax.set_title(f"Coarse: {view.coarse_epochs} {epoch} per decade", loc="left")
+    coarse_ax.set_title(f"Coarse: {view.coarse_epochs} {epoch} per decade" + ("\n" if layout.narrow else " ")
+                        + f"(seed {view.seeds[0]})", loc="left")
 
     # ---- fine: the decade around the coarse best, trained for longer
     _log_eta_axis(fine_ax, *view.decade, 0.04)
@@ -105,10 +106,17 @@ def stages(view: StagesView, layout: Layout = COLUMN) -> Figure:
     fine_ax.xaxis.set_minor_formatter(NullFormatter())
     fine_ax.set_facecolor((*_rgb(blue), 0.07))
     fine_ax.axvline(first.lrs[-1], color=MUTED, linestyle=":", linewidth=1.4, zorder=1)
+    for row in view.fine_seeds[1:]:
+        fine_ax.plot(fine.lrs, row, "-", color=MUTED, linewidth=1.0, alpha=0.8, zorder=2)
     fine_ax.plot(fine.lrs, fine.val_loss, "-o", color=blue, markersize=5.5, zorder=4)
     mark_point(fine_ax, (view.best, view.best_loss), MINIMUM, None, marker="*", size=16)
-    low, high = float(fine.val_loss.min()), float(fine.val_loss.max())
-    fine_ax.set_ylim(low - 0.35 * (high - low), high + 0.45 * (high - low))
+    low, high = float(view.fine_seeds.min()), float(view.fine_seeds.max())
+    fine_ax.set_ylim(low - 0.3 * (high - low), high + 0.3 * (high - low))
+    others = view.seeds[1:]
+    fine_ax.legend(handles=[
+        Line2D([], [], color=blue, marker="o", markersize=5.5, label=f"seed {view.seeds[0]} (one run)"),
+        Line2D([], [], color=MUTED, linewidth=1.0, label=f"seeds {others[0]}–{others[-1]}"),
+    ], loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=9)
     fine_ax.annotate("top of the\nfirst range", (first.lrs[-1], 1.0), xycoords=("data", "axes fraction"),
                      xytext=(-4, -4), textcoords="offset points", ha="right", va="top", color=MUTED, fontsize=9.5)
     fine_ax.annotate(f"best: $\\eta$ = {view.best:.2f}", (view.best, view.best_loss),
@@ -170,7 +178,7 @@ def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
                 textcoords="offset points", ha="left", va="center", color=TEXT[MINIMUM], fontsize=9.5)
     ax.set_xlabel("epochs trained")
     ax.set_ylabel("validation loss")
-    ax.set_title("Successive halving", loc="left")
+    ax.set_title("Successive halving," + ("\n" if layout.narrow else " ") + "one run (seed 0)", loc="left")
     handles = [
         Line2D([], [], color=INK, linewidth=1.4, marker="o", markersize=6.5, label="kept"),
         Line2D([], [], color=INK, linewidth=1.4, marker="o", markerfacecolor="white", markeredgewidth=1.3,
@@ -201,4 +209,91 @@ def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
     ax.annotate(f"{view.saved:,} fewer\n({view.saved_pct:.0f} %)", (1, h.steps), xytext=(0, 22),
                 textcoords="offset points", ha="center", va="bottom", fontsize=9.5, color=MUTED)
     ax.set_title("SGD steps", loc="left")
+    return fig
+
+
+# Rows of the seeds figure: each search against the fine grid of the coarse-to-fine search, same seed.
+SEARCHES = (
+    ("halving", "successive halving", "halving"),
+    ("unwidened", "refine without widening", "no widening"),
+    ("random", "random draws, same budget", "random draws"),
+    ("grid", "13-rate grid, ¼ decade", "13-rate grid"),
+)
+
+
+def seeds(view: SeedsView, layout: Layout = COLUMN) -> Figure:
+    """Per seed, the validation loss of each search's pick minus the fine grid's winner: a dot per seed,
+    the mean ± sd as a bar."""
+    fig = new_figure(layout.height(3.0, 4.2), layout)
+    ax = fig.subplots()
+    n = len(view.seeds)
+    # a seed's dots sit on a small vertical offset of their own, the same in every row
+    offset = np.linspace(-0.22, 0.22, n)
+    for row, (field, *_) in enumerate(SEARCHES):
+        values = getattr(view, field)
+        y = len(SEARCHES) - 1 - row
+        ax.plot(values, y + offset, "o", color=STAGE["fine"], markersize=6, alpha=0.85, zorder=4)
+        mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
+        ax.errorbar([mean], [y], xerr=[sd], fmt="D", color=INK, markersize=7, capsize=5, linewidth=1.6, zorder=5)
+    ax.axvline(0.0, color=MUTED, linestyle="--", linewidth=1.1, zorder=1)
+    miss = float(view.halving[view.miss])
+    ax.annotate(f"seed {view.seeds[view.miss]}: place\n{view.miss_rank} of 8", (miss, len(SEARCHES) - 1 +
+                offset[view.miss]), xytext=(6, -7), textcoords="offset points", ha="right", va="top",
+                fontsize=9.5, color=TEXT[STAGE["fine"]])
+    ax.set_yticks(range(len(SEARCHES)), [short if layout.narrow else label for _, label, short in reversed(SEARCHES)])
+    ax.set_ylim(-0.6, len(SEARCHES) - 0.4 + 0.55)
+    ax.xaxis.set_major_locator(MultipleLocator(0.01 if layout.narrow else 0.005))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: minus(f"{value:+.3f}" if abs(value) > 1e-12 else "0")))
+    low = min(float(np.min(getattr(view, field))) for field, *_ in SEARCHES)
+    high = max(float(np.max(getattr(view, field))) for field, *_ in SEARCHES)
+    ax.set_xlim(low - 0.1 * (high - low), high + 0.12 * (high - low))
+    ax.set_xlabel("validation loss of the pick" + ("\n" if layout.narrow else " ") + "minus the fine grid's winner")
+    ax.grid(axis="y", visible=False)
+    ax.legend(handles=[
+        Line2D([], [], linestyle="none", marker="o", color=STAGE["fine"], markersize=6, label="one seed"),
+        Line2D([], [], linestyle="none", marker="D", color=INK, markersize=7, label="mean ± sd"),
+    ], loc="upper left", ncol=1 if layout.narrow else 2, fontsize=9)
+    return fig
+
+
+def horizon(view: HorizonView, layout: Layout = COLUMN) -> Figure:
+    """The best rate of the reference grid against the epochs trained and against the training images
+    used, each seed's winner as a dot and the seed-averaged winner as a line."""
+    fig = new_figure(layout.height(3.4, 6.4), layout)
+    kw = {} if layout.narrow else {"width_ratios": [2.0, 1.0]}
+    epoch_ax, data_ax = fig.subplots(*layout.grid(1, 2), gridspec_kw=kw, sharey=True)
+    n = len(view.seeds)
+    for ax, x, best, per_seed, spread in (
+        (epoch_ax, view.epochs, view.best, view.best_per_seed, 0.5),
+        (data_ax, np.arange(len(view.images)), view.sub_best, view.sub_best_per_seed, 0.35),
+    ):
+        # each seed's dots shifted sideways by a fixed amount, so equal winners stay visible
+        shift = np.linspace(-spread / 2, spread / 2, n)
+        for k in range(n):
+            ax.plot(x + shift[k], per_seed[:, k], "o", color=STAGE["fine"], markersize=4.5, alpha=0.75, zorder=5)
+        ax.plot(x, best, "-", color=MINIMUM, linewidth=1.6, zorder=2)
+        ax.plot(x, best, "*", color=MINIMUM, markersize=11, markeredgecolor="white", markeredgewidth=0.8, zorder=6)
+    epoch_ax.set_yscale("log")
+    shown = np.concatenate([view.best_per_seed.ravel(), view.sub_best_per_seed.ravel()])
+    rates = view.lrs[(view.lrs >= shown.min()) & (view.lrs <= shown.max())]
+    epoch_ax.set_ylim(shown.min() / 1.5, shown.max() * 1.7)
+    epoch_ax.yaxis.set_major_locator(FixedLocator(rates))
+    epoch_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: minus(f"{value:.3g}")))
+    epoch_ax.yaxis.set_minor_locator(NullLocator())
+    epoch_ax.set_ylabel(r"best learning rate $\eta$")
+    epoch_ax.set_xlabel("epochs trained")
+    epoch_ax.set_xlim(0.2, view.epochs[-1] + 0.8)
+    epoch_ax.xaxis.set_major_locator(FixedLocator([1, 5, 10, 15, 20]))
+    epoch_ax.set_title("Against the horizon", loc="left")
+    epoch_ax.legend(handles=[
+        Line2D([], [], linestyle="none", marker="o", color=STAGE["fine"], markersize=4.5, label="one seed's winner"),
+        Line2D([], [], color=MINIMUM, marker="*", markersize=10, markeredgecolor="white", label="seed-averaged winner"),
+    ], loc="lower left", fontsize=9)
+    data_ax.set_xticks(range(len(view.images)), [f"{m:,}" for m in view.images])
+    data_ax.set_xlim(-0.5, len(view.images) - 0.5)
+    data_ax.set_xlabel("training images")
+    data_ax.tick_params(labelleft=layout.narrow)
+    if layout.narrow:
+        data_ax.set_ylabel(epoch_ax.get_ylabel())
+    data_ax.set_title("Against the data", loc="left")
     return fig
