@@ -372,12 +372,14 @@ def test_figures_have_no_colliding_labels(asset):
         assert style.texts_over_lines(fig, draw=False, pad_px=2) == [], (asset.name, layout.name)
 
 
-def test_the_page_links_the_box_and_leaves_the_lead_its_place():
+def test_the_page_links_the_box_and_the_other_practice_chapters_point_to_it():
     text = PAGE.read_text(encoding="utf-8")
     assert "\n## One good rate\n" in text and "(#one-good-rate)" in text
     assert text.index("(#one-good-rate)") < text.index("## One good rate")
     box = text[text.index("## One good rate"):text.index("\n## ", text.index("## One good rate") + 1)]
-    assert box.rstrip().endswith("<!-- reconciliation table: the lead fills this -->")
+    assert '!!! abstract "Every “best” rate in this part, side by side"' in box
+    for other in ("lr-search", "range-test", "schedules"):
+        assert "loss-curves.md#one-good-rate" in (PAGE.parent / f"{other}.md").read_text(encoding="utf-8"), other
     # no fact starts a line of prose, where Markdown could read "523." as a list item
     assert not re.search(r"^\s*\{\{ fact [a-z_0-9]+ \}\}\.", text, flags=re.M)
 
@@ -412,3 +414,19 @@ def test_bad_input_is_a_value_error():
         lc.first_at_most(np.array([3.0, 2.0]), 1.0)
     with pytest.raises(ValueError, match="no rate"):
         lc.gap(100)
+
+
+def test_the_box_of_best_rates_says_what_the_chapters_found():
+    """'One good rate' reconciles the part's best rates: those found over the seeds lie on the flat
+    floor, and the seed-averaged best after a short run is larger than after the full run."""
+    from gdsim.chapters import lr_search, range_test, schedules
+
+    floor = lc.facts()
+    low, high = floor["curves_floor_low"].value, floor["curves_floor_high"].value
+    found = range_test.facts() | schedules.facts()
+    for name in ("range_steepest_lr_lo", "range_steepest_lr_hi", "range_minimum_lr_lo", "range_minimum_lr_hi",
+                 "hd_end_low", "hd_end_high"):
+        assert low <= found[name].value <= high, name
+    search = lr_search.facts()
+    assert search["search_h1_best"].value > search["search_h20_best"].value == reference.rate()
+    assert search["search_fine_best"].value > high  # seed 0's short search lands off the floor
