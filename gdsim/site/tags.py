@@ -361,6 +361,10 @@ class TagExtension(Extension):
         md.parser.blockprocessors.register(_FigureBlock(md.parser, self.page), "gdsim-figure", 75)
         # After code spans (190), formulas (189.9), escapes (180) and inline HTML and comments (90):
         # what is left is running text (a link's text too: it is read by the patterns after links).
+        # A number enters the page here, after the block parser has made the paragraphs, lists and
+        # headings, and as plain text no later pattern reads: a fact may start a line ("523." there
+        # once became a numbered list's label when facts were expanded before Markdown), and no
+        # number can be taken for syntax. tests/test_quoted.py checks every page for it.
         md.inlinePatterns.register(_FactInline(self.page), "gdsim-fact", 85)
         md.treeprocessors.register(_FactsInFormulas(md, self.page), "gdsim-formula-facts", 15)
         # Just after raw HTML blocks are set aside (20).
