@@ -3,29 +3,39 @@
 Three ways through the original problem, from the random start with one learning rate for the
 same number of epochs: full batch (B = n, one step per epoch), mini-batches of ``MINI_BATCH``
 points, and stochastic gradient descent (B = 1). Every run goes through
-``gdsim.descent.minibatch_gradient_descent`` with one seed, so it is reproducible; the figures
-compared with each other get their map window and loss axis from here, computed once for all three.
+``gdsim.descent.minibatch_gradient_descent``, whose seed fixes the shuffles. Every comparison
+between the methods runs each of them on the same seeds, ``paired.SEEDS``, and is read as mean ±
+sd and wins per seed; seed ``SEED``'s runs illustrate the paths. The figures compared with each
+other get their map window and loss axis from here, computed once for all three.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from gdsim import checks, model, scenarios, surface
+from gdsim import checks, model, paired, scenarios, surface
 from gdsim.assets import ANIMATION, STILL, Asset
 from gdsim.descent import BatchRun, minibatch_gradient_descent
 from gdsim.facts import Fact
+from gdsim.stored import stored
 
 # The learning-rate chapter's small rate: full batch is known to converge with it on this problem.
 LR = scenarios.RATES["small"]
 EPOCHS = 10
-# The seed of the shuffles (numpy.random.default_rng): one seed, so every figure and number repeats.
-SEED = 0
+# The seeds of the shuffles (numpy.random.default_rng): every method runs on each of them (paired),
+# and seed SEED's runs are the ones the map and the animation draw.
+SEEDS = paired.SEEDS
+SEED = SEEDS[0]
+# The smaller rate that shows how far SGD wanders grows with η.
+HALF_LR = LR / 2
 MINI_BATCH = 16
+# A batch between the stochastic and the mini-batch one: smaller is not better without end.
+SMALL_BATCH = 4
 # The methods in the order the figures name them (batch_size gives each one its B).
 METHODS = ("full", "mini", "stochastic")
 LABELS = {"full": "full batch", "mini": "mini-batch", "stochastic": "stochastic"}
@@ -46,17 +56,29 @@ def _original() -> scenarios.Scenario:
 
 
 def batch_size(method: str) -> int:
-    """B of one method: every training point, ``MINI_BATCH``, or one."""
-    n = len(_original().split.x_train)
-    return {"full": n, "mini": MINI_BATCH, "stochastic": 1}[checks.one_of(method, METHODS, "method")]
+    """B of one method: every training point, ``MINI_BATCH``, one, or (``"small"``) ``SMALL_BATCH``."""
+    sizes = {"full": len(_original().split.x_train), "mini": MINI_BATCH, "stochastic": 1, "small": SMALL_BATCH}
+    return sizes[checks.one_of(method, sizes, "method")]
 
 
-@lru_cache(maxsize=None)
-def run(method: str, epochs: int = EPOCHS) -> BatchRun:
-    """One method from the random start with learning rate LR for ``epochs`` epochs, shuffled by SEED."""
+@stored
+def _run(method: str, seed: int, epochs: int, lr: float) -> BatchRun:
+    """The stored run behind ``run``: every argument given, so one run has one key."""
     s = _original()
-    return minibatch_gradient_descent(s.split.x_train, s.split.y_train, s.start, LR, epochs,
-                                      batch_size(method), seed=SEED)
+    return minibatch_gradient_descent(s.split.x_train, s.split.y_train, s.start, lr, epochs,
+                                      batch_size(method), seed=seed)
+
+
+def run(method: str, seed: int = SEED, epochs: int = EPOCHS, lr: float = LR) -> BatchRun:
+    """One method from the random start for ``epochs`` epochs at rate ``lr``, shuffled by ``seed``."""
+    batch_size(method)  # a known method, or a ValueError naming it
+    return _run(method, checks.seed(seed), epochs, lr)
+
+
+def over_seeds(method: str, measure: Callable[[BatchRun], float], epochs: int = EPOCHS,
+               lr: float = LR) -> paired.Spread:
+    """``measure`` of one method's run on every seed of SEEDS: the same seeds for every method."""
+    return paired.spread([measure(run(method, seed, epochs, lr)) for seed in SEEDS])
 
 
 def distances(result: BatchRun) -> np.ndarray:
@@ -67,6 +89,32 @@ def distances(result: BatchRun) -> np.ndarray:
 def rises(result: BatchRun) -> int:
     """How many steps raised the full training loss."""
     return int(np.count_nonzero(np.diff(result.trajectory.losses) > 0))
+
+
+def final_loss(result: BatchRun) -> float:
+    """The full training loss where the run ended."""
+    return float(result.trajectory.losses[-1])
+
+
+def final_distance(result: BatchRun) -> float:
+    """‖θ − θ*‖ where the run ended."""
+    return float(distances(result)[-1])
+
+
+def last_epoch(values: np.ndarray, result: BatchRun) -> np.ndarray:
+    """``values`` (one per iterate) after each step of the last epoch."""
+    return values[result.epoch_ends[-2] + 1 : result.epoch_ends[-1] + 1]
+
+
+def last_epoch_step_rms(result: BatchRun) -> float:
+    """The root-mean-square length of the last epoch's steps, √(mean ‖θₖ₊₁ − θₖ‖²)."""
+    params = result.trajectory.params[result.epoch_ends[-2] : result.epoch_ends[-1] + 1]
+    return float(np.sqrt(np.mean(np.sum(np.diff(params, axis=0) ** 2, axis=1))))
+
+
+def last_epoch_distance(result: BatchRun) -> float:
+    """The mean of ‖θ − θ*‖ over the last epoch: how far from the minimum the run wanders."""
+    return float(np.mean(last_epoch(distances(result), result)))
 
 
 def batch_noise_rms(theta: np.ndarray, x: np.ndarray, y: np.ndarray, size: int) -> float:
@@ -124,19 +172,34 @@ class MapWindow:
 
 @dataclass(frozen=True)
 class PathsView:
-    """The three paths on one contour map, after the same number of epochs."""
+    """Seed SEED's three paths on one contour map, after the same number of epochs, and where every
+    seed's run of each method ended."""
 
     paths: tuple[Path, ...]
+    ends: tuple[np.ndarray, ...]  # per method, in METHODS order: (seeds, 2), θ where each seed's run ended
+    seeds: tuple[int, ...]
     window: MapWindow
     lr: float
     epochs: int
 
 
 @dataclass(frozen=True)
+class Band:
+    """One method's full training loss after every step, lowest and highest over the seeds."""
+
+    method: str
+    low: np.ndarray
+    high: np.ndarray
+
+
+@dataclass(frozen=True)
 class LossView:
-    """The three runs' full training loss per step and per epoch, on one log loss axis."""
+    """Seed SEED's three runs' full training loss per step and per epoch, with the band of every
+    seed's runs around each, on one log loss axis."""
 
     paths: tuple[Path, ...]
+    bands: tuple[Band, ...]  # in METHODS order
+    seeds: tuple[int, ...]
     solution_loss: float
     loss_range: tuple[float, float]
     lr: float
@@ -157,6 +220,7 @@ class OpeningMovie:
     window: MapWindow
     lr: float
     epochs: int
+    seed: int  # the one run it shows
 
 
 def _path(method: str, result: BatchRun) -> Path:
@@ -167,15 +231,28 @@ def _path(method: str, result: BatchRun) -> Path:
 
 @lru_cache(maxsize=None)
 def paths() -> tuple[Path, ...]:
-    """The three runs, in METHODS order."""
+    """Seed SEED's three runs, in METHODS order."""
     return tuple(_path(method, run(method)) for method in METHODS)
 
 
 @lru_cache(maxsize=None)
+def ends() -> tuple[np.ndarray, ...]:
+    """Where each method's run ended on every seed: one (seeds, 2) array per method, in METHODS order."""
+    return tuple(np.array([run(method, seed).trajectory.final for seed in SEEDS]) for method in METHODS)
+
+
+def band(method: str) -> Band:
+    """The lowest and the highest full training loss over the seeds, after every step."""
+    losses = np.array([run(method, seed).trajectory.losses for seed in SEEDS])
+    return Band(method, losses.min(axis=0), losses.max(axis=0))
+
+
+@lru_cache(maxsize=None)
 def map_window() -> MapWindow:
-    """A loss grid over every iterate of the three runs, the start and the minimum, with a margin."""
+    """A loss grid over every iterate of seed SEED's three runs, every seed's end, the start and the
+    minimum, with a margin."""
     s = _original()
-    points = np.vstack([p.params for p in paths()] + [s.start[None, :], s.solution[None, :]])
+    points = np.vstack([p.params for p in paths()] + list(ends()) + [s.start[None, :], s.solution[None, :]])
     low, high = points.min(axis=0), points.max(axis=0)
     pad = MAP_MARGIN * (high - low)
     grid = surface.loss_grid(s.split.x_train, s.split.y_train, b_range=(low[0] - pad[0], high[0] + pad[0]),
@@ -185,15 +262,17 @@ def map_window() -> MapWindow:
 
 def paths_view() -> PathsView:
     """The paths figure: three methods, one map."""
-    return PathsView(paths(), map_window(), LR, EPOCHS)
+    return PathsView(paths(), ends(), SEEDS, map_window(), LR, EPOCHS)
 
 
 def loss_view() -> LossView:
-    """The loss figure: from a little below the least-squares loss to the decade above the highest loss."""
+    """The loss figure: from a little below the least-squares loss to the decade above the highest
+    loss of any seed."""
     s = _original()
-    top = max(float(p.losses.max()) for p in paths())
+    bands = tuple(band(method) for method in METHODS)
+    top = max(float(b.high.max()) for b in bands)
     loss_range = (s.solution_loss / LOSS_FLOOR_MARGIN, 10.0 ** math.ceil(math.log10(top)))
-    return LossView(paths(), s.solution_loss, loss_range, LR, EPOCHS)
+    return LossView(paths(), bands, SEEDS, s.solution_loss, loss_range, LR, EPOCHS)
 
 
 def opening_movie() -> OpeningMovie:
@@ -209,34 +288,76 @@ def opening_movie() -> OpeningMovie:
     lines = path.params[:, :1] + path.params[:, 1:] * line_x
     return OpeningMovie(path, steps + 1, s.split.x_train, s.split.y_train,
                         tuple(result.batch(k) for k in range(steps)), line_x, lines, map_window(), LR,
-                        OPENING_EPOCHS)
+                        OPENING_EPOCHS, SEED)
 
 
 # ---------------------------------------------------------------- facts
 
 
-def _last_epoch(values: np.ndarray, path: Path) -> np.ndarray:
-    """``values`` over the last epoch: from its first step to its end."""
-    return values[path.epoch_ends[-2] + 1 : path.epoch_ends[-1] + 1]
+def _mean_sd(name: str, spread: paired.Spread, fmt: str) -> dict[str, Fact]:
+    """``name_mean`` and ``name_sd`` of one spread over the seeds, in one format."""
+    return {f"{name}_mean": Fact(spread.mean, fmt), f"{name}_sd": Fact(spread.sd, fmt)}
+
+
+def _seed_facts() -> dict[str, Fact]:
+    """The comparisons between the methods, each over every seed of SEEDS: mean ± sd and wins."""
+    compare = run("full").trajectory.steps  # the full batch's steps, for a per-step comparison
+    loss = {m: over_seeds(m, final_loss) for m in (*METHODS, "small")}
+    at_compare = {m: over_seeds(m, lambda r: float(r.trajectory.losses[compare])) for m in METHODS}
+    one_epoch = over_seeds("stochastic", final_loss, epochs=1)
+    wander = over_seeds("stochastic", last_epoch_distance)
+    wander_half = over_seeds("stochastic", last_epoch_distance, lr=HALF_LR)
+    sgd_last = [last_epoch(run("stochastic", seed).trajectory.losses, run("stochastic", seed)) for seed in SEEDS]
+    return {
+        "batch_seed_count": Fact(len(SEEDS), "d"),
+        **_mean_sd("batch_mini_loss", loss["mini"], ".4f"),
+        **_mean_sd("batch_sgd_loss", loss["stochastic"], ".4f"),
+        "batch_mini_beats_full": Fact(paired.wins(loss["mini"].values, loss["full"].values), "d"),
+        "batch_sgd_beats_mini": Fact(paired.wins(loss["stochastic"].values, loss["mini"].values), "d"),
+        **_mean_sd("batch_small_loss", loss["small"], ".4f"),
+        "batch_small_beats_sgd": Fact(paired.wins(loss["small"].values, loss["stochastic"].values), "d"),
+        **_mean_sd("batch_mini_dist", over_seeds("mini", final_distance), ".3f"),
+        **_mean_sd("batch_sgd_dist", over_seeds("stochastic", final_distance), ".3f"),
+        **_mean_sd("batch_sgd_one_epoch_loss", one_epoch, ".4f"),
+        "batch_sgd_one_epoch_beats_full": Fact(paired.wins(one_epoch.values, loss["full"].values), "d"),
+        **_mean_sd("batch_sgd_one_epoch_dist", over_seeds("stochastic", final_distance, epochs=1), ".2f"),
+        **_mean_sd("batch_mini_loss_at_compare", at_compare["mini"], ".3f"),
+        **_mean_sd("batch_sgd_loss_at_compare", at_compare["stochastic"], ".3f"),
+        "batch_mini_ahead_at_compare": Fact(paired.wins(at_compare["mini"].values, at_compare["full"].values), "d"),
+        "batch_sgd_ahead_at_compare": Fact(paired.wins(at_compare["stochastic"].values, at_compare["full"].values),
+                                           "d"),
+        "batch_sgd_loss_at_compare_low": Fact(at_compare["stochastic"].low, ".3f"),
+        "batch_sgd_loss_at_compare_high": Fact(at_compare["stochastic"].high, ".3f"),
+        **_mean_sd("batch_mini_rises", over_seeds("mini", rises), ".1f"),
+        **_mean_sd("batch_sgd_rises", over_seeds("stochastic", rises), ".0f"),
+        "batch_sgd_last_low": Fact(float(min(v.min() for v in sgd_last)), ".4f"),
+        "batch_sgd_last_high": Fact(float(max(v.max() for v in sgd_last)), ".4f"),
+        **_mean_sd("batch_sgd_step_rms", over_seeds("stochastic", last_epoch_step_rms), ".4f"),
+        "batch_half_lr": Fact(HALF_LR, "g"),
+        **_mean_sd("batch_sgd_wander", wander, ".3f"),
+        **_mean_sd("batch_sgd_wander_half", wander_half, ".3f"),
+        "batch_half_lr_closer": Fact(paired.wins(wander_half.values, wander.values), "d"),
+    }
 
 
 def facts() -> dict[str, Fact]:
-    """The chapter's quoted numbers: batch sizes and steps, where each run ends, and SGD's noise."""
+    """The chapter's quoted numbers: batch sizes and steps, where each run ends (seed SEED's runs,
+    which the figures draw, and every seed's), and SGD's noise."""
     s = _original()
     x, y = s.split.x_train, s.split.y_train
     full, mini, sgd = (run(m) for m in METHODS)
-    sgd_path = paths()[METHODS.index("stochastic")]
     sgd_far = distances(sgd)
-    one_epoch = run("stochastic", 1)
     ragged = -(-len(x) // RAGGED_BATCH)
     compare = full.trajectory.steps  # the full batch's steps, for a per-step comparison
     point_noise = batch_noise_rms(s.solution, x, y, 1)
     mini_noise = batch_noise_rms(s.solution, x, y, MINI_BATCH)
+    small_noise = batch_noise_rms(s.solution, x, y, SMALL_BATCH)
     opening = opening_movie()
     return {
         "batch_lr": Fact(LR, "g"),
         "batch_epochs": Fact(EPOCHS, "d"),
         "batch_seed": Fact(SEED, "d"),
+        "batch_seed_last": Fact(SEEDS[-1], "d"),
         "batch_mini_size": Fact(MINI_BATCH, "d"),
         "batch_full_size": Fact(full.batch_size, "d"),
         "batch_full_per_epoch": Fact(full.steps_per_epoch, "d"),
@@ -245,30 +366,27 @@ def facts() -> dict[str, Fact]:
         "batch_full_steps": Fact(full.trajectory.steps, "d"),
         "batch_mini_steps": Fact(mini.trajectory.steps, "d"),
         "batch_sgd_steps": Fact(sgd.trajectory.steps, "d"),
-        "batch_full_loss": Fact(full.trajectory.losses[-1], ".4f"),
-        "batch_mini_loss": Fact(mini.trajectory.losses[-1], ".4f"),
-        "batch_sgd_loss": Fact(sgd.trajectory.losses[-1], ".4f"),
-        "batch_full_dist": Fact(float(distances(full)[-1]), ".2f"),
-        "batch_mini_dist": Fact(float(distances(mini)[-1]), ".2f"),
+        # the full batch is the same run on every seed; the rest of these are seed SEED's runs
+        "batch_full_loss": Fact(final_loss(full), ".4f"),
+        "batch_mini_loss": Fact(final_loss(mini), ".4f"),
+        "batch_full_dist": Fact(final_distance(full), ".2f"),
+        "batch_mini_dist": Fact(final_distance(mini), ".3f"),
         "batch_sgd_dist": Fact(float(sgd_far[-1]), ".3f"),
+        "batch_sgd_one_epoch_dist": Fact(final_distance(run("stochastic", SEED, 1)), ".2f"),
+        "batch_sgd_last_near": Fact(float(last_epoch(sgd_far, sgd).min()), ".3f"),
+        "batch_sgd_last_far": Fact(float(last_epoch(sgd_far, sgd).max()), ".3f"),
         "batch_compare_steps": Fact(compare, "d"),
-        "batch_mini_loss_at_compare": Fact(mini.trajectory.losses[compare], ".3f"),
-        "batch_sgd_loss_at_compare": Fact(sgd.trajectory.losses[compare], ".3f"),
         "batch_full_loss_at_compare": Fact(full.trajectory.losses[compare], ".3f"),
-        "batch_sgd_one_epoch_loss": Fact(one_epoch.trajectory.losses[-1], ".4f"),
-        "batch_sgd_one_epoch_dist": Fact(float(distances(one_epoch)[-1]), ".2f"),
         "batch_full_rises": Fact(rises(full), "d"),
-        "batch_mini_rises": Fact(rises(mini), "d"),
-        "batch_sgd_rises": Fact(rises(sgd), "d"),
-        "batch_sgd_last_low": Fact(float(_last_epoch(sgd_path.losses, sgd_path).min()), ".4f"),
-        "batch_sgd_last_high": Fact(float(_last_epoch(sgd_path.losses, sgd_path).max()), ".4f"),
-        "batch_sgd_last_near": Fact(float(_last_epoch(sgd_far, sgd_path).min()), ".3f"),
-        "batch_sgd_last_far": Fact(float(_last_epoch(sgd_far, sgd_path).max()), ".3f"),
+        **_seed_facts(),
         "batch_point_noise": Fact(point_noise, ".2f"),
         "batch_mini_noise": Fact(mini_noise, ".3f"),
         "batch_sgd_jitter": Fact(LR * point_noise, ".3f"),
         "batch_mini_jitter": Fact(LR * mini_noise, ".3f"),
         "batch_noise_ratio": Fact(point_noise / mini_noise, ".1f"),
+        "batch_small_size": Fact(SMALL_BATCH, "d"),
+        "batch_small_per_epoch": Fact(-(-len(x) // SMALL_BATCH), "d"),
+        "batch_small_noise_ratio": Fact(point_noise / small_noise, ".1f"),
         "batch_ragged_size": Fact(RAGGED_BATCH, "d"),
         "batch_ragged_per_epoch": Fact(ragged, "d"),
         "batch_ragged_full": Fact(ragged - 1, "d"),

@@ -1,5 +1,6 @@
 """Figures of "Batch, mini-batch and stochastic gradient descent": the line and the path step by step,
-three paths on one map, and their losses per step and per epoch.
+three paths on one map with where every seed's run ended, and their losses per step and per epoch
+with the band of every seed's runs.
 
 Every figure of the chapter draws the three methods in the same colours and the map over the same
 window, which the chapter computed once for all of them.
@@ -14,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
@@ -35,7 +37,7 @@ from gdsim.draw.style import (
 )
 
 if TYPE_CHECKING:  # types only: drawing never runs chapter code
-    from gdsim.chapters.batches import LossView, MapWindow, OpeningMovie, Path, PathsView
+    from gdsim.chapters.batches import Band, LossView, MapWindow, OpeningMovie, Path, PathsView
 
 # One colour per method on every figure of the chapter (light ones get a dark rim on the map).
 METHOD = BATCH_METHOD
@@ -46,6 +48,9 @@ RIM = {"full": "white", "mini": INK, "stochastic": INK}
 # Tick labels as plain numbers (0.01, 1, 100), not powers of ten.
 PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 MONO = "DejaVu Sans Mono"
+# Every seed's end on the map: a hollow diamond in the method's colour; the band of the seeds' losses.
+END_MARKER = dict(marker="D", markersize=5.5, markerfacecolor="none", markeredgewidth=1.6, linestyle="none")
+BAND_ALPHA = 0.3
 OPENING_FRAME_MS = 650
 
 
@@ -59,11 +64,13 @@ def _map_axes(ax: Axes, window: MapWindow, start_label: str | None = "random sta
     contour_map(ax, window.grid)
     ax.set_xlim(window.grid.b[0], window.grid.b[-1])
     ax.set_ylim(window.grid.w[0], window.grid.w[-1])
+    ax.set_aspect("equal")  # a parameter map: one unit of b as long as one unit of w
     ax.set_xlabel("$b$ (bias)")
     ax.set_ylabel("$w$ (weight)")
     mark_point(ax, window.solution, MINIMUM, "least-squares minimum", marker="*", size=15)
     mark_point(ax, window.start, START, start_label, size=7)
-    ax.lines[-1].set_zorder(8)  # above the paths that leave it
+    for point in ax.lines[-2:]:
+        point.set_zorder(9)  # above the paths and the seeds' ends
 
 
 def _draw_path(ax: Axes, path: Path, label: str | None = None) -> None:
@@ -82,18 +89,28 @@ def _path_handle(path: Path) -> Line2D:
                   label=f"{path.label}: {path.steps} steps")
 
 
+def _draw_ends(ax: Axes, method: str, ends: np.ndarray) -> None:
+    """Where every seed's run of one method ended: a hollow diamond each, over the paths."""
+    ax.plot(ends[:, 0], ends[:, 1], color=METHOD[method], zorder=ZORDER[method] + 3,
+            path_effects=_rim(method, 1.6), **END_MARKER)
+
+
 def paths(view: PathsView, layout: Layout = COLUMN) -> Figure:
-    """The three runs on one contour map, the key beside it (under it on a phone)."""
-    fig = new_figure(layout.height(3.9, 5.4), layout)
+    """Seed 0's three runs on one contour map with every seed's end, the key beside it (under it on a phone)."""
+    fig = new_figure(layout.height(4.8, 5.8), layout)
     ax = fig.subplots()
     _map_axes(ax, view.window)
-    for path in reversed(view.paths):
+    if not layout.narrow:
+        ax.set_anchor("E")  # the narrow map beside its key, the spare room on the outer side
+    for path, ends in reversed(list(zip(view.paths, view.ends))):
         _draw_path(ax, path)
-    gap = "\n" if layout.narrow else " "
-    ax.set_title(f"{view.epochs} epochs from the same start,{gap}$\\eta$ = {view.lr:g}")
+        _draw_ends(ax, path.method, ends)
+    ax.set_title(f"One run (seed {view.seeds[0]}) of each method:\n{view.epochs} epochs, $\\eta$ = {view.lr:g}")
     handles = [_path_handle(p) for p in view.paths] + ax.get_legend_handles_labels()[0]
     handles.append(Line2D([], [], color=MUTED, marker="o", markersize=5, markeredgecolor="white", linestyle="none",
                           label="the end of an epoch"))
+    handles.append(Line2D([], [], color=MUTED, label=f"where each of the {len(view.seeds)} seeds' runs ended",
+                          **END_MARKER))
     if layout.narrow:
         fig.legend(handles=handles, loc="outside lower center", ncols=1, title=LEVELS_NOTE, title_fontsize=9)
     else:
@@ -106,15 +123,22 @@ def _loss_curve(ax: Axes, path: Path, x: np.ndarray) -> None:
     ax.plot(x, path.losses, color=colour, linewidth=width, zorder=ZORDER[path.method])
 
 
+def _loss_band(ax: Axes, band: Band, x: np.ndarray) -> None:
+    """The lowest to the highest loss over the seeds, after every step, under the seed-0 line."""
+    ax.fill_between(x, band.low, band.high, color=METHOD[band.method], alpha=BAND_ALPHA, linewidth=0,
+                    zorder=ZORDER[band.method] - 2)
+
+
 def losses(view: LossView, layout: Layout = COLUMN) -> Figure:
-    """The full training loss of each run against steps (symmetric-log axis) and against epochs,
-    one log loss axis for both panels."""
-    fig = new_figure(layout.height(3.5, 6.2), layout)
+    """The full training loss of seed 0's run of each method against steps (symmetric-log axis) and
+    against epochs, over the band of every seed's runs; one log loss axis for both panels."""
+    fig = new_figure(layout.height(3.7, 7.6), layout)
     by_step, by_epoch = fig.subplots(*layout.grid(1, 2), sharey=True)
-    for path in view.paths:
+    for path, band in zip(view.paths, view.bands):
         ends = path.epoch_ends
-        # the same run in both panels, a dot at the end of every epoch
+        # the same run in both panels, a dot at the end of every epoch, over the seeds' band
         for ax, x in ((by_step, np.arange(path.steps + 1)), (by_epoch, path.epoch_of_step)):
+            _loss_band(ax, band, x)
             _loss_curve(ax, path, x)
             ax.plot(x[ends], path.losses[ends], "o", color=METHOD[path.method], markersize=4.5,
                     markeredgecolor=RIM[path.method], markeredgewidth=0.7, zorder=ZORDER[path.method] + 0.5)
@@ -145,7 +169,10 @@ def losses(view: LossView, layout: Layout = COLUMN) -> Figure:
                           label=f"least-squares loss {view.solution_loss:.4f}"))
     handles.append(Line2D([], [], color=MUTED, marker="o", markersize=4.5, markeredgecolor="white", linestyle="none",
                           label="the end of an epoch"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=2 if layout.narrow else 3,
+    handles.append(Line2D([], [], color=MUTED, linewidth=1.6, label=f"line: one run (seed {view.seeds[0]})"))
+    handles.append(Patch(color=MUTED, alpha=BAND_ALPHA, linewidth=0,
+                         label=f"band: range of {len(view.seeds)} seeds"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=1 if layout.narrow else 3,
                handletextpad=0.4, columnspacing=1.2)
     return fig
 
@@ -184,8 +211,11 @@ def opening(movie: OpeningMovie, layout: Layout = COLUMN) -> Movie:
     fig.legend(handles=handles, loc="outside lower center", ncols=2 if layout.narrow else len(handles),
                title=LEVELS_NOTE, title_fontsize=9, handletextpad=0.4, columnspacing=0.8)
     # the step counter under the title, on the figure's plain background: only its digits change
-    name = "Mini-batch descent" if layout.narrow else "Mini-batch gradient descent"
-    heading = fig.suptitle(f"{name}, $B$ = {path.batch_size}, $\\eta$ = {movie.lr:g}\n")
+    settings = f"$B$ = {path.batch_size}, $\\eta$ = {movie.lr:g}"
+    if layout.narrow:
+        heading = fig.suptitle(f"One run (seed {movie.seed}) of mini-batch descent,\n{settings}\n")
+    else:
+        heading = fig.suptitle(f"Mini-batch gradient descent, one run (seed {movie.seed}): {settings}\n")
     counter = Annotation("", xy=(0.5, 0.0), xycoords=heading, ha="center", va="bottom", fontsize=10, family=MONO,
                          color=TEXT[INK])
     fig.add_artist(counter)
