@@ -294,11 +294,6 @@ def opening_movie() -> OpeningMovie:
 # ---------------------------------------------------------------- facts
 
 
-def _mean_sd(name: str, spread: paired.Spread, fmt: str) -> dict[str, Fact]:
-    """``name_mean`` and ``name_sd`` of one spread over the seeds, in one format."""
-    return {f"{name}_mean": Fact(spread.mean, fmt), f"{name}_sd": Fact(spread.sd, fmt)}
-
-
 def _seed_facts() -> dict[str, Fact]:
     """The comparisons between the methods, each over every seed of SEEDS: mean ± sd and wins."""
     compare = run("full").trajectory.steps  # the full batch's steps, for a per-step comparison
@@ -307,35 +302,55 @@ def _seed_facts() -> dict[str, Fact]:
     one_epoch = over_seeds("stochastic", final_loss, epochs=1)
     wander = over_seeds("stochastic", last_epoch_distance)
     wander_half = over_seeds("stochastic", last_epoch_distance, lr=HALF_LR)
+    mini_distance = over_seeds("mini", final_distance)
+    mini_rises = over_seeds("mini", rises)
+    sgd_distance = over_seeds("stochastic", final_distance)
+    sgd_one_epoch_distance = over_seeds("stochastic", final_distance, epochs=1)
+    sgd_step_rms = over_seeds("stochastic", last_epoch_step_rms)
+    sgd_rises = over_seeds("stochastic", rises)
     sgd_last = [last_epoch(run("stochastic", seed).trajectory.losses, run("stochastic", seed)) for seed in SEEDS]
     return {
         "batch_seed_count": Fact(len(SEEDS), "d"),
-        **_mean_sd("batch_mini_loss", loss["mini"], ".4f"),
-        **_mean_sd("batch_sgd_loss", loss["stochastic"], ".4f"),
+        "batch_mini_loss_mean": Fact(loss["mini"].mean, ".4f"),
+        "batch_mini_loss_sd": Fact(loss["mini"].sd, ".4f"),
+        "batch_sgd_loss_mean": Fact(loss["stochastic"].mean, ".4f"),
+        "batch_sgd_loss_sd": Fact(loss["stochastic"].sd, ".4f"),
         "batch_mini_beats_full": Fact(paired.wins(loss["mini"].values, loss["full"].values), "d"),
         "batch_sgd_beats_mini": Fact(paired.wins(loss["stochastic"].values, loss["mini"].values), "d"),
-        **_mean_sd("batch_small_loss", loss["small"], ".4f"),
+        "batch_small_loss_mean": Fact(loss["small"].mean, ".4f"),
+        "batch_small_loss_sd": Fact(loss["small"].sd, ".4f"),
         "batch_small_beats_sgd": Fact(paired.wins(loss["small"].values, loss["stochastic"].values), "d"),
-        **_mean_sd("batch_mini_dist", over_seeds("mini", final_distance), ".3f"),
-        **_mean_sd("batch_sgd_dist", over_seeds("stochastic", final_distance), ".3f"),
-        **_mean_sd("batch_sgd_one_epoch_loss", one_epoch, ".4f"),
+        "batch_mini_dist_mean": Fact(mini_distance.mean, ".3f"),
+        "batch_mini_dist_sd": Fact(mini_distance.sd, ".3f"),
+        "batch_sgd_dist_mean": Fact(sgd_distance.mean, ".3f"),
+        "batch_sgd_dist_sd": Fact(sgd_distance.sd, ".3f"),
+        "batch_sgd_one_epoch_loss_mean": Fact(one_epoch.mean, ".4f"),
+        "batch_sgd_one_epoch_loss_sd": Fact(one_epoch.sd, ".4f"),
         "batch_sgd_one_epoch_beats_full": Fact(paired.wins(one_epoch.values, loss["full"].values), "d"),
-        **_mean_sd("batch_sgd_one_epoch_dist", over_seeds("stochastic", final_distance, epochs=1), ".2f"),
-        **_mean_sd("batch_mini_loss_at_compare", at_compare["mini"], ".3f"),
-        **_mean_sd("batch_sgd_loss_at_compare", at_compare["stochastic"], ".3f"),
+        "batch_sgd_one_epoch_dist_mean": Fact(sgd_one_epoch_distance.mean, ".2f"),
+        "batch_sgd_one_epoch_dist_sd": Fact(sgd_one_epoch_distance.sd, ".2f"),
+        "batch_mini_loss_at_compare_mean": Fact(at_compare["mini"].mean, ".3f"),
+        "batch_mini_loss_at_compare_sd": Fact(at_compare["mini"].sd, ".3f"),
+        "batch_sgd_loss_at_compare_mean": Fact(at_compare["stochastic"].mean, ".3f"),
+        "batch_sgd_loss_at_compare_sd": Fact(at_compare["stochastic"].sd, ".3f"),
         "batch_mini_ahead_at_compare": Fact(paired.wins(at_compare["mini"].values, at_compare["full"].values), "d"),
         "batch_sgd_ahead_at_compare": Fact(paired.wins(at_compare["stochastic"].values, at_compare["full"].values),
                                            "d"),
         "batch_sgd_loss_at_compare_low": Fact(at_compare["stochastic"].low, ".3f"),
         "batch_sgd_loss_at_compare_high": Fact(at_compare["stochastic"].high, ".3f"),
-        **_mean_sd("batch_mini_rises", over_seeds("mini", rises), ".1f"),
-        **_mean_sd("batch_sgd_rises", over_seeds("stochastic", rises), ".0f"),
+        "batch_mini_rises_mean": Fact(mini_rises.mean, ".1f"),
+        "batch_mini_rises_sd": Fact(mini_rises.sd, ".1f"),
+        "batch_sgd_rises_mean": Fact(sgd_rises.mean, ".0f"),
+        "batch_sgd_rises_sd": Fact(sgd_rises.sd, ".0f"),
         "batch_sgd_last_low": Fact(float(min(v.min() for v in sgd_last)), ".4f"),
         "batch_sgd_last_high": Fact(float(max(v.max() for v in sgd_last)), ".4f"),
-        **_mean_sd("batch_sgd_step_rms", over_seeds("stochastic", last_epoch_step_rms), ".4f"),
+        "batch_sgd_step_rms_mean": Fact(sgd_step_rms.mean, ".4f"),
+        "batch_sgd_step_rms_sd": Fact(sgd_step_rms.sd, ".4f"),
         "batch_half_lr": Fact(HALF_LR, "g"),
-        **_mean_sd("batch_sgd_wander", wander, ".3f"),
-        **_mean_sd("batch_sgd_wander_half", wander_half, ".3f"),
+        "batch_sgd_wander_mean": Fact(wander.mean, ".3f"),
+        "batch_sgd_wander_sd": Fact(wander.sd, ".3f"),
+        "batch_sgd_wander_half_mean": Fact(wander_half.mean, ".3f"),
+        "batch_sgd_wander_half_sd": Fact(wander_half.sd, ".3f"),
         "batch_half_lr_closer": Fact(paired.wins(wander_half.values, wander.values), "d"),
     }
 

@@ -304,49 +304,36 @@ def rate_numbers(lr: float) -> dict[str, float]:
     }
 
 
-def _rate_facts(name: str, lr: float) -> dict[str, Fact]:
-    """One rate's numbers under ``eos_<name>_…``."""
-    n = rate_numbers(lr)
-    formats = {"lr": "g", "limit": ".3g", "lowest": ".2f", "end": ".2f", "end_pct": ".1f", "loss_end": ".4f",
-               "rose_pct": ".0f", "edge_step": ",", "first_over": ",", "peak_pct": ".0f", "peak_step": ",",
-               "dip_step": ",", "dip": ".2f"}
-    return {f"eos_{name}_{key}": Fact(n[key], fmt) for key, fmt in formats.items()}
-
-
-def _edge_facts(name: str, lr: float) -> dict[str, Fact]:
-    """An edge rate's catapult, late phase and step factor; its late phase over the seeds."""
+def _edge_numbers(lr: float) -> dict[str, float]:
+    """An edge rate's catapult, late phase and step factor, and its late phase over the seeds."""
     r = run(lr)
     top, level, f = peak(r), late(r), factor(lr)
-    facts = {
-        f"eos_{name}_spike_step": Fact(top.spike_step, ","),
-        f"eos_{name}_peak_loss": Fact(top.loss, ".3f"),
-        f"eos_{name}_spike_loss": Fact(top.spike_loss, ".3f"),
-        f"eos_{name}_spike_ratio": Fact(top.spike_loss / top.loss, ".1f"),
-        f"eos_{name}_after_pct": Fact(top.after_percent, ".0f"),
-        f"eos_{name}_late_pct": Fact(level.mean, ".1f"),
-        f"eos_{name}_late_low_pct": Fact(level.low, ".1f"),
-        f"eos_{name}_late_high_pct": Fact(level.high, ".1f"),
+    c = seed_check(lr)
+    means = np.array([seed_level.mean for seed_level in c.late])
+    return {
+        "spike_step": top.spike_step,
+        "peak_loss": top.loss,
+        "spike_loss": top.spike_loss,
+        "spike_ratio": top.spike_loss / top.loss,
+        "after_pct": top.after_percent,
+        "late_pct": level.mean,
+        "late_low_pct": level.low,
+        "late_high_pct": level.high,
         # |v·∇L| when the sharpness first crossed 2/η, and at its largest around the spike
-        f"eos_{name}_cross_component": Fact(abs(float(r.top_component[first_over(r)])), ".0e"),
-        f"eos_{name}_spike_component": Fact(float(np.abs(r.top_component[top.step:top.spike_step + 1]).max()), ".2f"),
-        f"eos_{name}_factor": Fact(f.measured, ".3f"),
-        f"eos_{name}_predicted": Fact(f.predicted, ".3f"),
-        f"eos_{name}_factor_size": Fact(f.size, ".4f"),
-        f"eos_{name}_flips_pct": Fact(f.flips_pct, ".1f"),
+        "cross_component": abs(float(r.top_component[first_over(r)])),
+        "spike_component": float(np.abs(r.top_component[top.step:top.spike_step + 1]).max()),
+        "factor": f.measured,
+        "predicted": f.predicted,
+        "factor_size": f.size,
+        "flips_pct": f.flips_pct,
+        "seed_late_mean": float(means.mean()),
+        "seed_late_sd": float(means.std(ddof=1)),
+        "seed_late_above": int(np.sum(means > 100)),
+        "seed_peak_low": float(c.peak.min()),
+        "seed_peak_high": float(c.peak.max()),
+        "seed_trained": int(np.sum(~c.diverged & (c.loss_end < c.loss_start))),
+        "seed_start_over": int(np.sum(c.start > 2 / lr)),
     }
-    if lr in SEED_RATES:
-        c = seed_check(lr)
-        means = np.array([level.mean for level in c.late])
-        facts |= {
-            f"eos_{name}_seed_late_mean": Fact(float(means.mean()), ".1f"),
-            f"eos_{name}_seed_late_sd": Fact(float(means.std(ddof=1)), ".1f"),
-            f"eos_{name}_seed_late_above": Fact(int(np.sum(means > 100)), "d"),
-            f"eos_{name}_seed_peak_low": Fact(float(c.peak.min()), ".0f"),
-            f"eos_{name}_seed_peak_high": Fact(float(c.peak.max()), ".0f"),
-            f"eos_{name}_seed_trained": Fact(int(np.sum(~c.diverged & (c.loss_end < c.loss_start))), "d"),
-            f"eos_{name}_seed_start_over": Fact(int(np.sum(c.start > 2 / lr)), "d"),
-        }
-    return facts
 
 
 def _worst_residual() -> float:
@@ -386,10 +373,104 @@ def facts() -> dict[str, Fact]:
         "eos_seed_start_low": Fact(float(starts.min()), ".2f"),
         "eos_seed_start_high": Fact(float(starts.max()), ".2f"),
     }
-    for name, lr in zip(("small", "mid", "upper", "big"), RATES):
-        facts |= _rate_facts(name, lr)
-    for name, lr in zip(("upper", "big"), RATES[2:]):
-        facts |= _edge_facts(name, lr)
+    small, mid, upper, big = (rate_numbers(lr) for lr in RATES)
+    upper_edge, big_edge = (_edge_numbers(lr) for lr in RATES[2:])
+    facts |= {
+        "eos_small_lr": Fact(small["lr"], "g"),
+        "eos_small_limit": Fact(small["limit"], ".3g"),
+        "eos_small_lowest": Fact(small["lowest"], ".2f"),
+        "eos_small_end": Fact(small["end"], ".2f"),
+        "eos_small_end_pct": Fact(small["end_pct"], ".1f"),
+        "eos_small_loss_end": Fact(small["loss_end"], ".4f"),
+        "eos_small_rose_pct": Fact(small["rose_pct"], ".0f"),
+        "eos_small_edge_step": Fact(small["edge_step"], ","),
+        "eos_small_first_over": Fact(small["first_over"], ","),
+        "eos_small_peak_pct": Fact(small["peak_pct"], ".0f"),
+        "eos_small_peak_step": Fact(small["peak_step"], ","),
+        "eos_small_dip_step": Fact(small["dip_step"], ","),
+        "eos_small_dip": Fact(small["dip"], ".2f"),
+        "eos_mid_lr": Fact(mid["lr"], "g"),
+        "eos_mid_limit": Fact(mid["limit"], ".3g"),
+        "eos_mid_lowest": Fact(mid["lowest"], ".2f"),
+        "eos_mid_end": Fact(mid["end"], ".2f"),
+        "eos_mid_end_pct": Fact(mid["end_pct"], ".1f"),
+        "eos_mid_loss_end": Fact(mid["loss_end"], ".4f"),
+        "eos_mid_rose_pct": Fact(mid["rose_pct"], ".0f"),
+        "eos_mid_edge_step": Fact(mid["edge_step"], ","),
+        "eos_mid_first_over": Fact(mid["first_over"], ","),
+        "eos_mid_peak_pct": Fact(mid["peak_pct"], ".0f"),
+        "eos_mid_peak_step": Fact(mid["peak_step"], ","),
+        "eos_mid_dip_step": Fact(mid["dip_step"], ","),
+        "eos_mid_dip": Fact(mid["dip"], ".2f"),
+        "eos_upper_lr": Fact(upper["lr"], "g"),
+        "eos_upper_limit": Fact(upper["limit"], ".3g"),
+        "eos_upper_lowest": Fact(upper["lowest"], ".2f"),
+        "eos_upper_end": Fact(upper["end"], ".2f"),
+        "eos_upper_end_pct": Fact(upper["end_pct"], ".1f"),
+        "eos_upper_loss_end": Fact(upper["loss_end"], ".4f"),
+        "eos_upper_rose_pct": Fact(upper["rose_pct"], ".0f"),
+        "eos_upper_edge_step": Fact(upper["edge_step"], ","),
+        "eos_upper_first_over": Fact(upper["first_over"], ","),
+        "eos_upper_peak_pct": Fact(upper["peak_pct"], ".0f"),
+        "eos_upper_peak_step": Fact(upper["peak_step"], ","),
+        "eos_upper_dip_step": Fact(upper["dip_step"], ","),
+        "eos_upper_dip": Fact(upper["dip"], ".2f"),
+        "eos_big_lr": Fact(big["lr"], "g"),
+        "eos_big_limit": Fact(big["limit"], ".3g"),
+        "eos_big_lowest": Fact(big["lowest"], ".2f"),
+        "eos_big_end": Fact(big["end"], ".2f"),
+        "eos_big_end_pct": Fact(big["end_pct"], ".1f"),
+        "eos_big_loss_end": Fact(big["loss_end"], ".4f"),
+        "eos_big_rose_pct": Fact(big["rose_pct"], ".0f"),
+        "eos_big_edge_step": Fact(big["edge_step"], ","),
+        "eos_big_first_over": Fact(big["first_over"], ","),
+        "eos_big_peak_pct": Fact(big["peak_pct"], ".0f"),
+        "eos_big_peak_step": Fact(big["peak_step"], ","),
+        "eos_big_dip_step": Fact(big["dip_step"], ","),
+        "eos_big_dip": Fact(big["dip"], ".2f"),
+        "eos_upper_spike_step": Fact(upper_edge["spike_step"], ","),
+        "eos_upper_peak_loss": Fact(upper_edge["peak_loss"], ".3f"),
+        "eos_upper_spike_loss": Fact(upper_edge["spike_loss"], ".3f"),
+        "eos_upper_spike_ratio": Fact(upper_edge["spike_ratio"], ".1f"),
+        "eos_upper_after_pct": Fact(upper_edge["after_pct"], ".0f"),
+        "eos_upper_late_pct": Fact(upper_edge["late_pct"], ".1f"),
+        "eos_upper_late_low_pct": Fact(upper_edge["late_low_pct"], ".1f"),
+        "eos_upper_late_high_pct": Fact(upper_edge["late_high_pct"], ".1f"),
+        "eos_upper_cross_component": Fact(upper_edge["cross_component"], ".0e"),
+        "eos_upper_spike_component": Fact(upper_edge["spike_component"], ".2f"),
+        "eos_upper_factor": Fact(upper_edge["factor"], ".3f"),
+        "eos_upper_predicted": Fact(upper_edge["predicted"], ".3f"),
+        "eos_upper_factor_size": Fact(upper_edge["factor_size"], ".4f"),
+        "eos_upper_flips_pct": Fact(upper_edge["flips_pct"], ".1f"),
+        "eos_upper_seed_late_mean": Fact(upper_edge["seed_late_mean"], ".1f"),
+        "eos_upper_seed_late_sd": Fact(upper_edge["seed_late_sd"], ".1f"),
+        "eos_upper_seed_late_above": Fact(upper_edge["seed_late_above"], "d"),
+        "eos_upper_seed_peak_low": Fact(upper_edge["seed_peak_low"], ".0f"),
+        "eos_upper_seed_peak_high": Fact(upper_edge["seed_peak_high"], ".0f"),
+        "eos_upper_seed_trained": Fact(upper_edge["seed_trained"], "d"),
+        "eos_upper_seed_start_over": Fact(upper_edge["seed_start_over"], "d"),
+        "eos_big_spike_step": Fact(big_edge["spike_step"], ","),
+        "eos_big_peak_loss": Fact(big_edge["peak_loss"], ".3f"),
+        "eos_big_spike_loss": Fact(big_edge["spike_loss"], ".3f"),
+        "eos_big_spike_ratio": Fact(big_edge["spike_ratio"], ".1f"),
+        "eos_big_after_pct": Fact(big_edge["after_pct"], ".0f"),
+        "eos_big_late_pct": Fact(big_edge["late_pct"], ".1f"),
+        "eos_big_late_low_pct": Fact(big_edge["late_low_pct"], ".1f"),
+        "eos_big_late_high_pct": Fact(big_edge["late_high_pct"], ".1f"),
+        "eos_big_cross_component": Fact(big_edge["cross_component"], ".0e"),
+        "eos_big_spike_component": Fact(big_edge["spike_component"], ".2f"),
+        "eos_big_factor": Fact(big_edge["factor"], ".3f"),
+        "eos_big_predicted": Fact(big_edge["predicted"], ".3f"),
+        "eos_big_factor_size": Fact(big_edge["factor_size"], ".4f"),
+        "eos_big_flips_pct": Fact(big_edge["flips_pct"], ".1f"),
+        "eos_big_seed_late_mean": Fact(big_edge["seed_late_mean"], ".1f"),
+        "eos_big_seed_late_sd": Fact(big_edge["seed_late_sd"], ".1f"),
+        "eos_big_seed_late_above": Fact(big_edge["seed_late_above"], "d"),
+        "eos_big_seed_peak_low": Fact(big_edge["seed_peak_low"], ".0f"),
+        "eos_big_seed_peak_high": Fact(big_edge["seed_peak_high"], ".0f"),
+        "eos_big_seed_trained": Fact(big_edge["seed_trained"], "d"),
+        "eos_big_seed_start_over": Fact(big_edge["seed_start_over"], "d"),
+    }
     facts["eos_small_limit_over_end"] = Fact(first.limit / first.sharpness[-1], ".1f")
     b = bowl()
     facts |= {

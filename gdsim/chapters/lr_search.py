@@ -455,10 +455,9 @@ def _rank(values: np.ndarray, index: int) -> int:
     return int(np.sum(values < values[index])) + 1
 
 
-def _mean_sd(name: str, values: object, fmt: str = ".4f") -> dict[str, Fact]:
-    """``name_mean`` and ``name_sd`` (sample sd) of one result per seed."""
-    sp = paired.spread(values)
-    return {f"{name}_mean": Fact(sp.mean, fmt), f"{name}_sd": Fact(sp.sd, fmt)}
+def _best_losses(h: Horizons, epochs: int) -> np.ndarray:
+    """Each seed's final validation loss at the seed-averaged winner after ``epochs`` epochs."""
+    return h.val_loss[epochs - 1][:, h.lrs == h.best(epochs)][:, 0]
 
 
 def paired_facts() -> dict[str, Fact]:
@@ -488,19 +487,22 @@ def paired_facts() -> dict[str, Fact]:
         "search_seed_full_low": Fact(float(fine_winner.min()), ".2f"),
         "search_seed_full_high": Fact(float(fine_winner.max()), ".2f"),
         "search_seed_full_distinct": Fact(len(set(fine_winner.tolist())), "d"),
-        **_mean_sd("search_seed_best", r.best),
+        "search_seed_best_mean": Fact(paired.spread(r.best).mean, ".4f"),
+        "search_seed_best_sd": Fact(paired.spread(r.best).sd, ".4f"),
         "search_floor_count": Fact(int(r.floor.sum()), "d"),
         # widening against refining inside the first range
         "search_unwidened_low": Fact(float(unwidened_lrs(coarse_to_fine()).min()), ".3f"),
         "search_unwidened_high": Fact(float(unwidened_lrs(coarse_to_fine()).max()), ".3f"),
-        **_mean_sd("search_widen_gain", widen),
+        "search_widen_gain_mean": Fact(paired.spread(widen).mean, ".4f"),
+        "search_widen_gain_sd": Fact(paired.spread(widen).sd, ".4f"),
         "search_widen_wins": Fact(int(np.sum((widen > 0) & ~r.same_pick)), "d"),
         "search_widen_ties": Fact(int(np.sum(r.same_pick)), "d"),
         "search_widen_shared": Fact(int(np.sum(np.isclose(unwidened_lrs(coarse_to_fine())[:, None], r.lrs[None, :],
                                                           rtol=1e-9))), "d"),
         "search_widen_max": Fact(float(widen.max()), ".4f"),
         # successive halving against training every candidate
-        **_mean_sd("search_sh_regret", r.regret),
+        "search_sh_regret_mean": Fact(paired.spread(r.regret).mean, ".4f"),
+        "search_sh_regret_sd": Fact(paired.spread(r.regret).sd, ".4f"),
         "search_sh_picked_best": Fact(int(np.sum(r.regret == 0)), "d"),
         "search_sh_on_floor": Fact(int(np.sum(r.floor[r.halving_pick])), "d"),
         "search_sh_pruned_first": Fact(int(np.sum(r.pruned_round == 1)), "d"),
@@ -512,12 +514,15 @@ def paired_facts() -> dict[str, Fact]:
         "search_sh_miss_pick_val": Fact(float(r.full[miss, r.halving_pick[miss]]), ".4f"),
         "search_sh_miss_best_val": Fact(float(r.best[miss]), ".4f"),
         # random draws against the grid, the same budget
-        **_mean_sd("search_rand_best", r.random),
-        **_mean_sd("search_rand_diff", rand),
+        "search_rand_best_mean": Fact(paired.spread(r.random).mean, ".4f"),
+        "search_rand_best_sd": Fact(paired.spread(r.random).sd, ".4f"),
+        "search_rand_diff_mean": Fact(paired.spread(rand).mean, ".4f"),
+        "search_rand_diff_sd": Fact(paired.spread(rand).sd, ".4f"),
         "search_rand_wins": Fact(paired.wins(r.random, r.best), "d"),
         "search_rand_grid2": Fact(FINE_POINTS**2, "d"),  # runs of a square grid over two hyperparameters
         # coarse to fine against the 13-rate reference grid read at the same budget
-        **_mean_sd("search_c2f_diff", c2f),
+        "search_c2f_diff_mean": Fact(paired.spread(c2f).mean, ".4f"),
+        "search_c2f_diff_sd": Fact(paired.spread(c2f).sd, ".4f"),
         "search_grid_diff_mean": Fact(float(np.mean(-c2f)), ".4f"),  # the figure's row: the grid's pick minus the fine grid's
         "search_c2f_wins": Fact(paired.wins(r.best, r.grid8), "d"),
         "search_c2f_steps_each": Fact(int(np.max(r.c2f_steps)), ",d"),
@@ -532,19 +537,28 @@ def paired_facts() -> dict[str, Fact]:
         "search_h_first": Fact(first_h, "d"),
         "search_h_last": Fact(last_h, "d"),
         # subsets of the training images
-        **{f"search_sub{round(100 * f)}_images": Fact(sub.images[i], ",d") for i, f in enumerate(FRACTIONS)},
-        **{f"search_sub{round(100 * f)}_best": Fact(sub.best(i), ".3g") for i, f in enumerate(FRACTIONS)},
-        **{f"search_sub{round(100 * f)}_cost": Fact(sub.cost(i), ".4f") for i, f in enumerate(FRACTIONS)},
-        **{f"search_sub{round(100 * f)}_low": Fact(float(sub.best_per_seed(i).min()), ".3g")
-           for i, f in enumerate(FRACTIONS)},
-        **{f"search_sub{round(100 * f)}_high": Fact(float(sub.best_per_seed(i).max()), ".3g")
-           for i, f in enumerate(FRACTIONS)},
+        "search_sub25_images": Fact(sub.images[0], ",d"),
+        "search_sub25_best": Fact(sub.best(0), ".3g"),
+        "search_sub25_cost": Fact(sub.cost(0), ".4f"),
+        "search_sub25_low": Fact(float(sub.best_per_seed(0).min()), ".3g"),
+        "search_sub25_high": Fact(float(sub.best_per_seed(0).max()), ".3g"),
+        "search_sub50_images": Fact(sub.images[1], ",d"),
+        "search_sub50_best": Fact(sub.best(1), ".3g"),
+        "search_sub50_cost": Fact(sub.cost(1), ".4f"),
+        "search_sub50_low": Fact(float(sub.best_per_seed(1).min()), ".3g"),
+        "search_sub50_high": Fact(float(sub.best_per_seed(1).max()), ".3g"),
+        "search_sub100_images": Fact(sub.images[2], ",d"),
+        "search_sub100_best": Fact(sub.best(2), ".3g"),
+        "search_sub100_cost": Fact(sub.cost(2), ".4f"),
+        "search_sub100_low": Fact(float(sub.best_per_seed(2).min()), ".3g"),
+        "search_sub100_high": Fact(float(sub.best_per_seed(2).max()), ".3g"),
         "search_sub_best_sd": Fact(float(np.std(sub.val_loss[full_i][:, np.argmin(sub.val_loss[full_i].mean(axis=0))],
                                                 ddof=1)), ".4f"),
         # validation, then test
         "search_half_a": Fact(v.sizes[0], "d"),
         "search_half_b": Fact(v.sizes[1], "d"),
-        **_mean_sd("search_optimism", v.optimism),
+        "search_optimism_mean": Fact(paired.spread(v.optimism).mean, ".4f"),
+        "search_optimism_sd": Fact(paired.spread(v.optimism).sd, ".4f"),
         "search_optimism_disagree": Fact(v.disagree, "d"),
         "search_optimism_averaged": Fact(v.averaged_optimism, ".4f"),
         "search_largest_stable": Fact(reference.curve().largest_stable, ".3g"),
@@ -560,13 +574,38 @@ def paired_facts() -> dict[str, Fact]:
         "search_h_early_other": Fact(len(others), "d"),  # epochs before settling whose winner is not the first one's
         "search_h_early_other_rate": Fact(float(others.max()) if len(others) else math.nan, ".3g"),
     })
-    for e in HORIZONS:
-        best = h.val_loss[e - 1][:, h.lrs == h.best(e)][:, 0]
-        out[f"search_h{e}_epochs"] = Fact(e, "d")
-        out[f"search_h{e}_best"] = Fact(h.best(e), ".3g")
-        out[f"search_h{e}_low"] = Fact(float(h.best_per_seed(e).min()), ".3g")
-        out[f"search_h{e}_high"] = Fact(float(h.best_per_seed(e).max()), ".3g")
-        out.update(_mean_sd(f"search_h{e}_loss", best))
+    out.update({
+        "search_h1_epochs": Fact(1, "d"),
+        "search_h1_best": Fact(h.best(1), ".3g"),
+        "search_h1_low": Fact(float(h.best_per_seed(1).min()), ".3g"),
+        "search_h1_high": Fact(float(h.best_per_seed(1).max()), ".3g"),
+        "search_h1_loss_mean": Fact(paired.spread(_best_losses(h, 1)).mean, ".4f"),
+        "search_h1_loss_sd": Fact(paired.spread(_best_losses(h, 1)).sd, ".4f"),
+        "search_h2_epochs": Fact(2, "d"),
+        "search_h2_best": Fact(h.best(2), ".3g"),
+        "search_h2_low": Fact(float(h.best_per_seed(2).min()), ".3g"),
+        "search_h2_high": Fact(float(h.best_per_seed(2).max()), ".3g"),
+        "search_h2_loss_mean": Fact(paired.spread(_best_losses(h, 2)).mean, ".4f"),
+        "search_h2_loss_sd": Fact(paired.spread(_best_losses(h, 2)).sd, ".4f"),
+        "search_h4_epochs": Fact(4, "d"),
+        "search_h4_best": Fact(h.best(4), ".3g"),
+        "search_h4_low": Fact(float(h.best_per_seed(4).min()), ".3g"),
+        "search_h4_high": Fact(float(h.best_per_seed(4).max()), ".3g"),
+        "search_h4_loss_mean": Fact(paired.spread(_best_losses(h, 4)).mean, ".4f"),
+        "search_h4_loss_sd": Fact(paired.spread(_best_losses(h, 4)).sd, ".4f"),
+        "search_h8_epochs": Fact(8, "d"),
+        "search_h8_best": Fact(h.best(8), ".3g"),
+        "search_h8_low": Fact(float(h.best_per_seed(8).min()), ".3g"),
+        "search_h8_high": Fact(float(h.best_per_seed(8).max()), ".3g"),
+        "search_h8_loss_mean": Fact(paired.spread(_best_losses(h, 8)).mean, ".4f"),
+        "search_h8_loss_sd": Fact(paired.spread(_best_losses(h, 8)).sd, ".4f"),
+        "search_h20_epochs": Fact(20, "d"),
+        "search_h20_best": Fact(h.best(20), ".3g"),
+        "search_h20_low": Fact(float(h.best_per_seed(20).min()), ".3g"),
+        "search_h20_high": Fact(float(h.best_per_seed(20).max()), ".3g"),
+        "search_h20_loss_mean": Fact(paired.spread(_best_losses(h, 20)).mean, ".4f"),
+        "search_h20_loss_sd": Fact(paired.spread(_best_losses(h, 20)).sd, ".4f"),
+    })
     return out
 
 

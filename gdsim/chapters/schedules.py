@@ -290,11 +290,6 @@ def majority_wins(start: str) -> tuple[str, ...]:
     return tuple(n for n in NAMES if 2 * c.wins(n) > len(SEEDS))
 
 
-def _spread_facts(prefix: str, s: paired.Spread) -> dict[str, Fact]:
-    return {f"{prefix}_mean": Fact(s.mean, ".3f"), f"{prefix}_sd": Fact(s.sd, ".3f"),
-            f"{prefix}_low": Fact(s.low, ".3f"), f"{prefix}_high": Fact(s.high, ".3f")}
-
-
 def _setting_facts() -> dict[str, Fact]:
     """The run's length and the schedules' parameters."""
     T, epoch = total_steps(), steps_per_epoch()
@@ -322,35 +317,142 @@ def _setting_facts() -> dict[str, Fact]:
     }
 
 
-def _start_facts(start: str) -> dict[str, Fact]:
-    """One start's rate, the fixed rate's and each schedule's mean ± sd, wins and seed spread."""
-    c, tag = comparison(start), {"reference": "ref", "edge": "edge"}[start]
-    lr = start_lr(start)
-    out = {f"schedule_{tag}_lr": Fact(lr, ".3g"),
-           f"schedule_{tag}_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
-           f"schedule_{tag}_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()),
-                                                    ".3g")}
-    out |= _spread_facts(f"schedule_{tag}_fixed", c.spread(FIXED))
-    for name in NAMES:
-        out |= _spread_facts(f"schedule_{tag}_{name}", c.spread(name))
-        out[f"schedule_{tag}_{name}_wins"] = Fact(c.wins(name), "d")
-        # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
-        out[f"schedule_{tag}_{name}_sd_cut"] = Fact(c.spread(FIXED).sd / c.spread(name).sd, ".1f")
-    means = [c.spread(n).mean for n in NAMES]
-    wins = [c.wins(n) for n in NAMES]
-    cuts = [c.spread(FIXED).sd / c.spread(n).sd for n in NAMES]
-    out |= {
-        f"schedule_{tag}_lower_count": Fact(len(lower_mean(start)), "d"),
-        f"schedule_{tag}_majority_count": Fact(len(majority_wins(start)), "d"),
-        f"schedule_{tag}_most_wins": Fact(max(wins), "d"),
-        f"schedule_{tag}_mean_best": Fact(min(means), ".3f"),
-        f"schedule_{tag}_mean_worst": Fact(max(means), ".3f"),
-        f"schedule_{tag}_cut_low": Fact(min(cuts), ".1f"),
-        f"schedule_{tag}_cut_high": Fact(max(cuts), ".1f"),
-        f"schedule_{tag}_cycle_cut_low": Fact(min(cuts[len(DECAYS):]), ".1f"),
-        f"schedule_{tag}_decay_cut_high": Fact(max(cuts[: len(DECAYS)]), ".1f"),
+def _reference_facts() -> dict[str, Fact]:
+    """From the reference rate: the fixed rate's and each schedule's mean ± sd over the seeds, wins and seed spread."""
+    c, lr = comparison("reference"), start_lr("reference")
+    fixed, spread = c.spread(FIXED), {n: c.spread(n) for n in NAMES}
+    # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
+    cut = {n: fixed.sd / spread[n].sd for n in NAMES}
+    means, wins = [spread[n].mean for n in NAMES], [c.wins(n) for n in NAMES]
+    return {
+        "schedule_ref_lr": Fact(lr, ".3g"),
+        "schedule_ref_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
+        "schedule_ref_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()), ".3g"),
+        "schedule_ref_fixed_mean": Fact(fixed.mean, ".3f"),
+        "schedule_ref_fixed_sd": Fact(fixed.sd, ".3f"),
+        "schedule_ref_fixed_low": Fact(fixed.low, ".3f"),
+        "schedule_ref_fixed_high": Fact(fixed.high, ".3f"),
+        "schedule_ref_step_mean": Fact(spread["step"].mean, ".3f"),
+        "schedule_ref_step_sd": Fact(spread["step"].sd, ".3f"),
+        "schedule_ref_step_low": Fact(spread["step"].low, ".3f"),
+        "schedule_ref_step_high": Fact(spread["step"].high, ".3f"),
+        "schedule_ref_step_wins": Fact(c.wins("step"), "d"),
+        "schedule_ref_step_sd_cut": Fact(cut["step"], ".1f"),
+        "schedule_ref_exponential_mean": Fact(spread["exponential"].mean, ".3f"),
+        "schedule_ref_exponential_sd": Fact(spread["exponential"].sd, ".3f"),
+        "schedule_ref_exponential_low": Fact(spread["exponential"].low, ".3f"),
+        "schedule_ref_exponential_high": Fact(spread["exponential"].high, ".3f"),
+        "schedule_ref_exponential_wins": Fact(c.wins("exponential"), "d"),
+        "schedule_ref_exponential_sd_cut": Fact(cut["exponential"], ".1f"),
+        "schedule_ref_inverse_time_mean": Fact(spread["inverse_time"].mean, ".3f"),
+        "schedule_ref_inverse_time_sd": Fact(spread["inverse_time"].sd, ".3f"),
+        "schedule_ref_inverse_time_low": Fact(spread["inverse_time"].low, ".3f"),
+        "schedule_ref_inverse_time_high": Fact(spread["inverse_time"].high, ".3f"),
+        "schedule_ref_inverse_time_wins": Fact(c.wins("inverse_time"), "d"),
+        "schedule_ref_inverse_time_sd_cut": Fact(cut["inverse_time"], ".1f"),
+        "schedule_ref_cosine_mean": Fact(spread["cosine"].mean, ".3f"),
+        "schedule_ref_cosine_sd": Fact(spread["cosine"].sd, ".3f"),
+        "schedule_ref_cosine_low": Fact(spread["cosine"].low, ".3f"),
+        "schedule_ref_cosine_high": Fact(spread["cosine"].high, ".3f"),
+        "schedule_ref_cosine_wins": Fact(c.wins("cosine"), "d"),
+        "schedule_ref_cosine_sd_cut": Fact(cut["cosine"], ".1f"),
+        "schedule_ref_triangular_mean": Fact(spread["triangular"].mean, ".3f"),
+        "schedule_ref_triangular_sd": Fact(spread["triangular"].sd, ".3f"),
+        "schedule_ref_triangular_low": Fact(spread["triangular"].low, ".3f"),
+        "schedule_ref_triangular_high": Fact(spread["triangular"].high, ".3f"),
+        "schedule_ref_triangular_wins": Fact(c.wins("triangular"), "d"),
+        "schedule_ref_triangular_sd_cut": Fact(cut["triangular"], ".1f"),
+        "schedule_ref_triangular2_mean": Fact(spread["triangular2"].mean, ".3f"),
+        "schedule_ref_triangular2_sd": Fact(spread["triangular2"].sd, ".3f"),
+        "schedule_ref_triangular2_low": Fact(spread["triangular2"].low, ".3f"),
+        "schedule_ref_triangular2_high": Fact(spread["triangular2"].high, ".3f"),
+        "schedule_ref_triangular2_wins": Fact(c.wins("triangular2"), "d"),
+        "schedule_ref_triangular2_sd_cut": Fact(cut["triangular2"], ".1f"),
+        "schedule_ref_exp_range_mean": Fact(spread["exp_range"].mean, ".3f"),
+        "schedule_ref_exp_range_sd": Fact(spread["exp_range"].sd, ".3f"),
+        "schedule_ref_exp_range_low": Fact(spread["exp_range"].low, ".3f"),
+        "schedule_ref_exp_range_high": Fact(spread["exp_range"].high, ".3f"),
+        "schedule_ref_exp_range_wins": Fact(c.wins("exp_range"), "d"),
+        "schedule_ref_exp_range_sd_cut": Fact(cut["exp_range"], ".1f"),
+        "schedule_ref_lower_count": Fact(len(lower_mean("reference")), "d"),
+        "schedule_ref_majority_count": Fact(len(majority_wins("reference")), "d"),
+        "schedule_ref_most_wins": Fact(max(wins), "d"),
+        "schedule_ref_mean_best": Fact(min(means), ".3f"),
+        "schedule_ref_mean_worst": Fact(max(means), ".3f"),
+        "schedule_ref_cut_low": Fact(min(cut.values()), ".1f"),
+        "schedule_ref_cut_high": Fact(max(cut.values()), ".1f"),
+        "schedule_ref_cycle_cut_low": Fact(min(cut[n] for n in CYCLES), ".1f"),
+        "schedule_ref_decay_cut_high": Fact(max(cut[n] for n in DECAYS), ".1f"),
     }
-    return out
+
+
+def _edge_facts() -> dict[str, Fact]:
+    """From the edge rate: the fixed rate's and each schedule's mean ± sd over the seeds, wins and seed spread."""
+    c, lr = comparison("edge"), start_lr("edge")
+    fixed, spread = c.spread(FIXED), {n: c.spread(n) for n in NAMES}
+    # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
+    cut = {n: fixed.sd / spread[n].sd for n in NAMES}
+    means, wins = [spread[n].mean for n in NAMES], [c.wins(n) for n in NAMES]
+    return {
+        "schedule_edge_lr": Fact(lr, ".3g"),
+        "schedule_edge_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
+        "schedule_edge_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()), ".3g"),
+        "schedule_edge_fixed_mean": Fact(fixed.mean, ".3f"),
+        "schedule_edge_fixed_sd": Fact(fixed.sd, ".3f"),
+        "schedule_edge_fixed_low": Fact(fixed.low, ".3f"),
+        "schedule_edge_fixed_high": Fact(fixed.high, ".3f"),
+        "schedule_edge_step_mean": Fact(spread["step"].mean, ".3f"),
+        "schedule_edge_step_sd": Fact(spread["step"].sd, ".3f"),
+        "schedule_edge_step_low": Fact(spread["step"].low, ".3f"),
+        "schedule_edge_step_high": Fact(spread["step"].high, ".3f"),
+        "schedule_edge_step_wins": Fact(c.wins("step"), "d"),
+        "schedule_edge_step_sd_cut": Fact(cut["step"], ".1f"),
+        "schedule_edge_exponential_mean": Fact(spread["exponential"].mean, ".3f"),
+        "schedule_edge_exponential_sd": Fact(spread["exponential"].sd, ".3f"),
+        "schedule_edge_exponential_low": Fact(spread["exponential"].low, ".3f"),
+        "schedule_edge_exponential_high": Fact(spread["exponential"].high, ".3f"),
+        "schedule_edge_exponential_wins": Fact(c.wins("exponential"), "d"),
+        "schedule_edge_exponential_sd_cut": Fact(cut["exponential"], ".1f"),
+        "schedule_edge_inverse_time_mean": Fact(spread["inverse_time"].mean, ".3f"),
+        "schedule_edge_inverse_time_sd": Fact(spread["inverse_time"].sd, ".3f"),
+        "schedule_edge_inverse_time_low": Fact(spread["inverse_time"].low, ".3f"),
+        "schedule_edge_inverse_time_high": Fact(spread["inverse_time"].high, ".3f"),
+        "schedule_edge_inverse_time_wins": Fact(c.wins("inverse_time"), "d"),
+        "schedule_edge_inverse_time_sd_cut": Fact(cut["inverse_time"], ".1f"),
+        "schedule_edge_cosine_mean": Fact(spread["cosine"].mean, ".3f"),
+        "schedule_edge_cosine_sd": Fact(spread["cosine"].sd, ".3f"),
+        "schedule_edge_cosine_low": Fact(spread["cosine"].low, ".3f"),
+        "schedule_edge_cosine_high": Fact(spread["cosine"].high, ".3f"),
+        "schedule_edge_cosine_wins": Fact(c.wins("cosine"), "d"),
+        "schedule_edge_cosine_sd_cut": Fact(cut["cosine"], ".1f"),
+        "schedule_edge_triangular_mean": Fact(spread["triangular"].mean, ".3f"),
+        "schedule_edge_triangular_sd": Fact(spread["triangular"].sd, ".3f"),
+        "schedule_edge_triangular_low": Fact(spread["triangular"].low, ".3f"),
+        "schedule_edge_triangular_high": Fact(spread["triangular"].high, ".3f"),
+        "schedule_edge_triangular_wins": Fact(c.wins("triangular"), "d"),
+        "schedule_edge_triangular_sd_cut": Fact(cut["triangular"], ".1f"),
+        "schedule_edge_triangular2_mean": Fact(spread["triangular2"].mean, ".3f"),
+        "schedule_edge_triangular2_sd": Fact(spread["triangular2"].sd, ".3f"),
+        "schedule_edge_triangular2_low": Fact(spread["triangular2"].low, ".3f"),
+        "schedule_edge_triangular2_high": Fact(spread["triangular2"].high, ".3f"),
+        "schedule_edge_triangular2_wins": Fact(c.wins("triangular2"), "d"),
+        "schedule_edge_triangular2_sd_cut": Fact(cut["triangular2"], ".1f"),
+        "schedule_edge_exp_range_mean": Fact(spread["exp_range"].mean, ".3f"),
+        "schedule_edge_exp_range_sd": Fact(spread["exp_range"].sd, ".3f"),
+        "schedule_edge_exp_range_low": Fact(spread["exp_range"].low, ".3f"),
+        "schedule_edge_exp_range_high": Fact(spread["exp_range"].high, ".3f"),
+        "schedule_edge_exp_range_wins": Fact(c.wins("exp_range"), "d"),
+        "schedule_edge_exp_range_sd_cut": Fact(cut["exp_range"], ".1f"),
+        "schedule_edge_lower_count": Fact(len(lower_mean("edge")), "d"),
+        "schedule_edge_majority_count": Fact(len(majority_wins("edge")), "d"),
+        "schedule_edge_most_wins": Fact(max(wins), "d"),
+        "schedule_edge_mean_best": Fact(min(means), ".3f"),
+        "schedule_edge_mean_worst": Fact(max(means), ".3f"),
+        "schedule_edge_cut_low": Fact(min(cut.values()), ".1f"),
+        "schedule_edge_cut_high": Fact(max(cut.values()), ".1f"),
+        "schedule_edge_cycle_cut_low": Fact(min(cut[n] for n in CYCLES), ".1f"),
+        "schedule_edge_decay_cut_high": Fact(max(cut[n] for n in DECAYS), ".1f"),
+    }
 
 
 def _edge_index() -> int:
@@ -415,8 +517,11 @@ def _hd_facts() -> dict[str, Fact]:
         "hd_wins_vs_ref": Fact(main.wins(name, "fixed reference"), "d"),
         "hd_family_wins_vs_ref_low": Fact(min(family.wins(n, "fixed reference") for n in family.names[2:]), "d"),
         "hd_family_wins_vs_ref_high": Fact(max(family.wins(n, "fixed reference") for n in family.names[2:]), "d"),
+        "hd_mean": Fact(main.spread(name).mean, ".3f"),
+        "hd_sd": Fact(main.spread(name).sd, ".3f"),
+        "hd_low": Fact(main.spread(name).low, ".3f"),
+        "hd_high": Fact(main.spread(name).high, ".3f"),
     }
-    out |= _spread_facts("hd", main.spread(name))
     return out
 
 
@@ -448,10 +553,24 @@ def _beta_facts() -> dict[str, Fact]:
         "hd_bold_blown": Fact(sum(r.diverged for r in bold_runs), "d"),
         "hd_wild_steps": Fact(wild.steps, "d"),
     }
-    for tag, beta in zip(("timid", "chosen", "bold"), BETAS):
-        name = hd_name(BETA_LR0, beta)
-        out |= _spread_facts(f"hd_{tag}", finals.spread(name))
-        out[f"hd_{tag}_wins_vs_ref"] = Fact(finals.wins(name, "fixed reference"), "d")
+    timid_name, chosen_name, bold_name = (hd_name(BETA_LR0, beta) for beta in BETAS)
+    out |= {
+        "hd_timid_mean": Fact(finals.spread(timid_name).mean, ".3f"),
+        "hd_timid_sd": Fact(finals.spread(timid_name).sd, ".3f"),
+        "hd_timid_low": Fact(finals.spread(timid_name).low, ".3f"),
+        "hd_timid_high": Fact(finals.spread(timid_name).high, ".3f"),
+        "hd_timid_wins_vs_ref": Fact(finals.wins(timid_name, "fixed reference"), "d"),
+        "hd_chosen_mean": Fact(finals.spread(chosen_name).mean, ".3f"),
+        "hd_chosen_sd": Fact(finals.spread(chosen_name).sd, ".3f"),
+        "hd_chosen_low": Fact(finals.spread(chosen_name).low, ".3f"),
+        "hd_chosen_high": Fact(finals.spread(chosen_name).high, ".3f"),
+        "hd_chosen_wins_vs_ref": Fact(finals.wins(chosen_name, "fixed reference"), "d"),
+        "hd_bold_mean": Fact(finals.spread(bold_name).mean, ".3f"),
+        "hd_bold_sd": Fact(finals.spread(bold_name).sd, ".3f"),
+        "hd_bold_low": Fact(finals.spread(bold_name).low, ".3f"),
+        "hd_bold_high": Fact(finals.spread(bold_name).high, ".3f"),
+        "hd_bold_wins_vs_ref": Fact(finals.wins(bold_name, "fixed reference"), "d"),
+    }
     out["hd_chosen_wins_vs_bold"] = Fact(finals.wins(hd_name(BETA_LR0, BETAS[1]), hd_name(BETA_LR0, BETAS[-1])),
                                          "d")
     return out
@@ -459,7 +578,7 @@ def _beta_facts() -> dict[str, Fact]:
 
 def facts() -> dict[str, Fact]:
     """The chapter's numbers: the settings, each start's paired comparison, SGD-HD and β over the seeds."""
-    return _setting_facts() | _start_facts("reference") | _start_facts("edge") | _cross_facts() | _hd_facts() \
+    return _setting_facts() | _reference_facts() | _edge_facts() | _cross_facts() | _hd_facts() \
         | _beta_facts()
 
 
