@@ -51,6 +51,10 @@ NUDGE = 1e-5
 SMITH_FACTOR = 2
 # The grid's neighbours of the reference rate in the flat-floor table, in grid steps from it.
 FLOOR_OFFSETS = (-2, -1, 1, 2, 3)
+# Seeds the reference rate was not chosen on: the honest test of the floor's order.
+FRESH_SEEDS = (5, 6, 7, 8, 9)
+# A ratio "near" the rule of thumb: within this factor of it, either way.
+NEAR_FACTOR = 2
 
 
 def grid() -> np.ndarray:
@@ -185,6 +189,44 @@ def last_drop(result: sgd.Training) -> float:
 def epoch_mean_ratio(result: sgd.Training) -> np.ndarray:
     """‖η∇W‖/‖W‖ of each step, averaged over the last epoch's worth of steps."""
     return trailing_mean(result.update_ratio, steps_per_epoch())
+
+
+def share_near(ratios: np.ndarray, target: float = RULE_OF_THUMB, factor: float = NEAR_FACTOR) -> float:
+    """The share, in %, of the steps whose ratio lies within ``factor`` of ``target``, either way."""
+    ratios = np.asarray(ratios, dtype=float)
+    factor = checks.positive_number(factor, "factor")
+    # 100 · #{t : target/factor ≤ r_t ≤ target·factor} / #steps
+    return float(100 * np.mean((ratios >= target / factor) & (ratios <= target * factor)))
+
+
+def weight_norm(params: np.ndarray) -> float:
+    """‖W‖, the norm of the network's weights (not its biases): the ratio's denominator."""
+    return float(np.linalg.norm(np.asarray(params)[workload.MLP.weight_mask()]))
+
+
+def full_weight_gradient(params: np.ndarray) -> float:
+    """‖∇W‖ of the full training loss at ``params``, weights only: the gradient without batch noise."""
+    d = workload.data()
+    _, gradient = network.loss_and_gradient(workload.MLP, params, d.x_train, d.y_train)
+    return float(np.linalg.norm(gradient[workload.MLP.weight_mask()]))
+
+
+def train_best() -> float:
+    """The rate of the grid with the lowest final training loss averaged over the seeds, among those
+    that never blew up: the best rate as the training loss judges it."""
+    c = reference.curve()
+    stable = np.flatnonzero(~c.diverged.any(axis=0))
+    mean = [np.mean([run(float(c.lrs[k]), s).epoch_train_loss[-1] for s in c.seeds]) for k in stable]
+    return float(c.lrs[stable[int(np.argmin(mean))]])
+
+
+def fresh(offset: int) -> paired.Spread:
+    """The final validation loss of the rate ``offset`` grid steps from the reference, on FRESH_SEEDS."""
+    c = reference.curve()
+    k = c.best + offset
+    if not 0 <= k < len(c.lrs):
+        raise ValueError(f"the grid has no rate {offset} steps from the reference rate")
+    return paired.spread([run(float(c.lrs[k]), s).final_val_loss for s in FRESH_SEEDS])
 
 
 def nudge_change(lr: float, seed: int) -> float:
@@ -376,6 +418,7 @@ def _rate_facts() -> dict[str, Fact]:
     edge = int(np.searchsorted(c.lrs, chosen["high"])) + 1  # the grid's rate just above the high one
     vh_steps = over_seeds("very high", lambda r: r.steps)
     vh_ratio = over_seeds("very high", lambda r: float(r.update_ratio[-1]))
+    vh_first = over_seeds("very high", lambda r: float(r.update_ratio[0]))
     free = [unstopped(chosen["very high"], s) for s in SEEDS]
     free_peak = paired.spread([r.step_loss.max() for r in free])
     free_val = paired.spread([r.final_val_loss for r in free])
@@ -384,6 +427,13 @@ def _rate_facts() -> dict[str, Fact]:
     level = {kind: over_seeds(kind, plateau) for kind in ("high", "good")}
     epoch1 = {kind: over_seeds(kind, lambda r: float(r.epoch_train_loss[1])) for kind in ("high", "good")}
     accuracy = {kind: over_seeds(kind, lambda r: 100 * float(r.epoch_val_accuracy[-1])) for kind in KINDS[1:]}
+    # images right, counted, so that a tie is a tie
+    right = {kind: np.rint(accuracy[kind].values * len(workload.data().y_val) / 100) for kind in ("high", "good")}
+    # the seeds on which the high rate's first epoch went further than the good rate's
+    faster = [s for s, h, g in zip(SEEDS, epoch1["high"].values, epoch1["good"].values) if h < g]
+    if len(faster) < 2:
+        raise ValueError("the page quotes two seeds on which the high rate's first epoch went further")
+    a, b = (SEEDS.index(s) for s in faster[:2])
     high_rises, good_rises = over_seeds("high", rises), over_seeds("good", rises)
     lowest = {kind: over_seeds(kind, lambda r: int(np.argmin(r.epoch_val_loss))) for kind in ("high", "good")}
     climb = {kind: over_seeds(kind, over_fit) for kind in ("high", "good")}
@@ -404,6 +454,8 @@ def _rate_facts() -> dict[str, Fact]:
         "curves_vh_steps_max": Fact(int(vh_steps.high), "d"),
         "curves_vh_ratio_min": Fact(vh_ratio.low, ".2f"),
         "curves_vh_ratio_max_seeds": Fact(vh_ratio.high, ".2f"),
+        "curves_vh_ratio_first_min": Fact(vh_first.low, ".2f"),
+        "curves_vh_ratio_first_max": Fact(vh_first.high, ".2f"),
         # very high, had it not been stopped
         "curves_free_peak_min": Fact(free_peak.low, ".1f"),
         "curves_free_peak_max": Fact(free_peak.high, ".1f"),
@@ -427,9 +479,17 @@ def _rate_facts() -> dict[str, Fact]:
         "curves_high_rises_max": Fact(int(high_rises.high), "d"),
         "curves_good_ragged_seeds": Fact(int(np.count_nonzero(good_rises.values)), "d"),
         "curves_high_faster_first": Fact(paired.wins(epoch1["high"].values, epoch1["good"].values), "d"),
+        "curves_faster_a_seed": Fact(SEEDS[a], "d"),
+        "curves_faster_a_high": Fact(float(epoch1["high"].values[a]), ".3f"),
+        "curves_faster_a_good": Fact(float(epoch1["good"].values[a]), ".3f"),
+        "curves_faster_b_seed": Fact(SEEDS[b], "d"),
+        "curves_faster_b_high": Fact(float(epoch1["high"].values[b]), ".3f"),
+        "curves_faster_b_good": Fact(float(epoch1["good"].values[b]), ".3f"),
         "curves_high_train_lower": Fact(paired.wins(train["high"].values, train["good"].values), "d"),
         "curves_high_accuracy_mean": Fact(accuracy["high"].mean, ".1f"),
         "curves_high_accuracy_sd": Fact(accuracy["high"].sd, ".1f"),
+        "curves_good_accuracy_higher": Fact(int(np.count_nonzero(right["good"] > right["high"])), "d"),
+        "curves_accuracy_tied": Fact(int(np.count_nonzero(right["good"] == right["high"])), "d"),
         "curves_high_lowest_from": Fact(int(lowest["high"].low), "d"),
         "curves_high_lowest_to": Fact(int(lowest["high"].high), "d"),
         "curves_high_climb_mean": Fact(climb["high"].mean, ".0f"),
@@ -501,6 +561,10 @@ def _noise_facts() -> dict[str, Fact]:
         "curves_good_last_mean": Fact(float(good.smooth[-1]), ".2g"),
         "curves_good_spread": Fact(batch_loss_spread(good_params, workload.BATCH_SIZE), ".2g"),
         "curves_good_below_mean": Fact(int(np.count_nonzero(good.step_loss[last] < good.step_loss[last].mean())), "d"),
+        "curves_good_last_median": Fact(float(np.median(good.step_loss[last])), ".2g"),
+        "curves_high_below_mean": Fact(int(np.count_nonzero(high.step_loss[last] < high.step_loss[last].mean())), "d"),
+        "curves_high_last_median": Fact(float(np.median(high.step_loss[last])), ".2g"),
+        "curves_high_last_mean": Fact(float(high.step_loss[last].mean()), ".2g"),
         "curves_big_batch": Fact(BIG_BATCH, "d"),
         "curves_big_per_epoch": Fact(-(-len(d.y_train) // BIG_BATCH), "d"),
         "curves_big_noise": Fact(batch_loss_spread(good_params, workload.BATCH_SIZE)
@@ -519,6 +583,11 @@ def _ratio_facts() -> dict[str, Fact]:
     median = {kind: over_seeds(kind, lambda r: float(np.median(r.update_ratio))) for kind in KINDS[1:]}
     good_reaches = over_seeds("good", lambda r: reaches(epoch_mean_ratio(r), RULE_OF_THUMB))
     high_reaches = over_seeds("high", lambda r: reaches(epoch_mean_ratio(r), RULE_OF_THUMB))
+    near = {kind: over_seeds(kind, lambda r: share_near(r.update_ratio)) for kind in KINDS[1:]}
+    high_first = over_seeds("high", lambda r: float(r.update_ratio[0]))
+    gradient = {kind: over_seeds(kind, lambda r: full_weight_gradient(r.params)) for kind in ("high", "good")}
+    start = weight_norm(network.initial(workload.MLP, SEED))
+    grown = {kind: weight_norm(run(rates()[kind]).params) for kind in ("high", "good")}
     return {
         "curves_rule_of_thumb": Fact(RULE_OF_THUMB, "g"),
         "curves_good_ratio": Fact(float(np.median(good.ratio)), ".2g"),
@@ -539,6 +608,22 @@ def _ratio_facts() -> dict[str, Fact]:
         "curves_low_ratio_mean": Fact(median["low"].mean, ".2g"),
         "curves_good_ratio_above_high": Fact(paired.wins(median["high"].values, median["good"].values), "d"),
         "curves_high_ratio_above_low": Fact(paired.wins(median["low"].values, median["high"].values), "d"),
+        # near the rule of thumb: the share of steps within NEAR_FACTOR of it, its range over the seeds
+        "curves_near_factor": Fact(NEAR_FACTOR, "d"),
+        "curves_ratio_within2_low_min": Fact(near["low"].low, ".0f"),
+        "curves_ratio_within2_low_max": Fact(near["low"].high, ".0f"),
+        "curves_ratio_within2_high_min": Fact(near["high"].low, ".0f"),
+        "curves_ratio_within2_high_max": Fact(near["high"].high, ".0f"),
+        "curves_ratio_within2_good_min": Fact(near["good"].low, ".0f"),
+        "curves_ratio_within2_good_max": Fact(near["good"].high, ".0f"),
+        "curves_high_ratio_start_min": Fact(high_first.low, ".2f"),
+        "curves_high_ratio_start_max": Fact(high_first.high, ".2f"),
+        # the ratio's denominator: the weights grow (seed SEED), and the gradient does not always shrink
+        "curves_weights_start": Fact(start, ".1f"),
+        "curves_good_weights_end": Fact(grown["good"], ".1f"),
+        "curves_good_weights_growth": Fact(grown["good"] / start, ".1f"),
+        "curves_high_weights_end": Fact(grown["high"], ".0f"),
+        "curves_high_gradient_smaller": Fact(paired.wins(gradient["high"].values, gradient["good"].values), "d"),
     }
 
 
@@ -558,6 +643,7 @@ def _good_rate_facts() -> dict[str, Fact]:
     gaps = {offset: gap(offset) for offset in FLOOR_OFFSETS}
     smith_low, top = smith_window()
     smith = gap(int(np.flatnonzero(np.isclose(c.lrs, smith_pick()))[0]) - c.best)
+    fresh_down, fresh_ref, fresh_up = fresh(-1), fresh(0), fresh(1)
     return {
         "curves_winner_0": Fact(float(winners[0]), ".3g"),
         "curves_winner_1": Fact(float(winners[1]), ".3g"),
@@ -628,6 +714,19 @@ def _good_rate_facts() -> dict[str, Fact]:
         "curves_seed0_largest": Fact(float(c.lrs[~c.diverged[first]].max()), ".3g"),
         "curves_seed0_smith_low": Fact(float(c.lrs[~c.diverged[first]].max()) / SMITH_FACTOR, ".3g"),
         "curves_grid_low_mean": Fact(float(c.mean[0]), ".2f"),
+        "curves_train_best": Fact(train_best(), ".3g"),
+        # the floor's order on seeds the reference rate was not chosen on
+        "curves_fresh_first": Fact(FRESH_SEEDS[0], "d"),
+        "curves_fresh_last": Fact(FRESH_SEEDS[-1], "d"),
+        "curves_fresh_ref_mean": Fact(fresh_ref.mean, ".4f"),
+        "curves_fresh_ref_sd": Fact(fresh_ref.sd, ".4f"),
+        "curves_fresh_down1_mean": Fact(fresh_down.mean, ".4f"),
+        "curves_fresh_down1_sd": Fact(fresh_down.sd, ".4f"),
+        "curves_fresh_down1_wins": Fact(paired.wins(fresh_ref.values, fresh_down.values), "d"),
+        "curves_fresh_up1_mean": Fact(fresh_up.mean, ".4f"),
+        "curves_fresh_up1_sd": Fact(fresh_up.sd, ".4f"),
+        "curves_fresh_up1_wins": Fact(paired.wins(fresh_ref.values, fresh_up.values), "d"),
+        "curves_fresh_seeds": Fact(len(FRESH_SEEDS), "d"),
     }
 
 
