@@ -321,10 +321,21 @@ def test_halvings_regret_on_every_seed_against_a_reference_loop(facts):
     worst = int(np.argmax(regrets))
     assert facts["search_sh_miss_seed"].value == lr_search.SEEDS[worst]
     assert facts["search_sh_miss_rank"].value == ranks[worst]
-    # the page calls the worst pick "second worst" of the eight, a miss larger than the seeds' spread
+    # the page calls the worst pick "second worst" of the eight
     assert ranks[worst] == lr_search.FINE_POINTS - 1
-    best = [lr_search.full(s).val_loss.min() for s in lr_search.SEEDS]
-    assert regrets[worst] > np.std(best, ddof=1)
+    # out of seed: halving's pick and the full grid's, both scored by their mean loss on the other seeds
+    fulls = [lr_search.full(s) for s in lr_search.SEEDS]
+    diffs = []
+    for k, seed in enumerate(lr_search.SEEDS):
+        pick = list(fulls[k].lrs).index(lr_search.halving(seed).best_lr)
+        win = int(np.argmin(fulls[k].val_loss))
+        others = [f for j, f in enumerate(fulls) if j != k]
+        diffs.append(np.mean([f.val_loss[pick] for f in others]) - np.mean([f.val_loss[win] for f in others]))
+    assert facts["search_sh_out_mean"].value == pytest.approx(np.mean(diffs))
+    assert facts["search_sh_out_sd"].value == pytest.approx(np.std(diffs, ddof=1))
+    assert facts["search_sh_out_wins"].value == sum(d < 0 for d in diffs)
+    # the page: lower out of seed on every seed where the picks differ
+    assert facts["search_sh_out_wins"].value + facts["search_sh_picked_best"].value == len(lr_search.SEEDS)
     # every miss pruned the winner in some round; the fact counts those pruned after the first
     r = lr_search.seeds_result()
     for seed, h, k in zip(r.seeds, map(lr_search.halving, r.seeds), r.pruned_round):
@@ -332,6 +343,62 @@ def test_halvings_regret_on_every_seed_against_a_reference_loop(facts):
         assert (k == 0) == (h.best_lr == winner)
         if k:
             assert winner in h.rounds[k - 1].lrs and winner not in h.rounds[k - 1].survivors
+
+
+def test_the_paired_floor_against_a_reference_loop(facts):
+    """Oracle: per candidate, its loss minus the seed-averaged best's on the same seed, mean and sd
+    computed here; on the floor when the mean is smaller than the sd."""
+    fulls = np.array([lr_search.full(s).val_loss for s in lr_search.SEEDS])
+    lrs = lr_search.full().lrs
+    best = int(np.argmin(fulls.mean(axis=0)))
+    assert facts["search_fine_mean_best"].value == lrs[best]
+    gaps = [[row[j] - row[best] for row in fulls] for j in range(len(lrs))]
+    floor = [j == best or abs(np.mean(g)) < np.std(g, ddof=1) for j, g in enumerate(gaps)]
+    assert facts["search_floor_count"].value == sum(floor)
+    on = [lrs[j] for j in range(len(lrs)) if floor[j]]
+    assert facts["search_floor_low"].value == min(on) and facts["search_floor_high"].value == max(on)
+    assert facts["search_floor_gap_max"].value == pytest.approx(max(np.mean(gaps[j]) for j in range(8) if floor[j]))
+    assert facts["search_floor_worse_max"].value == max(sum(v > 0 for v in gaps[j]) for j in range(8) if floor[j])
+    # the page: the two smallest rates are the ones off the floor, both below it
+    assert floor[:2] == [False, False] and all(floor[2:])
+    for j, names in ((1, ("search_floor_below1_lr", "search_floor_below1_gap_mean", "search_floor_below1_gap_sd",
+                          "search_floor_below1_gap_worse")),
+                     (0, ("search_floor_below2_lr", "search_floor_below2_gap_mean", "search_floor_below2_gap_sd",
+                          "search_floor_below2_gap_worse"))):
+        assert facts[names[0]].value == lrs[j]
+        assert facts[names[1]].value == pytest.approx(np.mean(gaps[j]))
+        assert np.mean(gaps[j]) > 0
+        assert facts[names[2]].value == pytest.approx(np.std(gaps[j], ddof=1))
+        assert facts[names[3]].value == sum(v > 0 for v in gaps[j])
+    picks = [list(lrs).index(lr_search.halving(s).best_lr) for s in lr_search.SEEDS]
+    assert facts["search_sh_on_floor"].value == sum(floor[p] for p in picks)
+    assert facts["search_winner_on_floor"].value == sum(floor[int(np.argmin(row))] for row in fulls)
+
+
+def test_the_one_epoch_order_and_a_quarter_cut_against_reference_loops(facts):
+    """Oracle: Spearman's ρ as 1 − 6Σd²/(n(n²−1)) for untied ranks; the quarter kept, recomputed here."""
+    rhos, lost, regrets = [], 0, []
+    for seed in lr_search.SEEDS:
+        fine = lr_search.full(seed)
+        one, eight = fine.val_curves[:, 1], fine.val_loss
+        n = len(one)
+        d = np.array([sorted(one).index(v) for v in one]) - np.array([sorted(eight).index(v) for v in eight])
+        rhos.append(1 - 6 * np.sum(d**2) / (n * (n**2 - 1)))
+        kept = sorted(range(n), key=lambda j: one[j])[:2]
+        lost += int(np.argmin(eight)) not in kept
+        regrets.append(min(eight[j] for j in kept) - min(eight))
+    assert facts["search_rank_corr_low"].value == pytest.approx(min(rhos))
+    assert facts["search_rank_corr_high"].value == pytest.approx(max(rhos))
+    assert facts["search_quarter_lost"].value == lost
+    assert facts["search_quarter_regret_mean"].value == pytest.approx(np.mean(regrets))
+    assert facts["search_quarter_regret_sd"].value == pytest.approx(np.std(regrets, ddof=1))
+    # seed 0: the two kept, and their full losses, both higher than the winner's
+    fine = lr_search.full()
+    order = sorted(range(8), key=lambda j: fine.val_curves[j, 1])
+    assert facts["search_quarter_first"].value == fine.lrs[order[0]]
+    assert facts["search_quarter_second"].value == fine.lrs[order[1]]
+    assert facts["search_quarter_first_val"].value == fine.val_loss[order[0]] > facts["search_fine_best_val"].value
+    assert facts["search_quarter_second_val"].value == fine.val_loss[order[1]] > facts["search_fine_best_val"].value
 
 
 def test_the_coarse_stage_ends_alike_on_every_seed(facts):
@@ -351,9 +418,24 @@ def test_the_unwidened_search_refines_the_decade_below_the_border(facts):
     assert facts["search_widen_gain_mean"].value == pytest.approx(np.mean(gains))
     assert facts["search_widen_gain_sd"].value == pytest.approx(np.std(gains, ddof=1))
     assert facts["search_widen_wins"].value + facts["search_widen_ties"].value == len(lr_search.SEEDS)
-    # the page: the gain is no larger than the seed-to-seed spread of the best loss
-    best = [lr_search.full(s).val_loss.min() for s in lr_search.SEEDS]
-    assert facts["search_widen_gain_mean"].value < np.std(best, ddof=1)
+    # out of seed: each search's pick on seed s scored by its mean loss on the other seeds, in a loop here
+    seeds = lr_search.SEEDS
+    wide = [lr_search.full(s) for s in seeds]
+    narrow = [lr_search.unwidened(s) for s in seeds]
+    diffs = []
+    for k in range(len(seeds)):
+        w, u = int(np.argmin(wide[k].val_loss)), int(np.argmin(narrow[k].val_loss))
+        others = [j for j in range(len(seeds)) if j != k]
+        diffs.append(sum(narrow[j].val_loss[u] for j in others) / len(others)
+                     - sum(wide[j].val_loss[w] for j in others) / len(others))
+    same = [np.isclose(n.best_lr, w.best_lr, rtol=1e-9) for n, w in zip(narrow, wide)]
+    assert facts["search_widen_out_mean"].value == pytest.approx(np.mean(diffs))
+    assert facts["search_widen_out_sd"].value == pytest.approx(np.std(diffs, ddof=1))
+    assert facts["search_widen_out_wins"].value == sum(d < 0 and not t for d, t in zip(diffs, same))
+    assert facts["search_other_seeds"].value == len(seeds) - 1
+    # the page: scored out of seed, the unwidened picks did better on average, and on every seed they differ
+    assert facts["search_widen_out_mean"].value < 0
+    assert facts["search_widen_out_wins"].value + facts["search_widen_ties"].value == len(seeds)
     flat = Grid(np.array([0.1, 1.0]), np.array([0.2, 0.3]), 0)
     inside = Grid(np.array([0.1, 1.0, 10.0]), np.array([0.3, 0.2, 0.4]), 0)
     for first in (flat, inside):
@@ -411,6 +493,44 @@ def test_the_best_rate_per_horizon_against_a_reference_loop(facts):
     assert facts["search_h20_best"].value <= facts["search_h1_best"].value
 
 
+def _read(lr, epochs):
+    """Each seed's reference run at ``lr`` read after ``epochs`` epochs (inf once it blew up)."""
+    runs = [reference.run(float(lr), s) for s in lr_search.SEEDS]
+    return np.array([r.epoch_val_loss[epochs] if epochs < len(r.epoch_val_loss) else math.inf for r in runs])
+
+
+def test_the_reference_rate_against_each_horizons_winner(facts):
+    """Oracle: the reference runs at both rates read after e epochs, the paired gap computed here."""
+    ref = reference.rate()
+    for e, names in ((1, ("search_h1_vs_ref_mean", "search_h1_vs_ref_sd", "search_h1_vs_ref_wins")),
+                     (2, ("search_h2_vs_ref_mean", "search_h2_vs_ref_sd", "search_h2_vs_ref_wins")),
+                     (3, ("search_h3_vs_ref_mean", "search_h3_vs_ref_sd", "search_h3_vs_ref_wins")),
+                     (4, ("search_h4_vs_ref_mean", "search_h4_vs_ref_sd", "search_h4_vs_ref_wins")),
+                     (8, ("search_h8_vs_ref_mean", "search_h8_vs_ref_sd", "search_h8_vs_ref_wins"))):
+        gap = _read(ref, e) - _read(facts[f"search_h{e}_best"].value, e)
+        assert facts[names[0]].value == pytest.approx(np.mean(gap))
+        assert facts[names[1]].value == pytest.approx(np.std(gap, ddof=1))
+        assert facts[names[2]].value == sum(gap > 0)
+    late = _read(facts["search_h1_best"].value, 20) - _read(ref, 20)
+    assert facts["search_h20_short_mean"].value == pytest.approx(np.mean(late))
+    assert facts["search_h20_short_sd"].value == pytest.approx(np.std(late, ddof=1))
+    assert facts["search_h20_short_wins"].value == sum(late > 0)
+    # the page: the one-epoch winner ahead on every seed after one epoch, behind on every seed after twenty
+    n = len(lr_search.SEEDS)
+    assert facts["search_h1_vs_ref_wins"].value == n and facts["search_h20_short_wins"].value == n
+
+
+def test_the_seed_averaged_winner_per_epoch_and_its_one_blip(facts):
+    """Oracle: the winner after each epoch from a loop over the reference runs; the alt text's epochs."""
+    lrs = reference.grid()
+    winners = [lrs[int(np.argmin([np.mean(_read(lr, e)) for lr in lrs]))] for e in range(1, 21)]
+    settle = max(e for e in range(1, 21) if winners[e - 1] != winners[-1]) + 1
+    assert facts["search_h_settle"].value == settle and facts["search_h_early_epochs"].value == settle - 1
+    blips = [e for e in range(1, settle) if winners[e - 1] != winners[0]]
+    assert blips == [facts["search_h_early_other_epoch"].value] == [3]
+    assert facts["search_h_early_other_rate"].value == winners[2] == facts["search_h3_best"].value
+
+
 def test_subsets_are_nested_shares_of_the_training_images(data):
     """Oracle: every subset row is a training row; the quarter lies inside the half; sizes round n·f."""
     quarter, half = lr_search.subset(data, 0.25), lr_search.subset(data, 0.5)
@@ -434,10 +554,27 @@ def test_subset_runs_and_their_cost(data, facts):
     run = sgd.train(NET, small, 1.0, reference.EPOCHS, workload.BATCH_SIZE, 3)
     assert lr_search.subset_loss(0.25, 1.0, 3) == run.final_val_loss
     sub = lr_search.subsets()
-    whole = np.array([[reference.run(float(lr), s).final_val_loss for lr in sub.lrs] for s in sub.seeds]).mean(axis=0)
-    quarter = sub.val_loss[0].mean(axis=0)
-    assert facts["search_sub25_cost"].value == pytest.approx(whole[np.argmin(quarter)] - whole.min())
-    assert facts["search_sub100_cost"].value == 0
+    table = np.array([[reference.run(float(lr), s).final_val_loss for lr in sub.lrs] for s in sub.seeds])
+    best = int(np.argmin(table.mean(axis=0)))
+    for i, (mean, sd, worse, larger, same, tenths) in enumerate((
+        ("search_sub25_extra_mean", "search_sub25_extra_sd", "search_sub25_extra_worse", "search_sub25_larger",
+         "search_sub25_same", "search_sub25_decades"),
+        ("search_sub50_extra_mean", "search_sub50_extra_sd", "search_sub50_extra_worse", "search_sub50_larger",
+         "search_sub50_same", "search_sub50_decades"),
+    )):
+        pick = int(np.argmin(sub.val_loss[i].mean(axis=0)))
+        extra = [table[k, pick] - table[k, best] for k in range(len(sub.seeds))]
+        assert facts[mean].value == pytest.approx(np.mean(extra))
+        assert facts[sd].value == pytest.approx(np.std(extra, ddof=1))
+        assert facts[worse].value == sum(e > 0 for e in extra)
+        own = [sub.lrs[int(np.argmin(sub.val_loss[i][k]))] for k in range(len(sub.seeds))]
+        whole = [sub.lrs[int(np.argmin(table[k]))] for k in range(len(sub.seeds))]
+        assert facts[larger].value == sum(a > b for a, b in zip(own, whole))
+        assert facts[same].value == sum(a == b for a, b in zip(own, whole))
+        assert facts[tenths].value == pytest.approx(math.log10(sub.lrs[pick] / sub.lrs[best]))
+    # the page: pointed at larger rates on most seeds; a quarter and exactly half a decade above
+    assert facts["search_sub25_larger"].value > len(sub.seeds) / 2 and facts["search_sub50_larger"].value > 2
+    assert facts["search_sub25_decades"].text() == "0.25" and facts["search_sub50_decades"].text() == "0.5"
 
 
 def test_the_optimism_of_a_chosen_rate_on_a_hand_made_table():
@@ -471,9 +608,19 @@ def test_the_halves_score_the_stored_runs(data, facts):
 def test_seeds_result_on_a_hand_made_table():
     """Regret, rank and the flat floor, worked by hand on two seeds and three candidates."""
     full = np.array([[0.10, 0.12, 0.20], [0.14, 0.11, 0.30]])
+    unwidened = np.array([[0.20, 0.10], [0.13, 0.30]])
     r = lr_search.Seeds((0, 1), np.array([0.5, 1.0, 2.0]), full, full, np.array([1, 0]), np.array([1, 1]),
-                        np.zeros(2), np.array([1.0, 1.0]), np.zeros(2), np.zeros((2, 3)), np.zeros(2), np.zeros(2),
-                        np.zeros(2))
+                        np.zeros(2), np.array([1.0, 1.0]), unwidened, np.zeros(2), np.zeros((2, 3)), np.zeros(2),
+                        np.zeros(2), np.zeros(2))
     assert r.regret == pytest.approx([0.02, 0.03]) and list(r.pick_rank) == [2, 2]
-    # means 0.12, 0.115, 0.25; the best mean's sd is |0.12 − 0.11|/√2 ≈ 0.0071: 0.12 is within it
-    assert list(r.floor) == [True, True, False]
+    # means 0.12, 0.115, 0.25: the best is 1.0; gaps to it (−0.02, 0.03) for 0.5, mean 0.005 < sd 0.035
+    # (on the floor); (0.08, 0.19) for 2.0, mean 0.135 > sd 0.078 (off it)
+    assert r.mean_best == 1 and list(r.floor) == [True, True, False]
+    # leave one seed out: on seed 0 halving picked 1.0 (0.11 on seed 1) against the winner 0.5 (0.14
+    # there): −0.03; on seed 1 it picked 0.5 (0.10 on seed 0) against the winner 1.0 (0.12 there): −0.02
+    assert r.halving_out == pytest.approx([-0.03, -0.02])
+    # the unwidened table picks its second rate on seed 0 (0.30 on seed 1) and its first on seed 1 (0.20 on
+    # seed 0), against the winners' 0.14 and 0.12: 0.16 and 0.08
+    assert r.widen_out == pytest.approx([0.16, 0.08])
+    with pytest.raises(ValueError, match="two seeds"):
+        lr_search.out_of_seed(full[:1], np.array([0]))

@@ -36,7 +36,7 @@ HALVING_MIN_EPOCHS = 1
 # Every comparison runs on the paired seeds; seed 0 alone illustrates the method.
 SEEDS = paired.SEEDS
 # Horizons (epochs) at which the best rate of the reference grid is read, in the text's table.
-HORIZONS = (1, 2, 4, 8, 20)
+HORIZONS = (1, 2, 3, 4, 8, 20)
 # Shares of the training images a first search may train on, the whole set last.
 FRACTIONS = (0.25, 0.5, 1.0)
 # The fixed shuffle that picks a subset of the training images, and the one that halves the validation images.
@@ -165,6 +165,7 @@ class Seeds:
     pruned_round: np.ndarray  # (seeds,): the round that pruned the full grid's winner (0: it won)
     unwidened: np.ndarray  # (seeds,): the best loss of the fine stage inside the first range
     unwidened_lr: np.ndarray  # (seeds,): the rate it picked
+    unwidened_full: np.ndarray  # (seeds, its candidates): that fine stage's final losses, the same rates on every seed
     random: np.ndarray  # (seeds,): the best loss of the random search
     random_lrs: np.ndarray  # (seeds, draws)
     grid8: np.ndarray  # (seeds,): the best loss of the 13-rate reference grid read at the fine budget
@@ -200,12 +201,45 @@ class Seeds:
         return np.sum(self.full < picked[:, None], axis=1) + 1
 
     @property
+    def mean_best(self) -> int:
+        """The candidate with the lowest seed-averaged loss."""
+        return int(np.argmin(self.full.mean(axis=0)))
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """(seeds, candidates): each candidate's loss minus the seed-averaged best candidate's, same seed."""
+        # L_s(η) − L_s(η*)
+        return self.full - self.full[:, [self.mean_best]]
+
+    @property
     def floor(self) -> np.ndarray:
-        """The candidates whose seed-averaged loss lies within one sd (of the best mean's seeds) of the best mean."""
-        spreads = paired.spreads(self.full)
-        mean = np.array([sp.mean for sp in spreads])
-        best = int(np.argmin(mean))
-        return mean <= mean[best] + spreads[best].sd
+        """The candidates that cannot be told from the seed-averaged best with these seeds: the mean of
+        their paired gap is smaller than its own sd (the best itself included)."""
+        spreads = paired.spreads(self.gaps)
+        return np.array([sp.sd == 0 or abs(sp.mean) < sp.sd for sp in spreads])
+
+    @property
+    def widen_out(self) -> np.ndarray:
+        """Per seed, the unwidened search's pick minus the widened one's, both scored on the other seeds
+        (< 0: the pick inside the first range did better where it was not chosen)."""
+        return (out_of_seed(self.unwidened_full, np.argmin(self.unwidened_full, axis=1))
+                - out_of_seed(self.full, np.argmin(self.full, axis=1)))
+
+    @property
+    def halving_out(self) -> np.ndarray:
+        """Per seed, successive halving's pick minus the full grid's, both scored on the other seeds."""
+        return out_of_seed(self.full, self.halving_pick) - out_of_seed(self.full, np.argmin(self.full, axis=1))
+
+
+def out_of_seed(table: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """Per seed s, the mean loss of the candidate picked on s over the other seeds' runs: a pick scored
+    where it was not chosen, free of the luck that chose it (leave one seed out)."""
+    n = len(table)
+    if n < 2 or len(picks) != n:
+        raise ValueError(f"leave-one-out needs at least two seeds and one pick per seed, got {n} seeds, {len(picks)} picks")
+    # (Σ_{s'} L_{s'}(η_s) − L_s(η_s)) / (n − 1)
+    column = table[:, picks]  # column[s', s] = L_{s'}(pick of s)
+    return (column.sum(axis=0) - np.diag(column)) / (n - 1)
 
 
 def _horizon_loss(run: sgd.Training, epochs: int) -> float:
@@ -234,6 +268,7 @@ def seeds_result() -> Seeds:
     return Seeds(seeds, lrs, np.array([c.fine.val_loss for c in cs]),
                  np.array([c.fine.val_curves[:, HALVING_MIN_EPOCHS] for c in cs]), pick, pruned,
                  np.array([unwidened(s).val_loss.min() for s in seeds]), np.array([unwidened(s).best_lr for s in seeds]),
+                 np.array([unwidened(s).val_loss for s in seeds]),
                  np.array([random(s).val_loss.min() for s in seeds]), np.array([random(s).lrs for s in seeds]),
                  np.array([min(_horizon_loss(r, FINE_EPOCHS) for r in row) for row in runs]),
                  np.array([c.steps for c in cs]), np.array([_grid_steps(row, FINE_EPOCHS) for row in runs]))
@@ -264,6 +299,17 @@ class Horizons:
         """Each seed's own winner after ``epochs`` epochs."""
         return self.lrs[paired.best_per_seed(self.val_loss[epochs - 1])]
 
+    def minus(self, epochs: int, lr: float, other: float) -> np.ndarray:
+        """Per seed, the validation loss at ``lr`` minus at ``other``, both read after ``epochs`` epochs."""
+        table = self.val_loss[epochs - 1]
+        return table[:, self._index(lr)] - table[:, self._index(other)]
+
+    def _index(self, lr: float) -> int:
+        hits = np.flatnonzero(np.isclose(self.lrs, lr, rtol=1e-9))
+        if len(hits) != 1:
+            raise ValueError(f"η = {lr!r} is not a rate of the reference grid")
+        return int(hits[0])
+
 
 def horizons() -> Horizons:
     """The reference runs (``gdsim.reference``) read after every epoch."""
@@ -290,11 +336,13 @@ class Subsets:
     def best_per_seed(self, i: int) -> np.ndarray:
         return self.lrs[paired.best_per_seed(self.val_loss[i])]
 
-    def cost(self, i: int) -> float:
-        """How much higher the whole set's seed-averaged loss is at share ``i``'s winner than at its own."""
-        # mean_s L_full(η_i) − min_η mean_s L_full(η)
-        whole = self.val_loss[self.fractions.index(1.0)].mean(axis=0)
-        return float(whole[np.argmin(self.val_loss[i].mean(axis=0))] - whole.min())
+    def extra(self, i: int) -> np.ndarray:
+        """Per seed, the whole set's validation loss at share ``i``'s seed-averaged winner minus at the whole
+        set's own: the extra loss of choosing the rate on the share."""
+        # L_full,s(η_i) − L_full,s(η_full)
+        whole = self.val_loss[self.fractions.index(1.0)]
+        pick, best = np.argmin(self.val_loss[i].mean(axis=0)), np.argmin(whole.mean(axis=0))
+        return whole[:, pick] - whole[:, best]
 
 
 def subsets() -> Subsets:
@@ -396,7 +444,9 @@ class SeedsView:
 
     seeds: tuple[int, ...]
     halving: np.ndarray  # successive halving's pick, trained fully
+    halving_out: np.ndarray  # the same two picks both scored on the other seeds (leave one seed out)
     unwidened: np.ndarray  # the best of a fine grid inside the first range
+    unwidened_out: np.ndarray  # the same two picks both scored on the other seeds
     random: np.ndarray  # the best of as many log-uniform draws from the best decade
     grid: np.ndarray  # the best of the 13-rate reference grid, read at the same budget
     miss: int  # the index of the seed where successive halving missed most
@@ -429,8 +479,8 @@ def stages_view() -> StagesView:
 def seeds_view() -> SeedsView:
     r = seeds_result()
     miss = int(np.argmax(r.regret))
-    return SeedsView(r.seeds, r.regret, r.unwidened - r.best, r.random - r.best, r.grid8 - r.best, miss,
-                     int(r.pick_rank[miss]))
+    return SeedsView(r.seeds, r.regret, r.halving_out, r.unwidened - r.best, r.widen_out, r.random - r.best,
+                     r.grid8 - r.best, miss, int(r.pick_rank[miss]))
 
 
 def horizon_view() -> HorizonView:
@@ -460,6 +510,38 @@ def _best_losses(h: Horizons, epochs: int) -> np.ndarray:
     return h.val_loss[epochs - 1][:, h.lrs == h.best(epochs)][:, 0]
 
 
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rank correlation: the correlation of the ranks (no ties among the losses here)."""
+    # ρ = corr(rank a, rank b)
+    return float(np.corrcoef(np.argsort(np.argsort(a)), np.argsort(np.argsort(b)))[0, 1])
+
+
+def _gap_facts(gaps: np.ndarray, names: tuple[str, str, str]) -> dict[str, Fact]:
+    """A paired gap's mean ± sd and on how many seeds it was above zero, under the three names given
+    (written out where this is called, so that a search for a name finds it)."""
+    sp = paired.spread(gaps)
+    return dict(zip(names, (Fact(sp.mean, ".4f"), Fact(sp.sd, ".4f"), Fact(int(np.sum(gaps > 0)), "d"))))
+
+
+def _below_floor(r: Seeds) -> np.ndarray:
+    """The candidates off the paired floor, nearest first; the page says they are the two smallest rates."""
+    off = np.flatnonzero(~r.floor)
+    if len(off) != 2 or off.max() >= np.flatnonzero(r.floor).min():
+        raise ValueError(f"the page names two candidates below the floor, the runs put {r.lrs[off]} off it")
+    return off[::-1]
+
+
+def _quarter_kept(one_epoch: np.ndarray) -> np.ndarray:
+    """Per seed, the candidates a search keeping the best QUARTER after the first round would keep."""
+    return np.argsort(one_epoch, axis=1)[:, : math.ceil(QUARTER * one_epoch.shape[1])]
+
+
+def horizon_vs_ref(h: Horizons, epochs: int) -> np.ndarray:
+    """Per seed, the reference rate's loss minus the ``epochs``-epoch winner's, both after ``epochs`` epochs
+    (> 0: the short-horizon winner was lower)."""
+    return h.minus(epochs, reference.rate(), h.best(epochs))
+
+
 def paired_facts() -> dict[str, Fact]:
     """Every comparison on the paired seeds: widening, halving's regret, random draws, the horizon,
     subsets of the training images, and the optimism of a validation score used to choose."""
@@ -475,6 +557,10 @@ def paired_facts() -> dict[str, Fact]:
     fine_winner = r.winner
     full_i = FRACTIONS.index(1.0)
     cs = [coarse_to_fine(s) for s in r.seeds]
+    below = _below_floor(r)
+    corr = [_spearman(a, b) for a, b in zip(r.one_epoch, r.full)]
+    quarter = _quarter_kept(r.one_epoch)
+    quarter_regret = np.array([row[k].min() for row, k in zip(r.full, quarter)]) - r.best
     out = {
         "search_pair_seeds": Fact(n, "d"),
         # the coarse stage on every seed: the same border, the same widening, the same decade
@@ -483,13 +569,27 @@ def paired_facts() -> dict[str, Fact]:
         "search_pair_first": Fact(r.seeds[0], "d"),
         "search_pair_last": Fact(r.seeds[-1], "d"),
         "search_other_first": Fact(r.seeds[1], "d"),  # the first seed after the chapter's own
+        "search_other_seeds": Fact(n - 1, "d"),  # the seeds a pick is scored on when left out
         # the full grid's winners and the valley's depth, seed by seed
         "search_seed_full_low": Fact(float(fine_winner.min()), ".2f"),
         "search_seed_full_high": Fact(float(fine_winner.max()), ".2f"),
         "search_seed_full_distinct": Fact(len(set(fine_winner.tolist())), "d"),
         "search_seed_best_mean": Fact(paired.spread(r.best).mean, ".4f"),
         "search_seed_best_sd": Fact(paired.spread(r.best).sd, ".4f"),
+        # the paired floor: the candidates that cannot be told from the seed-averaged best
+        "search_fine_mean_best": Fact(float(r.lrs[r.mean_best]), ".3f"),
         "search_floor_count": Fact(int(r.floor.sum()), "d"),
+        "search_floor_low": Fact(float(r.lrs[r.floor].min()), ".3f"),
+        "search_floor_high": Fact(float(r.lrs[r.floor].max()), ".2f"),
+        "search_floor_gap_max": Fact(float(r.gaps[:, r.floor].mean(axis=0).max()), ".4f"),
+        "search_floor_worse_max": Fact(int(np.max(np.sum(r.gaps[:, r.floor] > 0, axis=0))), "d"),
+        "search_floor_below1_lr": Fact(float(r.lrs[below[0]]), ".3f"),
+        **_gap_facts(r.gaps[:, below[0]], ("search_floor_below1_gap_mean", "search_floor_below1_gap_sd",
+                                           "search_floor_below1_gap_worse")),
+        "search_floor_below2_lr": Fact(float(r.lrs[below[1]]), ".3f"),
+        **_gap_facts(r.gaps[:, below[1]], ("search_floor_below2_gap_mean", "search_floor_below2_gap_sd",
+                                           "search_floor_below2_gap_worse")),
+        "search_winner_on_floor": Fact(int(np.sum(r.floor[np.argmin(r.full, axis=1)])), "d"),
         # widening against refining inside the first range
         "search_unwidened_low": Fact(float(unwidened_lrs(coarse_to_fine()).min()), ".3f"),
         "search_unwidened_high": Fact(float(unwidened_lrs(coarse_to_fine()).max()), ".3f"),
@@ -499,13 +599,26 @@ def paired_facts() -> dict[str, Fact]:
         "search_widen_ties": Fact(int(np.sum(r.same_pick)), "d"),
         "search_widen_shared": Fact(int(np.sum(np.isclose(unwidened_lrs(coarse_to_fine())[:, None], r.lrs[None, :],
                                                           rtol=1e-9))), "d"),
-        "search_widen_max": Fact(float(widen.max()), ".4f"),
+        # … both picks scored on the other seeds
+        "search_widen_out_mean": Fact(paired.spread(r.widen_out).mean, ".4f"),
+        "search_widen_out_sd": Fact(paired.spread(r.widen_out).sd, ".4f"),
+        "search_widen_out_wins": Fact(int(np.sum((r.widen_out < 0) & ~r.same_pick)), "d"),  # the unwidened pick lower
         # successive halving against training every candidate
         "search_sh_regret_mean": Fact(paired.spread(r.regret).mean, ".4f"),
         "search_sh_regret_sd": Fact(paired.spread(r.regret).sd, ".4f"),
         "search_sh_picked_best": Fact(int(np.sum(r.regret == 0)), "d"),
         "search_sh_on_floor": Fact(int(np.sum(r.floor[r.halving_pick])), "d"),
         "search_sh_pruned_first": Fact(int(np.sum(r.pruned_round == 1)), "d"),
+        "search_sh_out_mean": Fact(paired.spread(r.halving_out).mean, ".4f"),
+        "search_sh_out_sd": Fact(paired.spread(r.halving_out).sd, ".4f"),
+        "search_sh_out_wins": Fact(int(np.sum(r.halving_out < 0)), "d"),  # halving's pick lower on the other seeds
+        # how the one-epoch order predicts the fully trained order, seed by seed
+        "search_rank_corr_low": Fact(min(corr), ".2f"),
+        "search_rank_corr_high": Fact(max(corr), ".2f"),
+        # keeping only the best quarter after the first round
+        "search_quarter_lost": Fact(int(sum(w not in k for w, k in zip(np.argmin(r.full, axis=1), quarter))), "d"),
+        "search_quarter_regret_mean": Fact(paired.spread(quarter_regret).mean, ".4f"),
+        "search_quarter_regret_sd": Fact(paired.spread(quarter_regret).sd, ".4f"),
         "search_sh_miss_seed": Fact(r.seeds[miss], "d"),
         "search_sh_miss_pick": Fact(float(r.lrs[r.halving_pick[miss]]), ".2f"),
         "search_sh_miss_rank": Fact(int(r.pick_rank[miss]), "d"),
@@ -539,21 +652,24 @@ def paired_facts() -> dict[str, Fact]:
         # subsets of the training images
         "search_sub25_images": Fact(sub.images[0], ",d"),
         "search_sub25_best": Fact(sub.best(0), ".3g"),
-        "search_sub25_cost": Fact(sub.cost(0), ".4f"),
+        **_gap_facts(sub.extra(0), ("search_sub25_extra_mean", "search_sub25_extra_sd", "search_sub25_extra_worse")),
         "search_sub25_low": Fact(float(sub.best_per_seed(0).min()), ".3g"),
         "search_sub25_high": Fact(float(sub.best_per_seed(0).max()), ".3g"),
+        "search_sub25_larger": Fact(int(np.sum(sub.best_per_seed(0) > sub.best_per_seed(full_i))), "d"),
+        "search_sub25_same": Fact(int(np.sum(sub.best_per_seed(0) == sub.best_per_seed(full_i))), "d"),
+        "search_sub25_decades": Fact(math.log10(sub.best(0) / sub.best(full_i)), ".2g"),
         "search_sub50_images": Fact(sub.images[1], ",d"),
         "search_sub50_best": Fact(sub.best(1), ".3g"),
-        "search_sub50_cost": Fact(sub.cost(1), ".4f"),
+        **_gap_facts(sub.extra(1), ("search_sub50_extra_mean", "search_sub50_extra_sd", "search_sub50_extra_worse")),
         "search_sub50_low": Fact(float(sub.best_per_seed(1).min()), ".3g"),
         "search_sub50_high": Fact(float(sub.best_per_seed(1).max()), ".3g"),
+        "search_sub50_larger": Fact(int(np.sum(sub.best_per_seed(1) > sub.best_per_seed(full_i))), "d"),
+        "search_sub50_same": Fact(int(np.sum(sub.best_per_seed(1) == sub.best_per_seed(full_i))), "d"),
+        "search_sub50_decades": Fact(math.log10(sub.best(1) / sub.best(full_i)), ".2g"),
         "search_sub100_images": Fact(sub.images[2], ",d"),
         "search_sub100_best": Fact(sub.best(2), ".3g"),
-        "search_sub100_cost": Fact(sub.cost(2), ".4f"),
         "search_sub100_low": Fact(float(sub.best_per_seed(2).min()), ".3g"),
         "search_sub100_high": Fact(float(sub.best_per_seed(2).max()), ".3g"),
-        "search_sub_best_sd": Fact(float(np.std(sub.val_loss[full_i][:, np.argmin(sub.val_loss[full_i].mean(axis=0))],
-                                                ddof=1)), ".4f"),
         # validation, then test
         "search_half_a": Fact(v.sizes[0], "d"),
         "search_half_b": Fact(v.sizes[1], "d"),
@@ -571,8 +687,20 @@ def paired_facts() -> dict[str, Fact]:
     others = early[early != winners[0]]
     out.update({
         "search_h_settle": Fact(settle, "d"),
+        "search_h_early_epochs": Fact(settle - 1, "d"),
         "search_h_early_other": Fact(len(others), "d"),  # epochs before settling whose winner is not the first one's
         "search_h_early_other_rate": Fact(float(others.max()) if len(others) else math.nan, ".3g"),
+        "search_h_early_other_epoch": Fact(int(h.epochs[:settle - 1][early != winners[0]][0]) if len(others) else 0,
+                                           "d"),
+        # the reference rate against each horizon's winner, read after that horizon, paired by seed
+        **_gap_facts(horizon_vs_ref(h, 1), ("search_h1_vs_ref_mean", "search_h1_vs_ref_sd", "search_h1_vs_ref_wins")),
+        **_gap_facts(horizon_vs_ref(h, 2), ("search_h2_vs_ref_mean", "search_h2_vs_ref_sd", "search_h2_vs_ref_wins")),
+        **_gap_facts(horizon_vs_ref(h, 3), ("search_h3_vs_ref_mean", "search_h3_vs_ref_sd", "search_h3_vs_ref_wins")),
+        **_gap_facts(horizon_vs_ref(h, 4), ("search_h4_vs_ref_mean", "search_h4_vs_ref_sd", "search_h4_vs_ref_wins")),
+        **_gap_facts(horizon_vs_ref(h, 8), ("search_h8_vs_ref_mean", "search_h8_vs_ref_sd", "search_h8_vs_ref_wins")),
+        # … and the one-epoch winner read after the reference length (> 0: the reference rate lower)
+        **_gap_facts(h.minus(last_h, h.best(first_h), reference.rate()),
+                     ("search_h20_short_mean", "search_h20_short_sd", "search_h20_short_wins")),
     })
     out.update({
         "search_h1_epochs": Fact(1, "d"),
@@ -587,6 +715,12 @@ def paired_facts() -> dict[str, Fact]:
         "search_h2_high": Fact(float(h.best_per_seed(2).max()), ".3g"),
         "search_h2_loss_mean": Fact(paired.spread(_best_losses(h, 2)).mean, ".4f"),
         "search_h2_loss_sd": Fact(paired.spread(_best_losses(h, 2)).sd, ".4f"),
+        "search_h3_epochs": Fact(3, "d"),
+        "search_h3_best": Fact(h.best(3), ".3g"),
+        "search_h3_low": Fact(float(h.best_per_seed(3).min()), ".3g"),
+        "search_h3_high": Fact(float(h.best_per_seed(3).max()), ".3g"),
+        "search_h3_loss_mean": Fact(paired.spread(_best_losses(h, 3)).mean, ".4f"),
+        "search_h3_loss_sd": Fact(paired.spread(_best_losses(h, 3)).sd, ".4f"),
         "search_h4_epochs": Fact(4, "d"),
         "search_h4_best": Fact(h.best(4), ".3g"),
         "search_h4_low": Fact(float(h.best_per_seed(4).min()), ".3g"),
@@ -670,6 +804,10 @@ def facts() -> dict[str, Fact]:
         "search_fine_one_epoch_best": Fact(float(fine.lrs[np.argmin(one_epoch)]), ".3f"),
         "search_winner_one_epoch_rank": Fact(_rank(one_epoch, best_i), "d"),
         "search_quarter_kept": Fact(math.ceil(QUARTER * FINE_POINTS), "d"),
+        "search_quarter_first": Fact(float(fine.lrs[np.argsort(one_epoch)[0]]), ".3f"),
+        "search_quarter_second": Fact(float(fine.lrs[np.argsort(one_epoch)[1]]), ".3f"),
+        "search_quarter_first_val": Fact(float(fine.val_loss[np.argsort(one_epoch)[0]]), ".4f"),
+        "search_quarter_second_val": Fact(float(fine.val_loss[np.argsort(one_epoch)[1]]), ".4f"),
         "search_c2f_steps": Fact(c.steps, ",d"),
         "search_sh_min_epochs": Fact(HALVING_MIN_EPOCHS, "d"),
         "search_sh_rounds": Fact(len(h.rounds), "d"),

@@ -215,7 +215,9 @@ def halving(view: HalvingView, layout: Layout = COLUMN) -> Figure:
 # Rows of the seeds figure: each search against the fine grid of the coarse-to-fine search, same seed.
 SEARCHES = (
     ("halving", "successive halving", "halving"),
+    ("halving_out", "halving, other seeds", "… other seeds"),
     ("unwidened", "refine without widening", "no widening"),
+    ("unwidened_out", "no widening, other seeds", "… other seeds"),
     ("random", "random draws, same budget", "random draws"),
     ("grid", "13-rate grid, ¼ decade", "13-rate grid"),
 )
@@ -224,7 +226,7 @@ SEARCHES = (
 def seeds(view: SeedsView, layout: Layout = COLUMN) -> Figure:
     """Per seed, the validation loss of each search's pick minus the fine grid's winner: a dot per seed,
     the mean ± sd as a bar."""
-    fig = new_figure(layout.height(3.0, 4.2), layout)
+    fig = new_figure(layout.height(3.8, 5.2), layout)
     ax = fig.subplots()
     n = len(view.seeds)
     # a seed's dots sit on a small vertical offset of their own, the same in every row
@@ -232,7 +234,9 @@ def seeds(view: SeedsView, layout: Layout = COLUMN) -> Figure:
     for row, (field, *_) in enumerate(SEARCHES):
         values = getattr(view, field)
         y = len(SEARCHES) - 1 - row
-        ax.plot(values, y + offset, "o", color=STAGE["fine"], markersize=6, alpha=0.85, zorder=4)
+        # hollow dots: both picks scored on the seeds that did not choose them
+        face = "white" if field.endswith("_out") else STAGE["fine"]
+        ax.plot(values, y + offset, "o", color=STAGE["fine"], markerfacecolor=face, markersize=6, alpha=0.85, zorder=4)
         mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
         ax.errorbar([mean], [y], xerr=[sd], fmt="D", color=INK, markersize=7, capsize=5, linewidth=1.6, zorder=5)
     ax.axvline(0.0, color=MUTED, linestyle="--", linewidth=1.1, zorder=1)
@@ -251,6 +255,8 @@ def seeds(view: SeedsView, layout: Layout = COLUMN) -> Figure:
     ax.grid(axis="y", visible=False)
     ax.legend(handles=[
         Line2D([], [], linestyle="none", marker="o", color=STAGE["fine"], markersize=6, label="one seed"),
+        Line2D([], [], linestyle="none", marker="o", color=STAGE["fine"], markerfacecolor="white", markersize=6,
+               label="scored on the other seeds"),
         Line2D([], [], linestyle="none", marker="D", color=INK, markersize=7, label="mean ± sd"),
     ], loc="upper left", ncol=1 if layout.narrow else 2, fontsize=9)
     return fig
