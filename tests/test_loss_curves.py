@@ -452,6 +452,13 @@ def test_the_box_of_best_rates_says_what_the_chapters_found():
                  "hd_end_low", "hd_end_high"):
         assert low <= found[name].value <= high, name
     search = lr_search.facts()
+    assert low <= search["search_fine_mean_best"].value <= high
+    # the two rules that miss it: valley below (worse than the reference on every seed), slide above
+    assert found["range_valley_lr_hi"].value < low and found["range_valley_wins"].value == 0
+    assert found["range_slide_lr_hi"].value > high and found["range_slide_blown"].value > 0
+    assert search["search_h8_best"].value == search["search_h1_best"].value
+    # after one epoch the short-run winner leads on every seed, after eight it does not
+    assert search["search_h1_vs_ref_wins"].value == len(reference.curve().seeds) > search["search_h8_vs_ref_wins"].value
     assert search["search_h1_best"].value > search["search_h20_best"].value == reference.rate()
     assert search["search_fine_best"].value > high  # seed 0's short search lands off the floor
 
