@@ -371,3 +371,45 @@ def test_an_unknown_method_or_a_bad_seed_is_a_value_error():
         batches.run("huge")
     with pytest.raises(ValueError, match="seed"):
         batches.run("mini", -1)
+
+
+def test_sgd_at_a_smaller_rate_catches_up_with_the_small_batches(facts, train):
+    """Oracle: the reference loop for SGD at SLOW_LR and batches of SMALL_BATCH at LR on every seed;
+    final losses and last-epoch mean losses, with wins per seed."""
+    x, y = train
+    n = len(x)
+    assert facts["batch_slow_lr"].value == batches.SLOW_LR < batches.HALF_LR
+    slow = [_reference_run(x, y, data.random_start(), batches.SLOW_LR, batches.EPOCHS, 1, s) for s in paired.SEEDS]
+    small = [_reference_run(x, y, data.random_start(), batches.LR, batches.EPOCHS, batches.SMALL_BATCH, s)
+             for s in paired.SEEDS]
+    per_epoch = math.ceil(n / batches.SMALL_BATCH)
+    slow_final = np.array([_mse(p[-1], x, y) for p in slow])
+    small_final = np.array([_mse(p[-1], x, y) for p in small])
+    slow_last = np.array([np.mean([_mse(t, x, y) for t in p[-n:]]) for p in slow])
+    small_last = np.array([np.mean([_mse(t, x, y) for t in p[-per_epoch:]]) for p in small])
+    _mean_sd(facts, "batch_sgd_slow_loss", slow_final)
+    _mean_sd(facts, "batch_sgd_slow_last", slow_last)
+    _mean_sd(facts, "batch_small_last", small_last)
+    assert facts["batch_sgd_slow_beats_small"].value == np.count_nonzero(slow_final < small_final)
+    assert facts["batch_sgd_slow_last_beats_small"].value == np.count_nonzero(slow_last < small_last) \
+        == len(paired.SEEDS), "caught up: lower last-epoch loss on every seed"
+    # the final losses are a tie: neither is lower on every seed
+    assert 0 < np.count_nonzero(slow_final < small_final) < len(paired.SEEDS)
+
+
+def test_on_the_standardized_bowl_smaller_batches_buy_little(facts):
+    """Oracle: the reference loop on the standardized feature, every method and seed at LR."""
+    s = data.original_split()
+    mean, std = s.x_train.mean(), s.x_train.std()
+    x, y = (s.x_train - mean) / std, s.y_train
+    start = batches.scenarios.get("standardized").start
+    np.testing.assert_allclose(batches.scenarios.get("standardized").split.x_train, x, rtol=1e-12)
+    sizes = {"full": len(x), "mini": batches.MINI_BATCH, "stochastic": 1}
+    loss = {m: np.array([_mse(_reference_run(x, y, start, batches.LR, batches.EPOCHS, size, seed)[-1], x, y)
+                         for seed in paired.SEEDS]) for m, size in sizes.items()}
+    np.testing.assert_allclose(loss["full"], facts["batch_std_full_loss"].value, rtol=1e-9)
+    _mean_sd(facts, "batch_std_mini_loss", loss["mini"])
+    _mean_sd(facts, "batch_std_sgd_loss", loss["stochastic"])
+    assert facts["batch_std_mini_beats_full"].value == np.count_nonzero(loss["mini"] < loss["full"])
+    assert facts["batch_std_sgd_beats_full"].value == np.count_nonzero(loss["stochastic"] < loss["full"]) == 0
+    assert np.all(np.abs(loss["mini"] / loss["full"] - 1) < 0.05), "the mini-batch buys little"

@@ -33,6 +33,8 @@ SEEDS = paired.SEEDS
 SEED = SEEDS[0]
 # The smaller rate that shows how far SGD wanders grows with η.
 HALF_LR = LR / 2
+# A smaller rate still, with which SGD catches up with the small batches at LR: rate and batch go together.
+SLOW_LR = LR / 4
 MINI_BATCH = 16
 # A batch between the stochastic and the mini-batch one: smaller is not better without end.
 SMALL_BATCH = 4
@@ -67,6 +69,14 @@ def _run(method: str, seed: int, epochs: int, lr: float) -> BatchRun:
     s = _original()
     return minibatch_gradient_descent(s.split.x_train, s.split.y_train, s.start, lr, epochs,
                                       batch_size(method), seed=seed)
+
+
+@stored
+def standardized_run(method: str, seed: int) -> BatchRun:
+    """One method on the standardized feature's round bowl, at LR for EPOCHS epochs, shuffled by ``seed``."""
+    s = scenarios.get("standardized")
+    return minibatch_gradient_descent(s.split.x_train, s.split.y_train, s.start, LR, EPOCHS, batch_size(method),
+                                      seed=checks.seed(seed))
 
 
 def run(method: str, seed: int = SEED, epochs: int = EPOCHS, lr: float = LR) -> BatchRun:
@@ -104,6 +114,11 @@ def final_distance(result: BatchRun) -> float:
 def last_epoch(values: np.ndarray, result: BatchRun) -> np.ndarray:
     """``values`` (one per iterate) after each step of the last epoch."""
     return values[result.epoch_ends[-2] + 1 : result.epoch_ends[-1] + 1]
+
+
+def last_epoch_loss(result: BatchRun) -> float:
+    """The mean full training loss over the last epoch's steps: less noisy than the final step's."""
+    return float(np.mean(last_epoch(result.trajectory.losses, result)))
 
 
 def last_epoch_step_rms(result: BatchRun) -> float:
@@ -309,7 +324,27 @@ def _seed_facts() -> dict[str, Fact]:
     sgd_step_rms = over_seeds("stochastic", last_epoch_step_rms)
     sgd_rises = over_seeds("stochastic", rises)
     sgd_last = [last_epoch(run("stochastic", seed).trajectory.losses, run("stochastic", seed)) for seed in SEEDS]
+    slow = over_seeds("stochastic", final_loss, lr=SLOW_LR)
+    slow_last = over_seeds("stochastic", last_epoch_loss, lr=SLOW_LR)
+    small_last = over_seeds("small", last_epoch_loss)
+    std = {m: paired.spread([final_loss(standardized_run(m, seed)) for seed in SEEDS]) for m in METHODS}
     return {
+        "batch_slow_lr": Fact(SLOW_LR, "g"),
+        "batch_sgd_slow_loss_mean": Fact(slow.mean, ".4f"),
+        "batch_sgd_slow_loss_sd": Fact(slow.sd, ".4f"),
+        "batch_sgd_slow_last_mean": Fact(slow_last.mean, ".4f"),
+        "batch_sgd_slow_last_sd": Fact(slow_last.sd, ".4f"),
+        "batch_small_last_mean": Fact(small_last.mean, ".4f"),
+        "batch_small_last_sd": Fact(small_last.sd, ".4f"),
+        "batch_sgd_slow_beats_small": Fact(paired.wins(slow.values, loss["small"].values), "d"),
+        "batch_sgd_slow_last_beats_small": Fact(paired.wins(slow_last.values, small_last.values), "d"),
+        "batch_std_full_loss": Fact(std["full"].mean, ".4f"),
+        "batch_std_mini_loss_mean": Fact(std["mini"].mean, ".4f"),
+        "batch_std_mini_loss_sd": Fact(std["mini"].sd, ".4f"),
+        "batch_std_sgd_loss_mean": Fact(std["stochastic"].mean, ".4f"),
+        "batch_std_sgd_loss_sd": Fact(std["stochastic"].sd, ".4f"),
+        "batch_std_mini_beats_full": Fact(paired.wins(std["mini"].values, std["full"].values), "d"),
+        "batch_std_sgd_beats_full": Fact(paired.wins(std["stochastic"].values, std["full"].values), "d"),
         "batch_seed_count": Fact(len(SEEDS), "d"),
         "batch_mini_loss_mean": Fact(loss["mini"].mean, ".4f"),
         "batch_mini_loss_sd": Fact(loss["mini"].sd, ".4f"),

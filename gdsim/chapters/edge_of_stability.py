@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy.sparse.linalg import LinearOperator, eigsh
 
 from gdsim import descent, network, scenarios, sharpness, stability, workload
 from gdsim.assets import STILL, Asset
@@ -35,8 +36,7 @@ RATES = (0.1, 0.2, 0.25, 0.4)
 STEPS = 3000
 EVERY = 25
 # Each measurement's relative residual bound ‖Hv − λv‖ ≤ TOL·|λ| (Lanczos, warm-started from the
-# last eigenvector): every value is within TOL of an eigenvalue, relative, ten times finer than
-# the 0.1 % the page quotes.
+# last eigenvector): every value is within TOL of an eigenvalue, relative, the 0.01 % the page quotes.
 TOL = 1e-4
 # "At the edge": within this fraction of 2/η.
 BAND = 0.1
@@ -50,6 +50,13 @@ CATAPULT = 100
 SEEDS = (0, 1, 2, 3, 4)
 SEED_RATES = (0.25, 0.4)
 SEED_EVERY = 100
+# A clear overshoot: the highest sharpness measured after the start is above the run's own late-phase
+# high by more than this many points of % of 2/η (both read every SEED_EVERY steps).
+OVERSHOOT = 2.0
+# At these late steps the few largest eigenvalues are measured (not only the top one): at the edge
+# more than one of them sits near 2/η.
+SPECTRUM_EVERY = 500
+SPECTRUM_TOP = 3
 # The bowl: the original linear regression, at these multiples of its limit 2/λ_max.
 BOWL = "original"
 BOWL_MULTIPLES = (0.9, 1.05)
@@ -156,6 +163,7 @@ class Factor:
     predicted: float  # median of the bowl's rule 1 − ηλ_max with the sharpness measured
     size: float  # geometric mean of |(v·∇L_{k+1}) / (v·∇L_k)|: above 1 the bounce grows, below it shrinks
     flips_pct: float  # the steps whose factor is negative, %
+    grows_pct: float  # the steps whose factor is bigger than 1 in size, %
 
 
 def factor(lr: float) -> Factor:
@@ -166,7 +174,71 @@ def factor(lr: float) -> Factor:
     late_sharpness = r.sharpness[r.measured_at >= LATE_FROM]
     return Factor(float(np.median(ratios)), float(np.median(1 - lr * late_sharpness)),
                   # (∏|r_k|)^(1/n) = exp(mean log|r_k|)
-                  float(np.exp(np.mean(np.log(np.abs(ratios))))), float(100 * np.mean(ratios < 0)))
+                  float(np.exp(np.mean(np.log(np.abs(ratios))))), float(100 * np.mean(ratios < 0)),
+                  float(100 * np.mean(np.abs(ratios) > 1)))
+
+
+def growth(lr: float) -> tuple[float, float]:
+    """From the first crossing of 2/η to the spike: ln of how much |v·∇L| grew, measured, and ln of
+    the product of the bowl's factors |1 − ηλ_max| over the same steps (λ_max interpolated linearly
+    between measurements)."""
+    r = run(lr)
+    start, top = first_over(r), peak(r)
+    around = np.abs(r.top_component[top.step:top.spike_step + 1])
+    end = top.step + int(np.argmax(around))
+    # ln(|c_end| / |c_start|)
+    measured = math.log(around[end - top.step] / abs(r.top_component[start]))
+    lam = np.interp(np.arange(start, end), r.measured_at, r.sharpness)
+    # ln ∏ |1 − ηλ_k| = Σ ln|1 − ηλ_k|, over the steps k that carry c_start to c_end
+    return measured, float(np.sum(np.log(np.abs(1 - lr * lam))))
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """The SPECTRUM_TOP largest Hessian eigenvalues at a few late steps of one run (seed SEED)."""
+
+    lr: float
+    steps: np.ndarray
+    values: np.ndarray  # (len(steps), SPECTRUM_TOP), largest first
+    residuals: np.ndarray  # ‖Hv − λv‖/|λ| of each: its relative accuracy bound
+
+
+def top_eigenvalues(params: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` largest eigenvalues of the Hessian at ``params`` (Lanczos, eigsh), largest
+    first, and each one's relative residual ‖Hv − λv‖/|λ|, recomputed with one more product."""
+    x, labels = subset()
+
+    def product(v: np.ndarray) -> np.ndarray:
+        return network.hessian_vector_product(NET, params, x, labels, v)
+
+    operator = LinearOperator((NET.size, NET.size), matvec=product, dtype=float)
+    start = np.random.default_rng(SEED).normal(size=NET.size)
+    values, vectors = eigsh(operator, k=count, which="LA", tol=TOL / 10, v0=start,
+                            ncv=sharpness.LANCZOS_VECTORS)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    # ‖Hv − λv‖ / |λ|
+    residuals = np.array([np.linalg.norm(product(v) - lam * v) / abs(lam) for lam, v in zip(values, vectors.T)])
+    return values, residuals
+
+
+@stored
+def late_spectrum(lr: float) -> Spectrum:
+    """The run at ``lr`` replayed, its SPECTRUM_TOP largest eigenvalues at every SPECTRUM_EVERY
+    steps of the late phase: whether the top one is alone near 2/η."""
+    x, labels = subset()
+    params = network.initial(NET, SEED).copy()
+    steps = np.arange(LATE_FROM, STEPS + 1, SPECTRUM_EVERY)
+    values, residuals = [], []
+    for k in range(STEPS + 1):
+        if k in steps:
+            found, bounds = top_eigenvalues(params, SPECTRUM_TOP)
+            values.append(found)
+            residuals.append(bounds)
+        if k < STEPS:
+            # θ ← θ − η ∇L(θ), the run's own step
+            params -= lr * network.loss_and_gradient(NET, params, x, labels)[1]
+    return Spectrum(lr, steps, np.array(values), np.array(residuals))
 
 
 def seed_series(lr: float, seed: int) -> sharpness.SharpnessRun:
@@ -300,7 +372,10 @@ def rate_numbers(lr: float) -> dict[str, float]:
         "end_pct": float(percent(r)[-1]), "loss_end": float(r.losses[-1]),
         "rose_pct": 100 * float(np.mean(np.diff(r.losses) > 0)), "edge_step": -1 if edge is None else edge,
         "first_over": first_over(r), "peak_pct": top.percent, "peak_step": top.step,
-        "dip_step": dip_step, "dip": dip_value,
+        "dip_step": dip_step, "dip": dip_value, "peak_value": float(r.sharpness[r.measured_at == top.step][0]),
+        "start_pct": float(percent(r)[0]),
+        # the steps before the loss first rose (all of them if it never did)
+        "falls_first": int(np.argmax(np.diff(r.losses) > 0)) if np.any(np.diff(r.losses) > 0) else len(r.losses) - 1,
     }
 
 
@@ -308,8 +383,13 @@ def _edge_numbers(lr: float) -> dict[str, float]:
     """An edge rate's catapult, late phase and step factor, and its late phase over the seeds."""
     r = run(lr)
     top, level, f = peak(r), late(r), factor(lr)
+    grown, predicted_growth = growth(lr)
     c = seed_check(lr)
     means = np.array([seed_level.mean for seed_level in c.late])
+    # how far each seed's highest measured sharpness is above its own late-phase high, points of %
+    margins = c.peak - np.array([seed_level.high for seed_level in c.late])
+    spectrum = late_spectrum(lr)
+    second, third = (100 * spectrum.values[:, i] / r.limit for i in (1, 2))
     return {
         "spike_step": top.spike_step,
         "peak_loss": top.loss,
@@ -326,6 +406,25 @@ def _edge_numbers(lr: float) -> dict[str, float]:
         "predicted": f.predicted,
         "factor_size": f.size,
         "flips_pct": f.flips_pct,
+        "grows_pct": f.grows_pct,
+        # |measured − predicted| / |predicted|: how close the factor's size is to the rule's
+        "factor_size_err_pct": 100 * abs(f.measured - f.predicted) / abs(f.predicted),
+        # the measured excess below −1 as a share of the predicted one
+        "excess_pct": 100 * (f.measured + 1) / (f.predicted + 1),
+        "growth_measured": grown,
+        "growth_predicted": predicted_growth,
+        "second_low_pct": float(second.min()),
+        "second_high_pct": float(second.max()),
+        "second_over": int(np.sum(second > 100)),
+        "third_low_pct": float(third.min()),
+        "third_high_pct": float(third.max()),
+        "end_second": float(spectrum.values[-1, 1]),
+        "seed_loss_mean": float(c.loss_end.mean()),
+        "seed_loss_sd": float(c.loss_end.std(ddof=1)),
+        "seed_loss_low": float(c.loss_end.min()),
+        "seed_loss_high": float(c.loss_end.max()),
+        "seed_overshoot": int(np.sum(margins > OVERSHOOT)),
+        "seed_overshoot_least": float(margins.min()),
         "seed_late_mean": float(means.mean()),
         "seed_late_sd": float(means.std(ddof=1)),
         "seed_late_above": int(np.sum(means > 100)),
@@ -339,7 +438,8 @@ def _edge_numbers(lr: float) -> dict[str, float]:
 def _worst_residual() -> float:
     """The largest relative residual ‖Hv − λv‖/|λ| of any measurement on the page."""
     runs = [run(lr) for lr in RATES] + [seed_series(lr, seed) for lr in SEED_RATES for seed in SEEDS]
-    return float(max(r.residuals.max() for r in runs))
+    spectra = [late_spectrum(lr) for lr in SEED_RATES]
+    return float(max([r.residuals.max() for r in runs] + [s.residuals.max() for s in spectra]))
 
 
 def facts() -> dict[str, Fact]:
@@ -372,10 +472,26 @@ def facts() -> dict[str, Fact]:
         "eos_big_over_start": Fact(RATES[3] * first.sharpness[0] / 2, ".1f"),
         "eos_seed_start_low": Fact(float(starts.min()), ".2f"),
         "eos_seed_start_high": Fact(float(starts.max()), ".2f"),
+        "eos_overshoot_points": Fact(OVERSHOOT, "g"),
+        "eos_spectrum_every": Fact(SPECTRUM_EVERY, "d"),
+        "eos_spectrum_points": Fact(len(late_spectrum(SEED_RATES[0]).steps), "d"),
+        # v was measured at most EVERY − 1 steps before any step
+        "eos_v_age": Fact(EVERY - 1, "d"),
+        # η·λ₀ of the largest rate
+        "eos_big_eta_lam0": Fact(RATES[3] * first.sharpness[0], ".1f"),
+        # the seeds on which η = 0.4 ended lower than η = 0.25 (paired: the same start)
+        "eos_big_seed_beats_upper": Fact(int(np.sum(seed_check(SEED_RATES[1]).loss_end
+                                                    < seed_check(SEED_RATES[0]).loss_end)), "d"),
     }
     small, mid, upper, big = (rate_numbers(lr) for lr in RATES)
     upper_edge, big_edge = (_edge_numbers(lr) for lr in RATES[2:])
     facts |= {
+        # the early dip: how much deeper at η = 0.25 than at η = 0.1, and at η = 0.4, in % of η = 0.1's
+        "eos_dip_spread_pct": Fact(100 * (1 - upper["dip"] / small["dip"]), ".0f"),
+        "eos_big_dip_below_pct": Fact(100 * (1 - big["dip"] / small["dip"]), ".0f"),
+        "eos_upper_peak_value": Fact(upper["peak_value"], ".2f"),
+        "eos_big_start_pct": Fact(big["start_pct"], ".0f"),
+        "eos_big_falls_first": Fact(big["falls_first"], "d"),
         "eos_small_lr": Fact(small["lr"], "g"),
         "eos_small_limit": Fact(small["limit"], ".3g"),
         "eos_small_lowest": Fact(small["lowest"], ".2f"),
@@ -442,6 +558,23 @@ def facts() -> dict[str, Fact]:
         "eos_upper_predicted": Fact(upper_edge["predicted"], ".3f"),
         "eos_upper_factor_size": Fact(upper_edge["factor_size"], ".4f"),
         "eos_upper_flips_pct": Fact(upper_edge["flips_pct"], ".1f"),
+        "eos_upper_grows_pct": Fact(upper_edge["grows_pct"], ".0f"),
+        "eos_upper_factor_size_err_pct": Fact(upper_edge["factor_size_err_pct"], ".1f"),
+        "eos_upper_excess_pct": Fact(upper_edge["excess_pct"], ".0f"),
+        "eos_upper_growth_measured": Fact(upper_edge["growth_measured"], ".1f"),
+        "eos_upper_growth_predicted": Fact(upper_edge["growth_predicted"], ".1f"),
+        "eos_upper_second_low_pct": Fact(upper_edge["second_low_pct"], ".1f"),
+        "eos_upper_second_high_pct": Fact(upper_edge["second_high_pct"], ".1f"),
+        "eos_upper_second_over": Fact(upper_edge["second_over"], "d"),
+        "eos_upper_third_low_pct": Fact(upper_edge["third_low_pct"], ".1f"),
+        "eos_upper_third_high_pct": Fact(upper_edge["third_high_pct"], ".1f"),
+        "eos_upper_end_second": Fact(upper_edge["end_second"], ".2f"),
+        "eos_upper_seed_loss_mean": Fact(upper_edge["seed_loss_mean"], ".4f"),
+        "eos_upper_seed_loss_sd": Fact(upper_edge["seed_loss_sd"], ".4f"),
+        "eos_upper_seed_loss_low": Fact(upper_edge["seed_loss_low"], ".4f"),
+        "eos_upper_seed_loss_high": Fact(upper_edge["seed_loss_high"], ".4f"),
+        "eos_upper_seed_overshoot": Fact(upper_edge["seed_overshoot"], "d"),
+        "eos_upper_seed_overshoot_least": Fact(upper_edge["seed_overshoot_least"], ".1f"),
         "eos_upper_seed_late_mean": Fact(upper_edge["seed_late_mean"], ".1f"),
         "eos_upper_seed_late_sd": Fact(upper_edge["seed_late_sd"], ".1f"),
         "eos_upper_seed_late_above": Fact(upper_edge["seed_late_above"], "d"),
@@ -463,6 +596,23 @@ def facts() -> dict[str, Fact]:
         "eos_big_predicted": Fact(big_edge["predicted"], ".3f"),
         "eos_big_factor_size": Fact(big_edge["factor_size"], ".4f"),
         "eos_big_flips_pct": Fact(big_edge["flips_pct"], ".1f"),
+        "eos_big_grows_pct": Fact(big_edge["grows_pct"], ".0f"),
+        "eos_big_factor_size_err_pct": Fact(big_edge["factor_size_err_pct"], ".1f"),
+        "eos_big_excess_pct": Fact(big_edge["excess_pct"], ".0f"),
+        "eos_big_growth_measured": Fact(big_edge["growth_measured"], ".1f"),
+        "eos_big_growth_predicted": Fact(big_edge["growth_predicted"], ".1f"),
+        "eos_big_second_low_pct": Fact(big_edge["second_low_pct"], ".1f"),
+        "eos_big_second_high_pct": Fact(big_edge["second_high_pct"], ".1f"),
+        "eos_big_second_over": Fact(big_edge["second_over"], "d"),
+        "eos_big_third_low_pct": Fact(big_edge["third_low_pct"], ".1f"),
+        "eos_big_third_high_pct": Fact(big_edge["third_high_pct"], ".1f"),
+        "eos_big_end_second": Fact(big_edge["end_second"], ".2f"),
+        "eos_big_seed_loss_mean": Fact(big_edge["seed_loss_mean"], ".4f"),
+        "eos_big_seed_loss_sd": Fact(big_edge["seed_loss_sd"], ".4f"),
+        "eos_big_seed_loss_low": Fact(big_edge["seed_loss_low"], ".4f"),
+        "eos_big_seed_loss_high": Fact(big_edge["seed_loss_high"], ".4f"),
+        "eos_big_seed_overshoot": Fact(big_edge["seed_overshoot"], "d"),
+        "eos_big_seed_overshoot_least": Fact(big_edge["seed_overshoot_least"], ".1f"),
         "eos_big_seed_late_mean": Fact(big_edge["seed_late_mean"], ".1f"),
         "eos_big_seed_late_sd": Fact(big_edge["seed_late_sd"], ".1f"),
         "eos_big_seed_late_above": Fact(big_edge["seed_late_above"], "d"),
