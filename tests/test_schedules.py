@@ -302,10 +302,132 @@ def test_what_the_page_says_about_the_verdict(facts):
     assert best == "inverse_time" and edge.spread(best).mean < ref.spread(FIXED).mean
     assert facts["schedule_edge_best_wins_vs_ref"].value == sum(
         a < b for a, b in zip(edge.column(best), ref.column(FIXED))) <= seeds // 2 + 1
-    # below the edge the fixed rate's own spread is far smaller
-    assert facts["schedule_below_edge_sd"].value < edge.spread(FIXED).sd / 2
     # the fixed rate's training loss is far below its validation loss
     assert facts["schedule_ref_fixed_train"].value < ref.spread(FIXED).mean / 10
+
+
+def test_from_the_reference_rate_every_decay_ends_with_a_higher_training_loss(facts):
+    """Oracle: each run's last-epoch training loss, averaged over the seeds by the standard library."""
+    lr = chapter.start_lr("reference")
+    train = {n: statistics.fmean(chapter.run(n, lr, s).epoch_train_loss[-1] for s in chapter.SEEDS)
+             for n in (FIXED, *chapter.NAMES)}
+    assert facts["schedule_ref_fixed_train"].value == pytest.approx(train[FIXED])
+    for name in chapter.NAMES:
+        assert facts[f"schedule_ref_{name}_train"].value == pytest.approx(train[name])
+    decays = [train[n] for n in chapter.DECAYS]
+    assert min(decays) > train[FIXED], "every decay ends with a higher training loss than the fixed rate"
+    assert (facts["schedule_ref_decay_train_low"].value, facts["schedule_ref_decay_train_high"].value) == \
+        pytest.approx((min(decays), max(decays)))
+    # 1/t, the earliest to drop, loses most: on the training loss and on the validation loss
+    assert max(chapter.DECAYS, key=train.get) == "inverse_time"
+    early = {n: chapter.schedule(n, lr)(chapter.steps_per_epoch()) for n in chapter.DECAYS}
+    assert min(early, key=early.get) == "inverse_time"
+
+
+def paired_by_hand(a, b) -> tuple[float, float]:
+    """Oracle for a paired difference: the mean and sample sd of a − b, seed by seed."""
+    return by_hand([x - y for x, y in zip(a, b)])
+
+
+def test_near_the_edge_the_paired_differences_rest_on_the_fixed_rates_worst_seed(facts):
+    """Oracle: per-seed differences schedule − fixed, with and without the fixed rate's worst seed."""
+    edge = chapter.start_lr("edge")
+    fixed = finals("fixed", edge)
+    worst = chapter.SEEDS[fixed.index(max(fixed))]
+    assert facts["schedule_edge_fixed_worst_seed"].value == worst == 1
+    assert facts["schedule_edge_fixed_high"].value == pytest.approx(max(fixed))
+    flips = []
+    for name in chapter.NAMES:
+        values = finals(name, edge)
+        mean, sd = paired_by_hand(values, fixed)
+        assert (facts[f"schedule_edge_{name}_diff_mean"].value, facts[f"schedule_edge_{name}_diff_sd"].value) == \
+            pytest.approx((mean, sd))
+        assert mean < 0, "every schedule's mean is below the fixed edge rate's"
+        kept = [v - f for v, f, s in zip(values, fixed, chapter.SEEDS) if s != worst]
+        if statistics.fmean(kept) > 0:
+            flips.append(name)
+    assert flips == ["cosine", "triangular", "triangular2"]
+    assert facts["schedule_edge_flips_without_worst"].value == len(flips)
+    # those three: the difference is small against its spread
+    for name in flips:
+        assert abs(facts[f"schedule_edge_{name}_diff_mean"].value) < facts[f"schedule_edge_{name}_diff_sd"].value / 3
+    # step decay wins on every seed
+    assert all(v < f for v, f in zip(finals("step", edge), fixed))
+
+
+def test_ten_more_seeds_check_the_edge_comparison(facts):
+    """Oracle: the same runs on seeds 5 … 14, wins counted and sd taken by the standard library."""
+    edge, seeds = chapter.start_lr("edge"), range(5, 15)
+    assert tuple(seeds) == chapter.EXTRA_SEEDS and not set(seeds) & set(chapter.SEEDS)
+    fixed = [chapter.run(FIXED, edge, s).final_val_loss for s in seeds]
+    fixed_sd = statistics.stdev(fixed)
+    assert facts["schedule_extra_fixed_sd"].value == pytest.approx(fixed_sd)
+    cut, wins = {}, {}
+    for name in chapter.NAMES:
+        values = [chapter.run(name, edge, s).final_val_loss for s in seeds]
+        cut[name] = fixed_sd / statistics.stdev(values)
+        wins[name] = sum(v < f for v, f in zip(values, fixed))
+        assert facts[f"schedule_extra_{name}_sd_cut"].value == pytest.approx(cut[name])
+        assert facts[f"schedule_extra_{name}_wins"].value == wins[name]
+    # every schedule beat the fixed edge rate on most of the ten seeds
+    assert (facts["schedule_extra_wins_low"].value, facts["schedule_extra_wins_high"].value) == \
+        (min(wins.values()), max(wins.values()))
+    assert min(wins.values()) >= 8
+    # the cycles and 1/t narrow the spread on the new seeds too; step, exponential and cosine do not
+    here = chapter.comparison("edge")
+    here_cut = {n: here.spread(FIXED).sd / here.spread(n).sd for n in chapter.NAMES}
+    rest = ("step", "exponential", "cosine")
+    assert min(cut[n] for n in chapter.CYCLES) > 2 and cut["inverse_time"] > 2
+    assert all(0.9 < cut[n] < 1.1 for n in rest)
+    assert min(here_cut[n] for n in chapter.CYCLES) > max(here_cut[n] for n in rest)
+    assert (facts["schedule_extra_cycle_cut_low"].value, facts["schedule_extra_cycle_cut_high"].value) == \
+        pytest.approx((min(cut[n] for n in chapter.CYCLES), max(cut[n] for n in chapter.CYCLES)))
+    assert (facts["schedule_extra_rest_cut_low"].value, facts["schedule_extra_rest_cut_high"].value) == \
+        pytest.approx((min(cut[n] for n in rest), max(cut[n] for n in rest)))
+    assert (facts["schedule_edge_rest_cut_low"].value, facts["schedule_edge_rest_cut_high"].value) == \
+        pytest.approx((min(here_cut[n] for n in rest), max(here_cut[n] for n in rest)))
+    assert facts["schedule_edge_cycle_cut_high"].value == pytest.approx(max(here_cut[n] for n in chapter.CYCLES))
+
+
+def test_from_the_edge_only_one_over_t_comes_level_with_the_reference_rate(facts):
+    """Oracle: each schedule from the edge against the fixed reference rate, seed by seed."""
+    reference_fixed = finals("fixed", chapter.start_lr("reference"))
+    edge, seeds = chapter.start_lr("edge"), len(chapter.SEEDS)
+    wins = {}
+    for name in chapter.NAMES:
+        values = finals(name, edge)
+        wins[name] = sum(v < f for v, f in zip(values, reference_fixed))
+        assert facts[f"schedule_edge_{name}_wins_vs_ref"].value == wins[name]
+    assert [n for n in chapter.NAMES if 2 * wins[n] > seeds] == ["inverse_time"]
+    assert wins["triangular"] == wins["triangular2"] == 0
+    mean, sd = paired_by_hand(finals("inverse_time", edge), reference_fixed)
+    assert (facts["schedule_edge_inverse_time_vs_ref_diff_mean"].value,
+            facts["schedule_edge_inverse_time_vs_ref_diff_sd"].value) == pytest.approx((mean, sd))
+    assert abs(mean) < sd / 2, "level: the difference is small against its spread"
+    # and every schedule's mean from the edge is below the fixed edge rate's
+    assert all(statistics.fmean(finals(n, edge)) < statistics.fmean(finals("fixed", edge)) for n in chapter.NAMES)
+
+
+def test_time_below_the_edge_does_not_order_the_spread(facts):
+    """Oracle: the share of steps under the grid's next rate down, from each schedule's closed form:
+    the triangle spends (x − base)/(peak − base) of each whole cycle under x; the step decay is under
+    it from its first drop; the exponential from t = ln(η₀/x)/μ."""
+    edge, T = chapter.start_lr("edge"), chapter.total_steps()
+    below = facts["schedule_below_edge_lr"].value
+    assert below == pytest.approx(10 ** -0.25 * edge)
+    base = chapter.CYCLE_BASE_FRACTION * edge
+    assert facts["schedule_edge_triangular_below_share"].value == pytest.approx((below - base) / (edge - base),
+                                                                                abs=2 / T)
+    assert facts["schedule_edge_step_below_share"].value == pytest.approx(
+        1 - chapter.STEP_EVERY * chapter.steps_per_epoch() / T)
+    mu = -math.log(chapter.END_FRACTION) / T
+    assert facts["schedule_edge_exponential_below_share"].value == pytest.approx(
+        1 - math.ceil(math.log(edge / below) / mu) / T, abs=1 / T)
+    shares = {n: facts[f"schedule_edge_{n}_below_share"].value for n in chapter.NAMES}
+    assert min(shares, key=shares.get) == "triangular"
+    # and yet triangular's sd is less than half that of step and exponential decay
+    c = chapter.comparison("edge")
+    assert c.spread("triangular").sd < min(c.spread("step").sd, c.spread("exponential").sd) / 2
 
 
 def test_seed_zero_alone_misleads_as_the_third_exercise_says(facts):
@@ -330,6 +452,12 @@ def test_sgd_hd_over_the_seeds_settles_around_the_reference_rate(facts):
     assert np.all(ratio < 2) and facts["hd_end_ratio"].value == pytest.approx(ratio.max())
     low = settled[0]
     assert (facts["hd_end_low"].value, facts["hd_end_high"].value) == pytest.approx((low.min(), low.max()))
+    # the run from the highest α₀ settles above the others, on every seed
+    assert np.all(settled[-1] > settled[:-1].max(axis=0))
+    assert (facts["hd_end_top_low"].value, facts["hd_end_top_high"].value) == \
+        pytest.approx((settled[-1].min(), settled[-1].max()))
+    assert (facts["hd_end_rest_low"].value, facts["hd_end_rest_high"].value) == \
+        pytest.approx((settled[:-1].min(), settled[:-1].max()))
     ref = chapter.start_lr("reference")
     assert facts["schedule_grid_lower"].value < low.min() < ref < low.max() < facts["schedule_grid_upper"].value
     assert all(np.all(chapter.hd_run(lr0, chapter.HD_BETA, s).step_lr > 0)
@@ -375,6 +503,17 @@ def test_what_the_page_says_about_beta(facts):
     assert facts["hd_chosen_wins_vs_bold"].value == len(seeds)
     wild = chapter.hd_run(chapter.BETA_LR0, chapter.BETA_BLOWUP, 0)
     assert wild.diverged and facts["hd_wild_steps"].value == wild.steps < chapter.steps_per_epoch()
+    # β = BETA_BLOWUP on every seed: most blow up within a few steps, one lasts with negative rates
+    wilds = [chapter.hd_run(chapter.BETA_LR0, chapter.BETA_BLOWUP, s) for s in seeds]
+    blown = [r.steps for r in wilds if r.diverged]
+    assert facts["hd_wild_blown"].value == len(blown) == len(seeds) - 1
+    assert (facts["hd_wild_steps_low"].value, facts["hd_wild_steps_high"].value) == (min(blown), max(blown))
+    assert max(blown) < chapter.steps_per_epoch()
+    survivor = next(s for s, r in zip(seeds, wilds) if not r.diverged)
+    lasted = wilds[seeds.index(survivor)]
+    assert facts["hd_wild_survivor_seed"].value == survivor
+    assert facts["hd_wild_survivor_steps"].value == lasted.steps == chapter.total_steps()
+    assert facts["hd_wild_survivor_negative"].value == sum(1 for a in lasted.step_lr if a < 0) > 0
 
 
 def test_the_fourth_exercise_runs_as_written_end_at_the_reference_runs_loss(data, facts):
@@ -392,3 +531,25 @@ def test_a_blown_run_is_inf_in_a_comparison_and_its_spread_says_so():
     assert bold.blown == 1 and bold.sd == math.inf and math.isinf(bold.high)
     assert view.finals.labels[:2] == (f"fixed {chapter.start_lr('reference'):.3g}",
                                       f"fixed {chapter.start_lr('edge'):.3g}")
+
+
+def test_the_final_loss_plots_give_each_seed_one_marker_shape_in_every_row():
+    """The per-seed markers of the verdict figure: in every row, seed k is drawn with marker k."""
+    import matplotlib.pyplot as plt
+
+    from gdsim.draw import schedules as draw
+
+    view = chapter.training_view()
+    fig = draw.training(view)
+    try:
+        ax = fig.axes[0]
+        seeds = len(view.comparisons[0].seeds)
+        for row in range(len(view.comparisons[0].names)):
+            y = row + draw.SEED_OFFSET
+            markers = [line.get_marker() for line in ax.lines if len(line.get_ydata()) == 1
+                       and line.get_ydata()[0] == pytest.approx(y)]
+            assert markers == list(draw.SEED_MARKERS[:seeds])
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="marker shapes"):
+        draw._marker_handles(tuple(range(len(draw.SEED_MARKERS) + 1)))

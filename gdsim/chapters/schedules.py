@@ -28,6 +28,8 @@ from gdsim.stored import stored
 
 EPOCHS = reference.EPOCHS
 SEEDS = paired.SEEDS
+# Ten more seeds, a check on the edge comparison: near the cliff one seed can carry a 5-seed sd.
+EXTRA_SEEDS = tuple(range(5, 15))
 # The two starting rates, both from the reference grid over the seeds.
 STARTS = ("reference", "edge")
 # The schedules, in the order the page and the figures name them.
@@ -159,11 +161,33 @@ class Comparison:
         return paired.wins(self.column(name), self.column(against or self.names[0]))
 
 
-def comparison(start: str) -> Comparison:
-    """The fixed rate and every schedule from ``start``, on every seed."""
-    lr, names = start_lr(start), (FIXED, *NAMES)
-    table = np.array([[run(name, lr, seed).final_val_loss for name in names] for seed in SEEDS])
-    return Comparison(names, tuple(LABELS[n] for n in names), SEEDS, table)
+def comparison(start: str, seeds: tuple[int, ...] = SEEDS) -> Comparison:
+    """The fixed rate and every schedule from ``start``, on every seed of ``seeds``."""
+    lr, names, seeds = start_lr(start), (FIXED, *NAMES), paired.seeds(seeds)
+    table = np.array([[run(name, lr, seed).final_val_loss for name in names] for seed in seeds])
+    return Comparison(names, tuple(LABELS[n] for n in names), seeds, table)
+
+
+def paired_difference(c: Comparison, name: str, against: str = FIXED) -> paired.Spread:
+    """The per-seed difference ``name`` − ``against`` (negative: ``name`` ended lower), as a spread."""
+    return paired.spread(c.column(name) - c.column(against))
+
+
+def train_losses(name: str, lr: float) -> np.ndarray:
+    """A contender's final training loss (last epoch's mean) on every seed."""
+    return np.array([run(name, lr, seed).epoch_train_loss[-1] for seed in SEEDS])
+
+
+def below_share(name: str, lr: float, below: float) -> float:
+    """The share of a schedule's T steps, started from ``lr``, at a rate under ``below``."""
+    return float(np.mean(schedule(name, lr)(np.arange(total_steps())) < below))
+
+
+def sign_flips_without(c: Comparison, seed: int) -> tuple[str, ...]:
+    """The schedules whose mean paired difference from the fixed rate changes sign when ``seed`` is left out."""
+    keep = np.array(c.seeds) != seed
+    return tuple(n for n in NAMES if np.sign(paired_difference(c, n).mean)
+                 != np.sign(np.mean((c.column(n) - c.column(FIXED))[keep])))
 
 
 def hd_name(lr0: float, beta: float) -> str:
@@ -324,8 +348,19 @@ def _reference_facts() -> dict[str, Fact]:
     # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
     cut = {n: fixed.sd / spread[n].sd for n in NAMES}
     means, wins = [spread[n].mean for n in NAMES], [c.wins(n) for n in NAMES]
+    # the final training loss, mean over the seeds
+    train = {n: float(np.mean(train_losses(n, lr))) for n in (FIXED, *NAMES)}
     return {
         "schedule_ref_lr": Fact(lr, ".3g"),
+        "schedule_ref_step_train": Fact(train["step"], ".4f"),
+        "schedule_ref_exponential_train": Fact(train["exponential"], ".4f"),
+        "schedule_ref_inverse_time_train": Fact(train["inverse_time"], ".4f"),
+        "schedule_ref_cosine_train": Fact(train["cosine"], ".4f"),
+        "schedule_ref_triangular_train": Fact(train["triangular"], ".4f"),
+        "schedule_ref_triangular2_train": Fact(train["triangular2"], ".4f"),
+        "schedule_ref_exp_range_train": Fact(train["exp_range"], ".4f"),
+        "schedule_ref_decay_train_low": Fact(min(train[n] for n in DECAYS), ".4f"),
+        "schedule_ref_decay_train_high": Fact(max(train[n] for n in DECAYS), ".4f"),
         "schedule_ref_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
         "schedule_ref_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()), ".3g"),
         "schedule_ref_fixed_mean": Fact(fixed.mean, ".3f"),
@@ -393,8 +428,32 @@ def _edge_facts() -> dict[str, Fact]:
     # the seed spread against the fixed rate's: sd(fixed) / sd(schedule)
     cut = {n: fixed.sd / spread[n].sd for n in NAMES}
     means, wins = [spread[n].mean for n in NAMES], [c.wins(n) for n in NAMES]
+    # the paired difference schedule − fixed on each seed, mean ± sd over the seeds
+    diff = {n: paired_difference(c, n) for n in NAMES}
+    worst = c.seeds[int(np.argmax(c.column(FIXED)))]
     return {
         "schedule_edge_lr": Fact(lr, ".3g"),
+        "schedule_edge_step_diff_mean": Fact(diff["step"].mean, ".3f"),
+        "schedule_edge_step_diff_sd": Fact(diff["step"].sd, ".3f"),
+        "schedule_edge_exponential_diff_mean": Fact(diff["exponential"].mean, ".3f"),
+        "schedule_edge_exponential_diff_sd": Fact(diff["exponential"].sd, ".3f"),
+        "schedule_edge_inverse_time_diff_mean": Fact(diff["inverse_time"].mean, ".3f"),
+        "schedule_edge_inverse_time_diff_sd": Fact(diff["inverse_time"].sd, ".3f"),
+        "schedule_edge_cosine_diff_mean": Fact(diff["cosine"].mean, ".3f"),
+        "schedule_edge_cosine_diff_sd": Fact(diff["cosine"].sd, ".3f"),
+        "schedule_edge_triangular_diff_mean": Fact(diff["triangular"].mean, ".3f"),
+        "schedule_edge_triangular_diff_sd": Fact(diff["triangular"].sd, ".3f"),
+        "schedule_edge_triangular2_diff_mean": Fact(diff["triangular2"].mean, ".3f"),
+        "schedule_edge_triangular2_diff_sd": Fact(diff["triangular2"].sd, ".3f"),
+        "schedule_edge_exp_range_diff_mean": Fact(diff["exp_range"].mean, ".3f"),
+        "schedule_edge_exp_range_diff_sd": Fact(diff["exp_range"].sd, ".3f"),
+        # the fixed rate's worst seed, and how many schedules' mean difference changes sign without it
+        "schedule_edge_fixed_worst_seed": Fact(worst, "d"),
+        "schedule_edge_flips_without_worst": Fact(len(sign_flips_without(c, worst)), "d"),
+        "schedule_edge_cycle_cut_high": Fact(max(cut[n] for n in CYCLES), ".1f"),
+        # step, exponential and cosine: the schedules that narrow the spread least
+        "schedule_edge_rest_cut_low": Fact(min(cut[n] for n in ("step", "exponential", "cosine")), ".1f"),
+        "schedule_edge_rest_cut_high": Fact(max(cut[n] for n in ("step", "exponential", "cosine")), ".1f"),
         "schedule_edge_cycle_base": Fact(CYCLE_BASE_FRACTION * lr, ".3g"),
         "schedule_edge_tri2_second_peak": Fact(schedule("triangular2", lr)(3 * CYCLE_EPOCHS * steps_per_epoch()), ".3g"),
         "schedule_edge_fixed_mean": Fact(fixed.mean, ".3f"),
@@ -455,6 +514,43 @@ def _edge_facts() -> dict[str, Fact]:
     }
 
 
+def _extra_facts() -> dict[str, Fact]:
+    """From the edge on EXTRA_SEEDS, ten seeds the page did not choose by: wins and sd cut of each schedule."""
+    c = comparison("edge", EXTRA_SEEDS)
+    fixed = c.spread(FIXED)
+    # sd(fixed) / sd(schedule), on the extra seeds
+    cut = {n: fixed.sd / c.spread(n).sd for n in NAMES}
+    wins = {n: c.wins(n) for n in NAMES}
+    rest = ("step", "exponential", "cosine")
+    return {
+        "schedule_extra_seeds": Fact(len(EXTRA_SEEDS), "d"),
+        "schedule_extra_first": Fact(EXTRA_SEEDS[0], "d"),
+        "schedule_extra_last": Fact(EXTRA_SEEDS[-1], "d"),
+        "schedule_extra_fixed_mean": Fact(fixed.mean, ".3f"),
+        "schedule_extra_fixed_sd": Fact(fixed.sd, ".3f"),
+        "schedule_extra_step_wins": Fact(wins["step"], "d"),
+        "schedule_extra_step_sd_cut": Fact(cut["step"], ".1f"),
+        "schedule_extra_exponential_wins": Fact(wins["exponential"], "d"),
+        "schedule_extra_exponential_sd_cut": Fact(cut["exponential"], ".1f"),
+        "schedule_extra_inverse_time_wins": Fact(wins["inverse_time"], "d"),
+        "schedule_extra_inverse_time_sd_cut": Fact(cut["inverse_time"], ".1f"),
+        "schedule_extra_cosine_wins": Fact(wins["cosine"], "d"),
+        "schedule_extra_cosine_sd_cut": Fact(cut["cosine"], ".1f"),
+        "schedule_extra_triangular_wins": Fact(wins["triangular"], "d"),
+        "schedule_extra_triangular_sd_cut": Fact(cut["triangular"], ".1f"),
+        "schedule_extra_triangular2_wins": Fact(wins["triangular2"], "d"),
+        "schedule_extra_triangular2_sd_cut": Fact(cut["triangular2"], ".1f"),
+        "schedule_extra_exp_range_wins": Fact(wins["exp_range"], "d"),
+        "schedule_extra_exp_range_sd_cut": Fact(cut["exp_range"], ".1f"),
+        "schedule_extra_wins_low": Fact(min(wins.values()), "d"),
+        "schedule_extra_wins_high": Fact(max(wins.values()), "d"),
+        "schedule_extra_cycle_cut_low": Fact(min(cut[n] for n in CYCLES), ".1f"),
+        "schedule_extra_cycle_cut_high": Fact(max(cut[n] for n in CYCLES), ".1f"),
+        "schedule_extra_rest_cut_low": Fact(min(cut[n] for n in rest), ".2f"),
+        "schedule_extra_rest_cut_high": Fact(max(cut[n] for n in rest), ".2f"),
+    }
+
+
 def _edge_index() -> int:
     """The edge's index in the reference grid."""
     return int(np.flatnonzero(reference.grid() == start_lr("edge"))[0])
@@ -467,8 +563,29 @@ def _cross_facts() -> dict[str, Fact]:
     wins = {n: paired.wins(edge.column(n), against) for n in NAMES}
     best = min(NAMES, key=lambda n: edge.spread(n).mean)
     seed0 = edge.val_loss[SEEDS.index(0)]
-    ref_lr = start_lr("reference")
+    ref_lr, edge_lr = start_lr("reference"), start_lr("edge")
+    below = float(reference.grid()[_edge_index() - 1])
+    share = {n: below_share(n, edge_lr, below) for n in NAMES}
+    # schedule from the edge − fixed reference rate, per seed
+    level = paired.spread(edge.column("inverse_time") - against)
     return {
+        "schedule_edge_step_wins_vs_ref": Fact(wins["step"], "d"),
+        "schedule_edge_exponential_wins_vs_ref": Fact(wins["exponential"], "d"),
+        "schedule_edge_inverse_time_wins_vs_ref": Fact(wins["inverse_time"], "d"),
+        "schedule_edge_cosine_wins_vs_ref": Fact(wins["cosine"], "d"),
+        "schedule_edge_triangular_wins_vs_ref": Fact(wins["triangular"], "d"),
+        "schedule_edge_triangular2_wins_vs_ref": Fact(wins["triangular2"], "d"),
+        "schedule_edge_exp_range_wins_vs_ref": Fact(wins["exp_range"], "d"),
+        "schedule_edge_inverse_time_vs_ref_diff_mean": Fact(level.mean, ".3f"),
+        "schedule_edge_inverse_time_vs_ref_diff_sd": Fact(level.sd, ".3f"),
+        # the share of the run each schedule from the edge spends under the grid's next rate down
+        "schedule_edge_step_below_share": Fact(share["step"], ".0%"),
+        "schedule_edge_exponential_below_share": Fact(share["exponential"], ".0%"),
+        "schedule_edge_inverse_time_below_share": Fact(share["inverse_time"], ".0%"),
+        "schedule_edge_cosine_below_share": Fact(share["cosine"], ".0%"),
+        "schedule_edge_triangular_below_share": Fact(share["triangular"], ".0%"),
+        "schedule_edge_triangular2_below_share": Fact(share["triangular2"], ".0%"),
+        "schedule_edge_exp_range_below_share": Fact(share["exp_range"], ".0%"),
         "schedule_ref_fixed_seed0": Fact(fixed_run(ref_lr, 0).final_val_loss, ".4f"),
         "schedule_ref_fixed_train": Fact(float(np.mean([fixed_run(ref_lr, s).epoch_train_loss[-1] for s in SEEDS])),
                                          ".4f"),
@@ -508,6 +625,11 @@ def _hd_facts() -> dict[str, Fact]:
         "hd_end_low": Fact(float(settled[0].min()), ".2f"),
         "hd_end_high": Fact(float(settled[0].max()), ".2f"),
         "hd_end_mean": Fact(float(settled[0].mean()), ".2f"),
+        # the run from the highest α₀ against the others: its end rates and theirs, over the seeds
+        "hd_end_top_low": Fact(float(settled[-1].min()), ".2f"),
+        "hd_end_top_high": Fact(float(settled[-1].max()), ".2f"),
+        "hd_end_rest_low": Fact(float(settled[:-1].min()), ".2f"),
+        "hd_end_rest_high": Fact(float(settled[:-1].max()), ".2f"),
         "hd_peak": Fact(float(seed0.step_lr.max()), ".2f"),
         "hd_peak_epoch": Fact(float(np.argmax(seed0.step_lr) + 1) / epoch, ".1f"),
         "hd_val_low": Fact(float(np.mean(finals, axis=0).min()), ".3f"),
@@ -530,6 +652,9 @@ def _beta_facts() -> dict[str, Fact]:
     finals = hd_comparison(tuple((BETA_LR0, b) for b in BETAS), "beta")
     timid, bold = (hd_run(BETA_LR0, b, SEEDS[0]) for b in (BETAS[0], BETAS[-1]))
     wild = hd_run(BETA_LR0, BETA_BLOWUP, SEEDS[0])
+    wild_runs = [hd_run(BETA_LR0, BETA_BLOWUP, s) for s in SEEDS]
+    blown_steps = [r.steps for r in wild_runs if r.diverged]
+    survivors = [(s, r) for s, r in zip(SEEDS, wild_runs) if not r.diverged]
     # the first hypergradient: α₁ − α₀ = β g₁·g₀
     first_dot = (timid.step_lr[1] - timid.step_lr[0]) / BETAS[0]
     timid_runs = [hd_run(BETA_LR0, BETAS[0], s) for s in SEEDS]
@@ -552,7 +677,17 @@ def _beta_facts() -> dict[str, Fact]:
         "hd_bold_negative_seeds": Fact(sum(bool(np.any(r.step_lr < 0)) for r in bold_runs), "d"),
         "hd_bold_blown": Fact(sum(r.diverged for r in bold_runs), "d"),
         "hd_wild_steps": Fact(wild.steps, "d"),
+        "hd_wild_blown": Fact(len(blown_steps), "d"),
+        "hd_wild_steps_low": Fact(min(blown_steps), "d"),
+        "hd_wild_steps_high": Fact(max(blown_steps), "d"),
     }
+    if survivors:  # the page names the seed on which β = BETA_BLOWUP lasted the run
+        seed, survivor = survivors[0]
+        out |= {
+            "hd_wild_survivor_seed": Fact(seed, "d"),
+            "hd_wild_survivor_steps": Fact(survivor.steps, "d"),
+            "hd_wild_survivor_negative": Fact(int(np.count_nonzero(survivor.step_lr < 0)), "d"),
+        }
     timid_name, chosen_name, bold_name = (hd_name(BETA_LR0, beta) for beta in BETAS)
     out |= {
         "hd_timid_mean": Fact(finals.spread(timid_name).mean, ".3f"),
@@ -578,8 +713,8 @@ def _beta_facts() -> dict[str, Fact]:
 
 def facts() -> dict[str, Fact]:
     """The chapter's numbers: the settings, each start's paired comparison, SGD-HD and β over the seeds."""
-    return _setting_facts() | _reference_facts() | _edge_facts() | _cross_facts() | _hd_facts() \
-        | _beta_facts()
+    return _setting_facts() | _reference_facts() | _edge_facts() | _extra_facts() | _cross_facts() \
+        | _hd_facts() | _beta_facts()
 
 
 # ---------------------------------------------------------------- figures

@@ -3,8 +3,9 @@ from two starting rates, SGD-HD's rates from initial rates decades apart, and wh
 
 The fixed reference rate is the "good" rate's green everywhere and the fixed rate at the edge the
 "high" rate's orange; each schedule keeps one colour and line style across figures; runs ordered
-by their initial rate share ``RATE_CMAP``. Every comparison shows each seed as a hollow dot and
-the mean ± sd as a diamond with a bar.
+by their initial rate share ``RATE_CMAP``. Every comparison shows each seed as a hollow marker of
+its own shape (the same in every row, so a seed can be followed across rows) and the mean ± sd
+as a diamond with a bar.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ PLAIN = FuncFormatter(lambda value, _: minus(f"{value:g}"))
 CMAP_SPAN = (0.0, 0.85)
 # In a row of the final-loss plots: the seeds a little below the row's line, the mean ± sd above it.
 SEED_OFFSET, MEAN_OFFSET = 0.16, -0.2
+# One hollow marker shape per seed, in seed order, in every row; the filled diamond is the mean's.
+SEED_MARKERS = ("o", "s", "^", "v", "p", "h", "<", "*")
 
 
 def _family(count: int) -> list:
@@ -83,16 +86,18 @@ def shapes(view: ShapesView, layout: Layout = COLUMN) -> Figure:
 
 
 def _finals(ax: Axes, comparison: Comparison, colours: list) -> None:
-    """One row per contender, top to bottom: each seed's final loss as a hollow dot, the mean ± sd as a
+    """One row per contender, top to bottom: each seed's final loss as a hollow marker (one shape per
+    seed, ``SEED_MARKERS``), the mean ± sd as a
     diamond with a bar; the baseline's (row 0) mean ± sd as a band across the panel. A run that blew
     up is a hollow triangle at the panel's right edge, and its row says so."""
     base = comparison.spreads[0]
     ax.axvspan(base.mean - base.sd, base.mean + base.sd, color=colours[0], alpha=0.12, linewidth=0)
     ax.axvline(base.mean, color=colours[0], linewidth=1.2, zorder=1)
     for row, (spread, colour) in enumerate(zip(comparison.spreads, colours)):
-        finite = spread.values[np.isfinite(spread.values)]
-        ax.plot(finite, np.full(len(finite), row + SEED_OFFSET), "o", markersize=5.5, markerfacecolor="none",
-                markeredgecolor=colour, markeredgewidth=1.3)
+        for value, marker in zip(spread.values, SEED_MARKERS):
+            if np.isfinite(value):
+                ax.plot([value], [row + SEED_OFFSET], marker, markersize=5.5, markerfacecolor="none",
+                        markeredgecolor=colour, markeredgewidth=1.3)
         if not spread.blown:
             ax.errorbar(spread.mean, row + MEAN_OFFSET, xerr=spread.sd, fmt="D", color=colour, markersize=5.5,
                         elinewidth=1.6, capsize=3, markeredgecolor="white", markeredgewidth=0.6)
@@ -108,10 +113,12 @@ def _finals(ax: Axes, comparison: Comparison, colours: list) -> None:
     ax.xaxis.set_major_formatter(PLAIN)
 
 
-def _marker_handles(seeds: int) -> list[Line2D]:
-    """The final-loss plots' markers: a seed, and the mean ± sd."""
-    return [Line2D([], [], linestyle="none", marker="o", markerfacecolor="none", markeredgecolor=INK,
-                   markersize=5.5, label=f"one seed (of {seeds})"),
+def _marker_handles(seeds: tuple[int, ...]) -> list[Line2D]:
+    """The final-loss plots' markers: one per seed, and the mean ± sd."""
+    if len(seeds) > len(SEED_MARKERS):
+        raise ValueError(f"{len(seeds)} seeds, but only {len(SEED_MARKERS)} marker shapes to tell them apart")
+    return [*(Line2D([], [], linestyle="none", marker=marker, markerfacecolor="none", markeredgecolor=INK,
+                     markersize=5.5, label=f"seed {seed}") for seed, marker in zip(seeds, SEED_MARKERS)),
             Line2D([], [], linestyle="-", marker="D", color=INK, markersize=5.5, label="mean ± sd")]
 
 
@@ -132,7 +139,7 @@ def training(view: TrainingView, layout: Layout = COLUMN) -> Figure:
         ax.set_title(f"From $\\eta_0$ = {lr:.3g}, {title}")
         ax.set_xlabel(f"validation loss after {view.epochs} epochs")
         ax.tick_params(labelbottom=True, labelleft=layout.narrow or k == 0)
-    handles = [*_marker_handles(len(view.comparisons[0].seeds)),
+    handles = [*_marker_handles(view.comparisons[0].seeds),
                Line2D([], [], color=MUTED, linewidth=6, alpha=0.3, label="fixed rate: mean ± sd"),
                Line2D([], [], color=REFERENCE, linewidth=1.2, linestyle="--",
                       label=f"fixed {view.lrs[0]:.3g}: mean")]
@@ -173,9 +180,9 @@ def hd_rates(view: HDView, layout: Layout = COLUMN) -> Figure:
     _finals(losses, view.finals, [REFERENCE, EDGE, *colours])
     losses.set_xlabel(f"validation loss after {view.epochs} epochs")
     losses.set_title(f"SGD-HD ($\\beta$ = {view.beta:g}), every seed")
-    handles = [Line2D([], [], color=MUTED, linewidth=6, alpha=0.35, label="last epoch's rate, every run and seed"),
-               *_marker_handles(len(view.finals.seeds))]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3 if not layout.narrow else 1, handlelength=1.8,
+    handles = [Line2D([], [], color=MUTED, linewidth=6, alpha=0.35, label="last epoch's rates, all runs"),
+               *_marker_handles(view.finals.seeds)]
+    fig.legend(handles=handles, loc="outside lower center", ncols=4 if not layout.narrow else 2, handlelength=1.8,
                columnspacing=1.2)
     return fig
 
@@ -198,7 +205,7 @@ def hd_beta(view: BetaView, layout: Layout = COLUMN) -> Figure:
     _finals(losses, view.finals, [REFERENCE, EDGE, *BETA_COLOUR])
     losses.set_xlabel(f"validation loss after {view.epochs} epochs")
     losses.set_title("SGD-HD, every seed")
-    handles = rates.get_legend_handles_labels()[0] + _marker_handles(len(view.finals.seeds))
+    handles = rates.get_legend_handles_labels()[0] + _marker_handles(view.finals.seeds)
     fig.legend(handles=handles, loc="outside lower center", ncols=4 if not layout.narrow else 2, handlelength=1.4,
                columnspacing=1.0)
     return fig
