@@ -4,9 +4,10 @@ One short run with a rate that grows every step (Smith, "Cyclical Learning Rates
 Neural Networks", WACV 2017, arXiv:1506.01186). Smith raised η **linearly** over a few epochs and
 plotted accuracy; the libraries raise it **exponentially** over about a hundred mini-batches,
 plot the training loss smoothed by an exponential moving average on a log-η axis, and stop once
-the smoothed loss passes ``stop_factor`` times the best seen (fastai's ``lr_find``: β = 0.98 with
-bias correction, stop at 4×). ``suggest`` turns the curve into one number with the rules those
-libraries use. The network's parameters are restored afterwards unless the caller says not to.
+the smoothed loss passes ``stop_factor`` times the best seen (fastai's ``lr_find``: its Recorder's
+β = 0.98 with bias correction, and a stop at 4× that ``stop_div`` only turns on or off).
+``suggest`` turns the curve into one number with the rules those libraries use. The network's
+parameters are restored afterwards unless the caller says not to.
 
 ``range_test`` runs on the classifiers of ``gdsim.network``; ``range_test_least_squares`` runs the
 same test on the line y ≈ b + w·x of ``gdsim.model``, where the largest stable rate 2/λ_max is

@@ -27,11 +27,16 @@ SEED = workload.SEED  # the seed whose single runs illustrate the curves
 SEEDS = paired.SEEDS  # every comparison runs on these
 BATCH = workload.BATCH_SIZE
 # The libraries' version: η from 10⁻⁴ to 100, a constant factor per step, for at most this many steps
-# (this network survives fastai's top rate of 10, so the range is raised to reach its blow-up).
+# (on fastai's default range the smoothed loss never reaches the stop, so the range is raised).
 LR_MIN, LR_MAX, STEPS = 1e-4, 100.0, 200
-# Two other ranges, to see how the suggestions move with the range: fastai's default, and one that
-# starts two decades higher.
-FASTAI_RANGE = (1e-7, 10.0, 100)  # fastai's lr_find(start_lr, end_lr, num_it)
+# fastai's lr_find(start_lr, end_lr, num_it) defaults. Its schedule sets η at the position
+# train_iter/num_it with train_iter = 0 … num_it − 1, so its last step is short of end_lr:
+# η_last = start·(end/start)^((num_it − 1)/num_it).
+FASTAI_START, FASTAI_END, FASTAI_STEPS = 1e-7, 10.0, 100
+FASTAI_LAST = FASTAI_START * (FASTAI_END / FASTAI_START) ** ((FASTAI_STEPS - 1) / FASTAI_STEPS)
+# Two other ranges, to see how the suggestions move with the range: fastai's default (its rates, as
+# rates(FASTAI_START, FASTAI_LAST, FASTAI_STEPS) gives them), and one that starts two decades higher.
+FASTAI_RANGE = (FASTAI_START, FASTAI_LAST, FASTAI_STEPS)
 HIGH_RANGE = (1e-2, 100.0, 200)
 RANGES = ((LR_MIN, LR_MAX, STEPS), FASTAI_RANGE, HIGH_RANGE)
 # Smith's version: η rising linearly over a few epochs, no early stop, validation accuracy after every step.
@@ -57,6 +62,8 @@ LS_RULES = ("steepest", "minimum", "valley")  # the rules the least-squares figu
 MOVIE_STRIDE = 5
 # The alt text quotes the smoothed curve's level up to this rate, where it is still flat.
 FLAT_TO = 0.01
+# Where the batches' own losses bottom out: the lowest running median over this many batches.
+BOTTOM_WINDOW = 9
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,19 @@ def range_suggestions(lr_min: float, lr_max: float, steps: int) -> dict[str, np.
     return {rule: np.array([lr_range.suggest(t, rule) for t in tests]) for rule in RULES}
 
 
+def batch_bottom(test: RangeTest) -> float:
+    """The rate where the batches' own losses bottom out: the middle one of the BOTTOM_WINDOW
+    consecutive batches whose median loss is lowest (a median, so one lucky batch cannot decide it)."""
+    w = BOTTOM_WINDOW
+    medians = np.array([np.median(test.losses[i:i + w]) for i in range(test.steps - w + 1)])
+    return float(test.lrs[int(np.argmin(medians)) + w // 2])
+
+
+def final_accuracy(lrs: np.ndarray) -> np.ndarray:
+    """The validation accuracy after CHECK_EPOCHS epochs at each seed's fixed rate (one rate per seed)."""
+    return np.array([trained(lr, s).epoch_val_accuracy[-1] for lr, s in zip(lrs, SEEDS)])
+
+
 def onset_lr(test: RangeTest, initial_accuracy: float) -> float:
     """The rate of the first step after which the validation accuracy is ONSET_POINTS points above
     the untrained network's: where "the accuracy starts to rise" reads on this test."""
@@ -363,6 +383,13 @@ def _test_facts() -> dict[str, Fact]:
     flat = test.smoothed[test.lrs <= FLAT_TO]
     start, end = lr_range.valley_span(test)
     length = end - start
+    # the unsmoothed stop on seed 0: the batch that triggered it, the lowest batch before it, and the
+    # next batch (the same batches as the smoothed test's, which ran on)
+    trigger = exponential(SEED, 0.0)
+    # where the batches bottom out on each seed, and how far the smoothed minimum lies to its right
+    bottoms = np.array([batch_bottom(exponential(s)) for s in SEEDS])
+    minimum_at = np.array([float(exponential(s).lrs[lr_range.suggestion_index(exponential(s), "minimum")])
+                           for s in SEEDS])
     return {
         "range_lr_min": Fact(LR_MIN, "g"),
         "range_lr_max": Fact(LR_MAX, "g"),
@@ -419,18 +446,30 @@ def _test_facts() -> dict[str, Fact]:
         "range_raw_below_blowup": Fact(int(np.count_nonzero(raw < blown)), "d"),
         "range_smoothed_above_blowup": Fact(int(np.count_nonzero(fastai_like > blown)), "d"),
         "range_seeds": Fact(len(SEEDS), "d"),
+        "range_raw_trigger_loss": Fact(float(trigger.losses[-1]), ".3f"),
+        "range_raw_best_batch": Fact(float(trigger.losses[:-1].min()), ".3f"),
+        "range_raw_next_loss": Fact(float(test.losses[trigger.steps]), ".3f"),
+        "range_bottom_window": Fact(BOTTOM_WINDOW, "d"),
+        "range_batch_bottom_lr": Fact(float(bottoms[0]), ".3g"),
+        "range_batch_bottom_lo": Fact(float(bottoms.min()), ".3g"),
+        "range_batch_bottom_hi": Fact(float(bottoms.max()), ".3g"),
+        # the smoothed curve's minimum over the batches' bottom, per seed: the lag the minimum rule carries
+        "range_bottom_ratio_lo": Fact(float((minimum_at / bottoms).min()), ".2g"),
+        "range_bottom_ratio_hi": Fact(float((minimum_at / bottoms).max()), ".2g"),
     }
 
 
 def _library_facts() -> dict[str, Fact]:
     """The libraries' defaults the chapter's table quotes (fastai's lr_find, torch-lr-finder)."""
-    fastai_min, fastai_max, fastai_steps = FASTAI_RANGE
     return {
-        "range_fastai_start": Fact(fastai_min, "g"),
-        "range_fastai_start_exp": Fact(math.log10(fastai_min), ".0f"),
-        "range_fastai_end": Fact(fastai_max, "g"),
-        "range_fastai_steps": Fact(fastai_steps, "d"),
-        "range_fastai_skip_start": Fact(fastai_steps // lr_range.SKIP_START_FRACTION, "d"),
+        "range_fastai_start": Fact(FASTAI_START, "g"),
+        "range_fastai_start_exp": Fact(math.log10(FASTAI_START), ".0f"),
+        "range_fastai_end": Fact(FASTAI_END, "g"),
+        "range_fastai_steps": Fact(FASTAI_STEPS, "d"),
+        # fastai's last step, at the position (num_it − 1)/num_it, and its steps per decade, num_it/log10(end/start)
+        "range_fastai_last_lr": Fact(FASTAI_LAST, ".2g"),
+        "range_fastai_steps_per_decade": Fact(FASTAI_STEPS / math.log10(FASTAI_END / FASTAI_START), ".1f"),
+        "range_fastai_skip_start": Fact(FASTAI_STEPS // lr_range.SKIP_START_FRACTION, "d"),
         "range_torch_end": Fact(TORCH_END, "g"),
         "range_torch_steps": Fact(TORCH_STEPS, "d"),
         "range_torch_smooth_f": Fact(TORCH_SMOOTH_F, "g"),
@@ -454,6 +493,15 @@ def _paired_facts() -> dict[str, Fact]:
     def wins(name: str) -> int:
         return paired.wins(found[name].val_loss, reference_losses())
 
+    def difference(name: str) -> paired.Spread:
+        """A rule's loss minus the reference rate's, seed by seed."""
+        return paired.spread(found[name].val_loss - reference_losses())
+
+    # the final validation accuracies of the reference rate and of valley, seed by seed
+    ref_acc = final_accuracy(np.full(len(SEEDS), curve.rate))
+    valley_acc = final_accuracy(valley)
+    decayed = np.isfinite(found["smith-decay"].val_loss)
+
     return {
         "range_check_epochs": Fact(CHECK_EPOCHS, "d"),
         "range_ref_lr": Fact(curve.rate, ".3g"),
@@ -475,6 +523,16 @@ def _paired_facts() -> dict[str, Fact]:
         "range_steepest_val_mean": Fact(found["steepest"].spread.mean, ".4f"),
         "range_steepest_val_sd": Fact(found["steepest"].spread.sd, ".4f"),
         "range_steepest_wins": Fact(wins("steepest"), "d"),
+        # steepest's and minimum's losses minus the reference rate's, paired by seed: mean and sd
+        "range_steepest_diff_mean": Fact(difference("steepest").mean, "+.4f"),
+        "range_steepest_diff_sd": Fact(difference("steepest").sd, ".4f"),
+        "range_minimum_diff_mean": Fact(difference("minimum").mean, "+.4f"),
+        "range_minimum_diff_sd": Fact(difference("minimum").sd, ".4f"),
+        # accuracy is a blunter judge: valley against the reference rate, in % and in validation images
+        "range_ref_acc_mean": Fact(100 * float(ref_acc.mean()), ".1f"),
+        "range_valley_acc_mean": Fact(100 * float(valley_acc.mean()), ".1f"),
+        "range_valley_acc_images": Fact(float((ref_acc - valley_acc).mean()) * len(workload.data().y_val), ".1f"),
+        "range_valley_acc_wins": Fact(int(np.count_nonzero(valley_acc > ref_acc)), "d"),
         "range_minimum_lr": Fact(float(found["minimum"].lrs[0]), ".3g"),
         "range_minimum_lr_lo": Fact(float(found["minimum"].lrs.min()), ".2g"),
         "range_minimum_lr_hi": Fact(float(found["minimum"].lrs.max()), ".2g"),
@@ -516,6 +574,11 @@ def _paired_facts() -> dict[str, Fact]:
         "range_smith_3_val_mean": Fact(found["smith-3"].spread.mean, ".4f"),
         "range_smith_3_val_sd": Fact(found["smith-3"].spread.sd, ".4f"),
         "range_smith_3_wins": Fact(wins("smith-3"), "d"),
+        # on how many seeds max_lr/4 and max_lr/3 ended lower than valley
+        "range_smith_4_beats_valley": Fact(paired.wins(found["smith-4"].val_loss, found["valley"].val_loss), "d"),
+        "range_smith_3_beats_valley": Fact(paired.wins(found["smith-3"].val_loss, found["valley"].val_loss), "d"),
+        # the reference rate on the seeds where the decay from max_lr survived
+        "range_smith_decay_ref_mean": Fact(float(reference_losses()[decayed].mean()), ".4f"),
         "range_smith_decay_blown": Fact(found["smith-decay"].spread.blown, "d"),
         "range_smith_decay_survived": Fact(len(found["smith-decay"].survivors.values), "d"),
         "range_smith_decay_val_mean": Fact(found["smith-decay"].survivors.mean, ".4f"),
@@ -534,11 +597,22 @@ def _paired_facts() -> dict[str, Fact]:
 def _range_facts() -> dict[str, Fact]:
     """How the suggestions move with the test's range: each rule's mean over the seeds, per range."""
     ours, fastai, high = (range_suggestions(*r) for r in RANGES)
+    tests = [exponential(s, lr_range.SMOOTHING, *FASTAI_RANGE) for s in SEEDS]
+    # the last point fastai's rules see, and the seeds on which minimum read exactly it
+    edge = tests[0].steps - lr_range.SKIP_END - 1
+    at_edge = sum(lr_range.suggestion_index(t, "minimum") == edge for t in tests)
+    # where each seed's smoothed curve is really lowest, over all its steps
+    lowest = np.array([t.lrs[int(np.argmin(t.smoothed))] for t in tests])
+    # how far each rule's mean moves over the three ranges: the largest mean over the smallest
+    means = {rule: [float(r[rule].mean()) for r in (ours, fastai, high)] for rule in RULES}
+    lag = lr_range.smoothing_lag(FASTAI_STEPS - 1)
+    reference_curve = reference.curve()
+    floor = reference_curve.floor(paired.spread(reference_losses()).sd)
     return {
         "range_high_start": Fact(HIGH_RANGE[0], "g"),
         "range_high_end": Fact(HIGH_RANGE[1], "g"),
         "range_high_steps": Fact(HIGH_RANGE[2], "d"),
-        "range_fastai_stopped": Fact(sum(exponential(s, lr_range.SMOOTHING, *FASTAI_RANGE).stopped for s in SEEDS), "d"),
+        "range_fastai_stopped": Fact(sum(t.stopped for t in tests), "d"),
         "range_valley_mean": Fact(float(ours["valley"].mean()), ".2g"),
         "range_valley_fastai_mean": Fact(float(fastai["valley"].mean()), ".2g"),
         "range_valley_high_mean": Fact(float(high["valley"].mean()), ".2g"),
@@ -552,6 +626,26 @@ def _range_facts() -> dict[str, Fact]:
         "range_slide_fastai_hi": Fact(float(fastai["slide"].max()), ".2g"),
         "range_slide_high_lo": Fact(float(high["slide"].min()), ".2g"),
         "range_slide_high_hi": Fact(float(high["slide"].max()), ".2g"),
+        "range_steepest_fastai_lo": Fact(float(fastai["steepest"].min()), ".2g"),
+        "range_steepest_fastai_hi": Fact(float(fastai["steepest"].max()), ".2g"),
+        # on how many seeds steepest, on fastai's range, lies above the reference curve's floor
+        "range_steepest_fastai_above_floor": Fact(int(np.count_nonzero(fastai["steepest"] > floor.max())), "d"),
+        "range_steepest_range_factor": Fact(max(means["steepest"]) / min(means["steepest"]), ".0f"),
+        "range_minimum_range_factor": Fact(max(means["minimum"]) / min(means["minimum"]), ".1f"),
+        "range_minimum_fastai_at_edge": Fact(int(at_edge), "d"),
+        "range_fastai_rules_to": Fact(float(tests[0].lrs[edge]), ".2g"),
+        "range_fastai_lowest_lo": Fact(float(lowest.min()), ".2g"),
+        "range_fastai_lowest_hi": Fact(float(lowest.max()), ".2g"),
+        # fastai's range run to its end: each seed's last batch loss over its lowest, and the average's end over its best
+        "range_fastai_batch_rise_lo": Fact(float(min(t.losses[-1] / t.losses.min() for t in tests)), ".2g"),
+        "range_fastai_batch_rise_hi": Fact(float(max(t.losses[-1] / t.losses.min() for t in tests)), ".2g"),
+        "range_fastai_smoothed_ratio_hi": Fact(float(max(t.smoothed[-1] / t.best_loss for t in tests)), ".2f"),
+        # the average's lag at fastai's last step, in steps and in decades of η (num_it/8 steps per decade)
+        "range_fastai_lag_steps": Fact(lag, ".0f"),
+        "range_fastai_lag_decades": Fact(lag / (FASTAI_STEPS / math.log10(FASTAI_END / FASTAI_START)), ".1f"),
+        # fixed-rate training at fastai's end_lr (a rate of the reference grid): on how many seeds it blew up
+        "range_fastai_end_blown": Fact(int(reference_curve.diverged[:, np.isclose(reference_curve.lrs, FASTAI_END)].sum()),
+                                       "d"),
     }
 
 
@@ -559,7 +653,12 @@ def _smith_facts() -> dict[str, Fact]:
     """Smith's linear test on seed 0, and why his first reading (where accuracy starts to rise) fails here."""
     smith_v = smith_view()
     test = smith_v.test
-    near_peak = test.lrs[test.val_accuracy >= smith_v.peak_accuracy - SMITH_NEAR / 100]
+    near = test.val_accuracy >= smith_v.peak_accuracy - SMITH_NEAR / 100
+    near_peak = test.lrs[near]
+    # between the first and the last step near the top: the share of steps near it, and the lowest accuracy
+    first, last = np.flatnonzero(near)[[0, -1]]
+    between = test.val_accuracy[first:last + 1]
+    dip = first + int(np.argmin(between))
     start = initial_accuracy()
     onsets = [onset_lr(exponential(SEED, lr_range.SMOOTHING, *r), start) for r in RANGES]
     return {
@@ -576,6 +675,9 @@ def _smith_facts() -> dict[str, Fact]:
         "range_smith_near_from": Fact(float(near_peak.min()), ".2g"),
         "range_smith_near_to": Fact(float(near_peak.max()), ".2g"),
         "range_smith_near_ratio": Fact(float(near_peak.max() / near_peak.min()), ".1f"),
+        "range_smith_near_share": Fact(100 * float(np.mean(near[first:last + 1])), ".0f"),
+        "range_smith_dip_percent": Fact(100 * float(between.min()), ".0f"),
+        "range_smith_dip_lr": Fact(float(test.lrs[dip]), ".3g"),
         "range_smith_start_percent": Fact(100 * float(test.val_accuracy[0]), ".0f"),
         "range_batch_accuracy_step": Fact(100 / BATCH, ".1f"),
         # the untrained network's accuracy, and Smith's test after its first few steps
@@ -624,6 +726,9 @@ def _least_squares_facts() -> dict[str, Fact]:
         "range_ls_steep_at_cross_exp": Fact(math.log10(steep_left), ".0f"),
         "range_ls_growth": Fact(growth, ".2g"),
         "range_ls_growth_exp": Fact(math.log10(growth), ".0f"),
+        # the same growth written m × 10^p, for the exercise
+        "range_ls_growth_mantissa": Fact(growth / 10 ** math.floor(math.log10(growth)), ".1f"),
+        "range_ls_growth_power": Fact(math.floor(math.log10(growth)), "d"),
         # what the closed form leaves of the steep error at the crossing: ∏ |1 − η_k λ_max| before it
         "range_ls_steep_closed_form_exp": Fact(math.log10(np.prod(np.abs(1.0 - t.lrs[: ls.cross_step] * lam_max))),
                                                ".0f"),
