@@ -58,13 +58,15 @@ START_THEME = """() => new Promise(done => {
 })"""
 
 TEXT_LAYOUT = """async () => {
-  // Where every heading, paragraph, list item, formula and figure sits, to a quarter pixel, once
+  // Where every shown heading, paragraph, list item, formula and figure sits, to a quarter pixel, once
   // every font the laid-out page asks for has arrived (a formula font that lands late widens its
   // formula: that is the font's doing, not the theme's).
   document.body.getBoundingClientRect();
   await document.fonts.ready;
+  // What a closed answer (<details>) holds is not drawn: its formulas ask for no font until it is
+  // opened, so they are left out, as a layout-shift score leaves out what is not shown.
   const blocks = '.md-content :is(h1, h2, h3, p, li, figure), .arithmatex, .md-header__title';
-  return [...document.querySelectorAll(blocks)].map(el => {
+  return [...document.querySelectorAll(blocks)].filter(el => el.checkVisibility()).map(el => {
     const r = el.getBoundingClientRect();
     return [el.tagName, ...[r.x, r.y, r.width, r.height].map(v => Math.round(v * 4) / 4)];
   });
