@@ -39,16 +39,7 @@ def _curve(smoothed, lrs=None, planned=None) -> RangeTest:
 
 def _fastai_valley(losses) -> int:
     """fastai's ``valley``, transcribed loop for loop (the oracle for the vectorized version)."""
-    n = len(losses)
-    max_start, max_end = 0, 0
-    lds = [1] * n
-    for i in range(1, n):
-        for j in range(0, i):
-            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
-                lds[i] = lds[j] + 1
-            if lds[max_end] < lds[i]:
-                max_end = i
-                max_start = max_end - lds[max_end]
+    max_start, max_end = _fastai_valley_bounds(losses)
     sections = (max_end - max_start) / 3
     return max_start + int(sections) + int(sections / 2)
 
