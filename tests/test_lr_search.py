@@ -624,3 +624,15 @@ def test_seeds_result_on_a_hand_made_table():
     assert r.widen_out == pytest.approx([0.16, 0.08])
     with pytest.raises(ValueError, match="two seeds"):
         lr_search.out_of_seed(full[:1], np.array([0]))
+
+
+def test_the_fresh_seed_caveats_quote_the_same_rate_the_loss_curve_chapter_reran():
+    """The page cites loss-curves' fresh seeds for η = 1 (the one-epoch winner and the quarter's
+    pick): that must be the rate rerun there, and on those seeds it must have ended lower on average."""
+    from gdsim.chapters import loss_curves
+
+    search, curves = lr_search.facts(), loss_curves.facts()
+    rerun = curves["curves_floor_up1_lr"].value
+    assert search["search_h1_best"].value == search["search_sub25_best"].value == rerun
+    assert curves["curves_fresh_up1_mean"].value < curves["curves_fresh_ref_mean"].value
+    assert search["search_h20_best"].value == curves["curves_lr_good"].value
