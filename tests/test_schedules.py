@@ -553,3 +553,14 @@ def test_the_final_loss_plots_give_each_seed_one_marker_shape_in_every_row():
         plt.close(fig)
     with pytest.raises(ValueError, match="marker shapes"):
         draw._marker_handles(tuple(range(len(draw.SEED_MARKERS) + 1)))
+
+
+def test_the_extra_seeds_paired_differences_are_the_runs_subtracted_seed_by_seed():
+    """Schedule − fixed from the edge on the ten extra seeds, recomputed from the stored runs."""
+    facts, edge = chapter.facts(), chapter.start_lr("edge")
+    fixed = [chapter.run("fixed", edge, seed).final_val_loss for seed in chapter.EXTRA_SEEDS]
+    for name in ("cosine", "triangular", "triangular2"):
+        diff = [chapter.run(name, edge, seed).final_val_loss - f for seed, f in zip(chapter.EXTRA_SEEDS, fixed)]
+        assert facts[f"schedule_extra_{name}_diff_mean"].value == pytest.approx(statistics.fmean(diff), abs=1e-12)
+        assert facts[f"schedule_extra_{name}_diff_sd"].value == pytest.approx(statistics.stdev(diff), rel=1e-9)
+        assert facts[f"schedule_extra_{name}_diff_mean"].value < 0

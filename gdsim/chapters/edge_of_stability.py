@@ -487,7 +487,7 @@ def facts() -> dict[str, Fact]:
     upper_edge, big_edge = (_edge_numbers(lr) for lr in RATES[2:])
     facts |= {
         # the early dip: how much deeper at η = 0.25 than at η = 0.1, and at η = 0.4, in % of η = 0.1's
-        "eos_dip_spread_pct": Fact(100 * (1 - upper["dip"] / small["dip"]), ".0f"),
+        "eos_dip_spread_pct": Fact(100 * (1 - upper["dip"] / small["dip"]), ".1f"),
         "eos_big_dip_below_pct": Fact(100 * (1 - big["dip"] / small["dip"]), ".0f"),
         "eos_upper_peak_value": Fact(upper["peak_value"], ".2f"),
         "eos_big_start_pct": Fact(big["start_pct"], ".0f"),

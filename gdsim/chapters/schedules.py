@@ -524,6 +524,13 @@ def _extra_facts() -> dict[str, Fact]:
     rest = ("step", "exponential", "cosine")
     return {
         "schedule_extra_seeds": Fact(len(EXTRA_SEEDS), "d"),
+        # schedule − fixed on each extra seed, for the three whose five-seed gap rested on one seed
+        "schedule_extra_cosine_diff_mean": Fact(paired_difference(c, "cosine").mean, ".3f"),
+        "schedule_extra_cosine_diff_sd": Fact(paired_difference(c, "cosine").sd, ".3f"),
+        "schedule_extra_triangular_diff_mean": Fact(paired_difference(c, "triangular").mean, ".3f"),
+        "schedule_extra_triangular_diff_sd": Fact(paired_difference(c, "triangular").sd, ".3f"),
+        "schedule_extra_triangular2_diff_mean": Fact(paired_difference(c, "triangular2").mean, ".3f"),
+        "schedule_extra_triangular2_diff_sd": Fact(paired_difference(c, "triangular2").sd, ".3f"),
         "schedule_extra_first": Fact(EXTRA_SEEDS[0], "d"),
         "schedule_extra_last": Fact(EXTRA_SEEDS[-1], "d"),
         "schedule_extra_fixed_mean": Fact(fixed.mean, ".3f"),
