@@ -791,3 +791,19 @@ def test_the_animation_ends_on_the_stop():
     view = ch.movie_view()
     assert view.ends[0] == 1 and view.ends[-1] == view.curve.test.steps
     assert np.all(np.diff(view.ends) > 0)
+
+
+def test_the_undivided_minimum_rate_is_trained_on_every_seed_and_summarized():
+    """Exercise 2's undivided rate: each seed's smoothed minimum, trained, as mean ± sd (statistics)."""
+    import statistics
+
+    losses = []
+    for seed in ch.SEEDS:
+        test = ch.exponential(seed)
+        lr = float(test.lrs[lr_range.suggestion_index(test, "minimum")])
+        losses.append(ch.trained(lr, seed).final_val_loss)
+    finite = [v for v in losses if math.isfinite(v)]
+    facts = ch.facts()
+    assert facts["range_minimum_undivided_trained"].value == len(finite)
+    assert facts["range_minimum_undivided_val_mean"].value == pytest.approx(statistics.fmean(finite), rel=1e-12)
+    assert facts["range_minimum_undivided_val_sd"].value == pytest.approx(statistics.stdev(finite), rel=1e-9)
