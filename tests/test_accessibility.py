@@ -25,7 +25,13 @@ TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnima
 
 
 # Where focus is: the element, or for Material's hidden option inputs the label that shows it.
-FOCUSED = """() => {
+FOCUSED = """async () => {
+  // Focus scrolls its element into view, smoothly where the theme asks for it: measure once the
+  // page has stopped moving (two frames at the same scroll position, half a second at most).
+  for (let i = 0, last = -1; i < 30 && window.scrollY !== last; i++) {
+    last = window.scrollY;
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
   let el = document.activeElement;
   if (!el || el === document.body) return null;
   if (el.matches('input.md-option, input.md-toggle') && el.nextElementSibling) el = el.nextElementSibling;
