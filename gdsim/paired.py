@@ -74,12 +74,24 @@ def spreads(table: object) -> list[Spread]:
     return [spread(column) for column in table.T]
 
 
-def wins(a: object, b: object) -> int:
-    """On how many seeds ``a`` ended strictly lower than ``b`` (paired: the same seeds, in order)."""
+def _pair(a: object, b: object) -> tuple[np.ndarray, np.ndarray]:
+    """Two contenders' results on the same seeds, in the same order."""
     a, b = _values(a, "the first contender"), _values(b, "the second contender")
     if a.shape != b.shape:
         raise ValueError(f"paired results need the same seeds: {len(a)} results against {len(b)}")
+    return a, b
+
+
+def wins(a: object, b: object) -> int:
+    """On how many seeds ``a`` ended strictly lower than ``b`` (paired: the same seeds, in order)."""
+    a, b = _pair(a, b)
     return int(np.count_nonzero(a < b))
+
+
+def difference(a: object, b: object) -> Spread:
+    """``a`` − ``b`` seed by seed (negative where ``a`` ended lower): a paired comparison's spread."""
+    a, b = _pair(a, b)
+    return spread(a - b)
 
 
 def best_per_seed(table: object) -> np.ndarray:

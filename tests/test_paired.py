@@ -73,3 +73,13 @@ def test_the_reference_rate_is_the_lowest_mean_over_the_seeds():
     assert any(reference.run(curve.first_blown, s).diverged for s in paired.SEEDS)
     # one seed's winner is not the rule: the seeds disagree about their own best rate here
     assert len(set(curve.best_per_seed.tolist())) > 1
+
+
+def test_a_paired_difference_is_the_seed_by_seed_subtraction():
+    a, b = [0.10, 0.12, 0.09, 0.11, 0.10], [0.11, 0.11, 0.10, 0.13, 0.12]
+    diff = [x - y for x, y in zip(a, b)]
+    s = paired.difference(a, b)
+    assert s.mean == pytest.approx(statistics.fmean(diff), abs=1e-15)
+    assert s.sd == pytest.approx(statistics.stdev(diff), rel=1e-12)
+    with pytest.raises(ValueError, match="same seeds"):
+        paired.difference([0.1, 0.2], [0.1, 0.2, 0.3])

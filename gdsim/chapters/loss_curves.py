@@ -252,7 +252,7 @@ def gap(offset: int) -> Gap:
     if not 0 <= k < len(c.lrs):
         raise ValueError(f"the grid has no rate {offset} steps from the reference rate")
     best, other = c.val_loss[:, c.best], c.val_loss[:, k]
-    return Gap(float(c.lrs[k]), paired.spread(other), paired.spread(other - best), paired.wins(best, other))
+    return Gap(float(c.lrs[k]), paired.spread(other), paired.difference(other, best), paired.wins(best, other))
 
 
 def smith_window() -> tuple[float, float]:

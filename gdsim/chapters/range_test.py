@@ -126,6 +126,11 @@ class CheckView:
         return np.array([s.mean for s in paired.spreads(self.val_loss)])
 
     @property
+    def reference_mean(self) -> float:
+        """The reference rate's mean validation loss over the seeds (where its star is drawn)."""
+        return float(self.mean[np.flatnonzero(self.lrs == self.reference_lr)[0]])
+
+    @property
     def sd(self) -> np.ndarray:
         return np.array([s.sd for s in paired.spreads(self.val_loss)])
 
@@ -495,7 +500,7 @@ def _paired_facts() -> dict[str, Fact]:
 
     def difference(name: str) -> paired.Spread:
         """A rule's loss minus the reference rate's, seed by seed."""
-        return paired.spread(found[name].val_loss - reference_losses())
+        return paired.difference(found[name].val_loss, reference_losses())
 
     # the final validation accuracies of the reference rate and of valley, seed by seed
     ref_acc = final_accuracy(np.full(len(SEEDS), curve.rate))

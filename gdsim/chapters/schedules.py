@@ -170,7 +170,7 @@ def comparison(start: str, seeds: tuple[int, ...] = SEEDS) -> Comparison:
 
 def paired_difference(c: Comparison, name: str, against: str = FIXED) -> paired.Spread:
     """The per-seed difference ``name`` − ``against`` (negative: ``name`` ended lower), as a spread."""
-    return paired.spread(c.column(name) - c.column(against))
+    return paired.difference(c.column(name), c.column(against))
 
 
 def train_losses(name: str, lr: float) -> np.ndarray:
@@ -574,7 +574,7 @@ def _cross_facts() -> dict[str, Fact]:
     below = float(reference.grid()[_edge_index() - 1])
     share = {n: below_share(n, edge_lr, below) for n in NAMES}
     # schedule from the edge − fixed reference rate, per seed
-    level = paired.spread(edge.column("inverse_time") - against)
+    level = paired.difference(edge.column("inverse_time"), against)
     return {
         "schedule_edge_step_wins_vs_ref": Fact(wins["step"], "d"),
         "schedule_edge_exponential_wins_vs_ref": Fact(wins["exponential"], "d"),
