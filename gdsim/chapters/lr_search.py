@@ -452,6 +452,10 @@ class SeedsView:
     miss: int  # the index of the seed where successive halving missed most
     miss_rank: int  # where its pick stood among the candidates trained fully
 
+    def spread(self, field: str) -> paired.Spread:
+        """One row of the figure over the seeds: its mean ± sd bar."""
+        return paired.spread(getattr(self, field))
+
 
 @dataclass(frozen=True)
 class HorizonView:

@@ -237,8 +237,8 @@ def seeds(view: SeedsView, layout: Layout = COLUMN) -> Figure:
         # hollow dots: both picks scored on the seeds that did not choose them
         face = "white" if field.endswith("_out") else STAGE["fine"]
         ax.plot(values, y + offset, "o", color=STAGE["fine"], markerfacecolor=face, markersize=6, alpha=0.85, zorder=4)
-        mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
-        ax.errorbar([mean], [y], xerr=[sd], fmt="D", color=INK, markersize=7, capsize=5, linewidth=1.6, zorder=5)
+        summary = view.spread(field)
+        ax.errorbar([summary.mean], [y], xerr=[summary.sd], fmt="D", color=INK, markersize=7, capsize=5, linewidth=1.6, zorder=5)
     ax.axvline(0.0, color=MUTED, linestyle="--", linewidth=1.1, zorder=1)
     miss = float(view.halving[view.miss])
     ax.annotate(f"seed {view.seeds[view.miss]}: place\n{view.miss_rank} of 8", (miss, len(SEARCHES) - 1 +

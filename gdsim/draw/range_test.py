@@ -133,8 +133,7 @@ def check(view: CheckView, layout: Layout = COLUMN) -> Figure:
     grid_row, rule_row = top / 1.12, top / 1.32
     ax.plot(view.lrs[view.blown > 0], np.full(int(np.count_nonzero(view.blown)), grid_row), "x", color=CURVE,
             markersize=7, markeredgewidth=1.6, zorder=2)
-    best = int(np.argmin(np.where(stable, view.mean, np.inf)))
-    ax.plot(view.reference_lr, view.mean[best], "*", color=MINIMUM, markersize=16, markeredgecolor="white",
+    ax.plot(view.reference_lr, view.reference_mean, "*", color=MINIMUM, markersize=16, markeredgecolor="white",
             markeredgewidth=1.0, zorder=6)
     _log_eta(ax, view.lrs[0] / 1.4, view.lrs[-1] * 1.4)
     ax.set_yscale("log")
