@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # types only: drawing never runs chapter code
 RULE_LABEL = {"steepest": "steepest slope", "minimum": f"minimum ÷ {lr_range.MINIMUM_DIVISOR:g}", "valley": "valley",
               "slide": "slide"}
 RULE_MARKER = {"steepest": "v", "minimum": "s", "valley": "D", "slide": "^"}
-RULE_COLOUR = RULE
 PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 MONO = "DejaVu Sans Mono"
 RAW = dict(color=MUTED, marker="o", markersize=2.6, linestyle="none", alpha=0.55, markeredgewidth=0)
@@ -68,7 +67,7 @@ def _loss_axes(ax: Axes, view: CurveView) -> None:
 
 
 def _rule_handles(view: CurveView) -> list[Line2D]:
-    return [Line2D([], [], color=RULE_COLOUR[r], marker=RULE_MARKER[r], linestyle="--", linewidth=1.3, markersize=6,
+    return [Line2D([], [], color=RULE[r], marker=RULE_MARKER[r], linestyle="--", linewidth=1.3, markersize=6,
                    markeredgecolor="white", label=f"{RULE_LABEL[r]}: $\\eta$ = {lr:.2g}")
             for r, lr in view.suggestions.items()]
 
@@ -86,18 +85,18 @@ def curve(view: CurveView, layout: Layout = COLUMN) -> Figure:
     # the rules do not see the first tenth of the planned steps nor the last points
     for low, high in ((test.lrs[0], view.rules_from), (view.rules_to, test.lrs[-1] * 1.6)):
         ax.axvspan(low, high, color=MUTED, alpha=0.12, linewidth=0, zorder=0)
-    ax.axvspan(*view.valley_span, color=RULE_COLOUR["valley"], alpha=0.10, linewidth=0, zorder=0)
+    ax.axvspan(*view.valley_span, color=RULE["valley"], alpha=0.10, linewidth=0, zorder=0)
     ax.plot(test.lrs, test.losses, **RAW, zorder=2)
     ax.plot(test.lrs, test.smoothed, color=CURVE, linewidth=2.0, zorder=3)
     ax.plot(test.lrs[-1], test.smoothed[-1], **STOP, zorder=6)
     ax.axvline(view.reference_lr, color=MINIMUM, linewidth=2.0, zorder=1)
     for rule, lr in view.suggestions.items():
-        ax.axvline(lr, color=RULE_COLOUR[rule], linestyle="--", linewidth=1.3, zorder=1)
+        ax.axvline(lr, color=RULE[rule], linestyle="--", linewidth=1.3, zorder=1)
         ax.plot(lr, view.curve_at[rule], marker=RULE_MARKER[rule],
-                color=RULE_COLOUR[rule], markersize=7, markeredgecolor="white", markeredgewidth=1.0, zorder=5)
+                color=RULE[rule], markersize=7, markeredgecolor="white", markeredgewidth=1.0, zorder=5)
     # where "minimum" reads: the lowest smoothed loss, MINIMUM_DIVISOR times the rate it suggests
     ax.plot(view.minimum_lr, view.minimum_loss, marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none",
-            markeredgecolor=RULE_COLOUR["minimum"], markeredgewidth=1.6, linestyle="none", zorder=5)
+            markeredgecolor=RULE["minimum"], markeredgewidth=1.6, linestyle="none", zorder=5)
     gap = "\n" if layout.narrow else " "
     ax.set_title(f"Exponential range test,{gap}one run (seed 0), {test.steps} steps")
     handles = [Line2D([], [], **RAW, label="loss of each batch"),
@@ -105,10 +104,10 @@ def curve(view: CurveView, layout: Layout = COLUMN) -> Figure:
                Line2D([], [], **{**STOP, "markersize": 8}, label=f"stop: $\\eta$ = {test.stop_lr:.3g}"),
                *_rule_handles(view),
                Line2D([], [], marker=RULE_MARKER["minimum"], markersize=7, markerfacecolor="none", linestyle="none",
-                      markeredgecolor=RULE_COLOUR["minimum"], markeredgewidth=1.6,
+                      markeredgecolor=RULE["minimum"], markeredgewidth=1.6,
                       label=f"lowest smoothed loss: $\\eta$ = {view.minimum_lr:.3g}"),
                _best_handle(view.reference_lr),
-               Patch(color=RULE_COLOUR["valley"], alpha=0.2, label="valley's span, as its code reads it"),
+               Patch(color=RULE["valley"], alpha=0.2, label="valley's span, as its code reads it"),
                Patch(color=MUTED, alpha=0.25, label="not seen by the rules")]
     fig.legend(handles=handles, loc="outside lower center", ncols=1 if layout.narrow else 2,
                handletextpad=0.5, columnspacing=1.4)
@@ -150,7 +149,7 @@ def check(view: CheckView, layout: Layout = COLUMN) -> Figure:
                Line2D([], [], marker="*", color=MINIMUM, markersize=14, markeredgecolor="white", linestyle="none",
                       label=f"reference rate: $\\eta$ = {view.reference_lr:.3g}")]
     for rule in view.rules:
-        style = dict(marker=RULE_MARKER[rule.name], color=RULE_COLOUR[rule.name], markersize=7,
+        style = dict(marker=RULE_MARKER[rule.name], color=RULE[rule.name], markersize=7,
                      markeredgecolor="white", markeredgewidth=0.8, linestyle="none", alpha=0.9)
         ok = np.isfinite(rule.val_loss)
         ax.plot(rule.lrs[ok], rule.val_loss[ok], zorder=5, **style)
@@ -208,7 +207,7 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
     top.plot(test.lrs[-1], test.smoothed[-1], **STOP, zorder=6)
     top.set_ylim(view.floor / 2, 3 * float(max(test.losses.max(), test.smoothed.max())))
     for rule, lr in view.suggestions.items():
-        top.axvline(lr, color=RULE_COLOUR[rule], linestyle="--", linewidth=1.3, zorder=1)
+        top.axvline(lr, color=RULE[rule], linestyle="--", linewidth=1.3, zorder=1)
     top.set_ylabel("training loss (MSE)")
     top.set_title("Loss as $\\eta$ rises, full batch")
     bottom.plot(test.lrs, view.errors[:, 0], color=FLAT_EDGE, linestyle="--", linewidth=1.6, zorder=3)
@@ -226,7 +225,7 @@ def least_squares(view: LeastSquaresView, layout: Layout = COLUMN) -> Figure:
                Line2D([], [], color=MINIMUM, linestyle="--", linewidth=1.3, label="least-squares loss"),
                Line2D([], [], color=THRESHOLD, linewidth=2.2,
                       label=f"exact limit $2/\\lambda_{{\\max}}$ = {view.limit:.4g}"),
-               *(Line2D([], [], color=RULE_COLOUR[r], linestyle="--", linewidth=1.3,
+               *(Line2D([], [], color=RULE[r], linestyle="--", linewidth=1.3,
                         label=f"{RULE_LABEL[r]}: {ratio:.2g} × limit") for r, ratio in view.ratios.items()),
                Line2D([], [], color=STEEP, linewidth=2.0, label=r"steep direction ($\lambda_{\max}$)"),
                Line2D([], [], color=FLAT_EDGE, linestyle="--", linewidth=1.6, label=r"flat direction ($\lambda_{\min}$)")]
